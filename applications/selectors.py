@@ -1,0 +1,42 @@
+"""Reads: querysets scoped to the user, with their related rows already joined."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from pilots.models import Role
+from pilots.roles import scope_of
+
+from .models import Application, Batch
+from .permissions import CITY_VISIBLE_STATES, FINANCE_VISIBLE_STATES, PROVINCE_VISIBLE_STATES
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    scope = scope_of(user)
+    condition = Q(pk__in=[])
+    if scope.orgs(Role.APPLICANT):
+        condition |= Q(organisation_id__in=scope.orgs(Role.APPLICANT))
+    if scope.has(Role.PROVINCE_OFFICER):
+        condition |= Q(state__in=PROVINCE_VISIBLE_STATES)
+    if scope.has(Role.FINANCE_OFFICER):
+        condition |= Q(state__in=FINANCE_VISIBLE_STATES)
+    if scope.review_units:
+        condition |= Q(state__in=CITY_VISIBLE_STATES, organisation__review_unit_id__in=scope.review_units)
+    if scope.orgs(Role.AGENCY):
+        condition |= Q(delegated_agencies__in=scope.orgs(Role.AGENCY))
+    return (
+        Application.objects.filter(condition)
+        .distinct()
+        .select_related("batch", "organisation", "organisation__review_unit", "organisation__division")
+    )
+
+
+def get_application_for_user(user, pk) -> Application:
+    """The application if the user may see it; 404 otherwise (no hint that it exists)."""
+    application = applications_visible_to(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404("申报书不存在")
+    return application
+
+
+def batches_open_for_applicants() -> QuerySet[Batch]:
+    return Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")

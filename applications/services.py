@@ -1,0 +1,356 @@
+"""Writes for batches and applications. Every state change goes through core.transitions."""
+
+from django.db import transaction
+from django.urls import reverse
+
+from core.audit import record
+from core.errors import ActionNotPermitted, DomainError
+from core.notifications import notify
+from core.transitions import perform_transition
+from pilots.models import Membership, Organisation, Pilot, Role
+from pilots.roles import scope_of
+
+from . import permissions
+from .models import Application, Batch
+
+
+def _users_with(role: str, **organisation_filter):
+    return [
+        m.user
+        for m in Membership.objects.filter(role=role, **organisation_filter).select_related("user")
+        if m.user.is_active
+    ]
+
+
+def applicant_users(application: Application):
+    return _users_with(Role.APPLICANT, organisation_id=application.organisation_id)
+
+
+def city_officers(application: Application):
+    return _users_with(
+        Role.CITY_OFFICER, organisation__review_unit_id=application.organisation.review_unit_id
+    )
+
+
+def province_officers():
+    return _users_with(Role.PROVINCE_OFFICER)
+
+
+def finance_officers():
+    return _users_with(Role.FINANCE_OFFICER)
+
+
+def _notify_after(recipients_of, kind: str, title_of):
+    """A side effect: notify after the transition (runs inside the same transaction as the change)."""
+
+    def effect(application: Application) -> None:
+        notify(
+            recipients_of(application),
+            kind=kind,
+            title=title_of(application),
+            url=reverse("applications:detail", args=[application.pk]),
+        )
+
+    return effect
+
+
+def _transition(application: Application, name: str, *, by, reason: str = "", changes=None, notices=()):
+    with transaction.atomic():
+        application = perform_transition(
+            Application, application.pk, name, by=by, reason=reason, changes=changes
+        )
+        for recipients_of, kind, title_of in notices:
+            _notify_after(recipients_of, kind, title_of)(application)
+    return application
+
+
+# Batches ----------------------------------------------------------------------------------------
+def batch_create(*, by, **fields) -> Batch:
+    if not permissions.can_manage_batches(by):
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        batch = Batch.objects.create(**fields)
+        record(batch, actor=by, action="create", label="创建申报批次", to_state=batch.state)
+    return batch
+
+
+def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
+    allowed = {"open", "close_applications", "start_provincial_review", "start_publicity", "publish", "close"}
+    if name not in allowed:
+        raise DomainError("未知的操作。")
+    with transaction.atomic():
+        batch = perform_transition(Batch, batch.pk, name, by=by, reason=reason)
+        if name == "open":
+            notify(
+                _users_with(Role.APPLICANT),
+                kind="batch_opened",
+                title=f"{batch.name}已开放申报，截止日期{batch.application_deadline:%Y年%-m月%-d日}",
+                url=reverse("core:dashboard"),
+            )
+    return batch
+
+
+# Applications: applicant ------------------------------------------------------------------------
+def application_create(*, batch: Batch, organisation: Organisation, by) -> Application:
+    if organisation.pk not in scope_of(by).orgs(Role.APPLICANT):
+        raise ActionNotPermitted()
+    if not batch.is_accepting:
+        raise DomainError("该批次不在申报期内。")
+    with transaction.atomic():
+        if Application.objects.filter(batch=batch, organisation=organisation).exists():
+            raise DomainError("本单位在该批次已有申报书，不能重复申报。")
+        application = Application.objects.create(batch=batch, organisation=organisation)
+        record(application, actor=by, action="create", label="创建申报书", to_state=application.state)
+    return application
+
+
+def application_submit(*, application: Application, by) -> Application:
+    return _transition(
+        application,
+        "submit",
+        by=by,
+        notices=[
+            (city_officers, "application_submitted", lambda a: f"{a.organisation.name}提交了申报书，请审核")
+        ],
+    )
+
+
+def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
+    return _transition(
+        application,
+        "withdraw",
+        by=by,
+        reason=reason,
+        notices=[(city_officers, "application_withdrawn", lambda a: f"{a.organisation.name}撤回了申报书")],
+    )
+
+
+# Applications: city bureau ----------------------------------------------------------------------
+def application_return(*, application: Application, by, reason: str) -> Application:
+    return _transition(
+        application,
+        "return_for_revision",
+        by=by,
+        reason=reason,
+        notices=[
+            (applicant_users, "application_returned", lambda a: "您的申报书已被退回修改，请查看退回理由")
+        ],
+    )
+
+
+def application_reject(*, application: Application, by, reason: str) -> Application:
+    return _transition(
+        application,
+        "reject",
+        by=by,
+        reason=reason,
+        notices=[(applicant_users, "application_rejected", lambda a: "市级生态环境局未推荐您的申报书")],
+    )
+
+
+def application_recommend(*, application: Application, by, opinion: str, rank: int | None) -> Application:
+    def set_recommendation(obj: Application) -> None:
+        obj.city_opinion = (opinion or "").strip()
+        obj.city_rank = rank
+
+    return _transition(
+        application,
+        "recommend",
+        by=by,
+        reason=opinion,
+        changes=set_recommendation,
+        notices=[(applicant_users, "application_recommended", lambda a: "市级生态环境局已推荐您的申报书")],
+    )
+
+
+def application_forward(*, application: Application, by, reason: str = "") -> Application:
+    return _transition(
+        application,
+        "forward",
+        by=by,
+        reason=reason,
+        notices=[
+            (
+                lambda a: province_officers(),
+                "application_forwarded",
+                lambda a: f"{a.organisation.review_unit}报送了{a.organisation.name}的申报书",
+            ),
+            (applicant_users, "application_forwarded", lambda a: "您的申报书已由市级报送省生态环境厅"),
+        ],
+    )
+
+
+# Applications: province and finance -------------------------------------------------------------
+def application_return_to_city(*, application: Application, by, reason: str) -> Application:
+    return _transition(
+        application,
+        "return_to_city",
+        by=by,
+        reason=reason,
+        notices=[
+            (
+                city_officers,
+                "application_returned_to_city",
+                lambda a: f"省厅退回了{a.organisation.name}的申报书",
+            )
+        ],
+    )
+
+
+def application_start_expert_review(*, application: Application, by) -> Application:
+    return _transition(application, "start_expert_review", by=by)
+
+
+def application_finish_review(*, application: Application, by) -> Application:
+    return _transition(application, "finish_review", by=by)
+
+
+def application_propose_decision(
+    *, application: Application, by, proposal: str, reason: str = ""
+) -> Application:
+    """The ecology department proposes; the finance department confirms (joint decision)."""
+    if not permissions.can_run_selection(by, application):
+        raise ActionNotPermitted()
+    if proposal not in Application.Proposal.values:
+        raise DomainError("无效的入选建议。")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != Application.State.REVIEWED:
+            raise DomainError("只有评审完成的申报书可以提出入选建议。")
+        locked.decision_proposal = proposal
+        locked.decision_proposed_by = by
+        locked.save(update_fields=["decision_proposal", "decision_proposed_by", "updated_at"])
+        record(
+            locked,
+            actor=by,
+            action="propose_decision",
+            label="提出入选建议",
+            reason=reason,
+            data={"proposal": proposal},
+        )
+        notify(
+            finance_officers(),
+            kind="decision_proposed",
+            title=f"省生态环境厅对{locked.organisation.name}提出了入选建议，请会签",
+            url=reverse("applications:detail", args=[locked.pk]),
+        )
+    return locked
+
+
+def application_confirm_decision(*, application: Application, by) -> Application:
+    name = "shortlist" if application.decision_proposal == Application.Proposal.SHORTLIST else "decline"
+    return _transition(
+        application,
+        name,
+        by=by,
+        notices=[(applicant_users, "selection_outcome", lambda a: f"遴选结果：{a.get_state_display()}")],
+    )
+
+
+def application_publicise(*, application: Application, by) -> Application:
+    return _transition(application, "publicise", by=by)
+
+
+def application_select(*, application: Application, by) -> Application:
+    """Publicity over without an upheld objection: the applicant becomes a pilot."""
+    with transaction.atomic():
+        application = _transition(
+            application,
+            "select",
+            by=by,
+            notices=[(applicant_users, "selected", lambda a: "恭喜！贵单位已入选陕西省低碳近零碳试点")],
+        )
+        pilot = Pilot.objects.create(
+            organisation=application.organisation,
+            application=application,
+            batch=application.batch,
+            pilot_level=application.pilot_level,
+        )
+        pilot.delegated_agencies.set(application.delegated_agencies.all())
+        record(pilot, actor=by, action="create", label="确定为试点单位", to_state=pilot.state)
+    return application
+
+
+def application_uphold_objection(*, application: Application, by, reason: str) -> Application:
+    return _transition(
+        application,
+        "uphold_objection",
+        by=by,
+        reason=reason,
+        notices=[(applicant_users, "selection_outcome", lambda a: "公示期间异议成立，贵单位未入选")],
+    )
+
+
+# Application content (drafts) -------------------------------------------------------------------
+def _lock_editable(application: Application, by) -> Application:
+    locked = Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+    if not permissions.can_edit_application(by, locked):
+        if locked.is_editable:
+            raise ActionNotPermitted()
+        raise DomainError(f"申报书当前状态为「{locked.get_state_display()}」，已冻结，不能修改。")
+    return locked
+
+
+def application_update_eligibility(
+    *, application: Application, by, pilot_level: str, declares_no_major_accident: bool
+) -> Application:
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        locked.pilot_level = pilot_level
+        locked.declares_no_major_accident = declares_no_major_accident
+        locked.save(update_fields=["pilot_level", "declares_no_major_accident", "updated_at"])
+        record(
+            locked,
+            actor=by,
+            action="edit_eligibility",
+            label="修改申报资格声明",
+            data={"pilot_level": pilot_level, "declares_no_major_accident": declares_no_major_accident},
+        )
+    return locked
+
+
+def attachment_add(
+    *, application: Application, by, kind: str, title: str, uploaded, content_type: str, extension: str
+):
+    from core.uploads import new_token
+
+    from .models import Attachment
+
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        attachment = Attachment(
+            application=locked,
+            kind=kind,
+            title=title,
+            original_name=uploaded.name[:255],
+            content_type=content_type,
+            size=uploaded.size,
+            token=new_token(),
+            extension=extension,
+            uploaded_by=by,
+        )
+        attachment.file.save("upload", uploaded, save=False)
+        attachment.save()
+        record(
+            locked,
+            actor=by,
+            action="attachment_add",
+            label="上传附件",
+            data={"attachment": attachment.pk, "kind": kind, "name": attachment.original_name},
+        )
+    return attachment
+
+
+def attachment_remove(*, attachment, by) -> None:
+    with transaction.atomic():
+        locked = _lock_editable(attachment.application, by)
+        record(
+            locked,
+            actor=by,
+            action="attachment_remove",
+            label="删除附件",
+            data={"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.original_name},
+        )
+        stored = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))

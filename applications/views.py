@@ -1,0 +1,296 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.actions import run
+from core.errors import DomainError
+from core.uploads import serve_file
+from pilots.models import Role
+from pilots.roles import scope_of
+
+from . import permissions, services
+from .filters import ApplicationFilter
+from .forms import AttachmentForm, BatchForm, EligibilityForm, RecommendForm
+from .models import Application, Attachment, Batch
+from .resources import ApplicationResource
+from .selectors import applications_visible_to, get_application_for_user
+
+PAGE_SIZE = 50
+
+
+@login_required
+def application_list(request):
+    applications = applications_visible_to(request.user)
+    filters = ApplicationFilter(request.GET, applications, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return ApplicationResource.as_xlsx_response(filters.queryset, filename="申报书列表.xlsx")
+    page = Paginator(
+        filters.queryset.order_by("organisation__review_unit__order", "-submitted_at", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "applications/list.html", {"page": page, "filters": filters})
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    context = {
+        "application": application,
+        "attachments": application.attachments.select_related("uploaded_by"),
+        "can_edit": permissions.can_edit_application(request.user, application),
+        "recommend_form": RecommendForm(),
+        "eligibility_form": EligibilityForm(instance=application),
+        "attachment_form": AttachmentForm(),
+        "missing": application.missing_for_submission() if application.is_editable else [],
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def application_create(request):
+    scope = scope_of(request.user)
+    organisation_ids = scope.orgs(Role.APPLICANT)
+    if not organisation_ids:
+        raise Http404
+    batch = get_object_or_404(Batch, pk=request.GET.get("batch") or request.POST.get("batch"))
+    organisation = request.user.memberships.filter(role=Role.APPLICANT).select_related("organisation").first()
+    if request.method == "POST":
+        try:
+            application = services.application_create(
+                batch=batch, organisation=organisation.organisation, by=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("core:dashboard")
+        messages.success(request, "申报书已创建，请逐项填写。")
+        return redirect("applications:detail", pk=application.pk)
+    return render(
+        request, "applications/create.html", {"batch": batch, "organisation": organisation.organisation}
+    )
+
+
+@login_required
+@require_POST
+def application_update_eligibility(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    form = EligibilityForm(request.POST, instance=application)
+    if form.is_valid():
+        run(
+            request,
+            services.application_update_eligibility,
+            success="已保存。",
+            application=application,
+            by=request.user,
+            pilot_level=form.cleaned_data["pilot_level"],
+            declares_no_major_accident=form.cleaned_data["declares_no_major_accident"],
+        )
+    else:
+        messages.error(request, "请检查填写内容。")
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("applications:detail", pk=pk)
+    data = form.cleaned_data
+    run(
+        request,
+        services.attachment_add,
+        success="附件已上传。",
+        application=application,
+        by=request.user,
+        kind=data["kind"],
+        title=data["title"],
+        uploaded=data["file"],
+        content_type=data["content_type"],
+        extension=data["extension"],
+    )
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int, attachment_pk: int):
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    run(request, services.attachment_remove, success="附件已删除。", attachment=attachment, by=request.user)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    return serve_file(
+        attachment.file, download_name=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# One POST action per transition; each calls its service.
+ACTIONS = {
+    "submit": (
+        lambda app, user, post: services.application_submit(application=app, by=user),
+        "申报书已提交。",
+    ),
+    "withdraw": (
+        lambda app, user, post: services.application_withdraw(
+            application=app, by=user, reason=post.get("reason", "")
+        ),
+        "申报已撤回。",
+    ),
+    "return_for_revision": (
+        lambda app, user, post: services.application_return(
+            application=app, by=user, reason=post.get("reason", "")
+        ),
+        "已退回申报单位修改。",
+    ),
+    "reject": (
+        lambda app, user, post: services.application_reject(
+            application=app, by=user, reason=post.get("reason", "")
+        ),
+        "已作出不予推荐决定。",
+    ),
+    "forward": (
+        lambda app, user, post: services.application_forward(application=app, by=user),
+        "已报送省生态环境厅。",
+    ),
+    "return_to_city": (
+        lambda app, user, post: services.application_return_to_city(
+            application=app, by=user, reason=post.get("reason", "")
+        ),
+        "已退回市级生态环境局。",
+    ),
+    "start_expert_review": (
+        lambda app, user, post: services.application_start_expert_review(application=app, by=user),
+        "已提交专家评审。",
+    ),
+    "finish_review": (
+        lambda app, user, post: services.application_finish_review(application=app, by=user),
+        "已标记评审完成。",
+    ),
+    "shortlist": (
+        lambda app, user, post: services.application_confirm_decision(application=app, by=user),
+        "已会签确认。",
+    ),
+    "decline": (
+        lambda app, user, post: services.application_confirm_decision(application=app, by=user),
+        "已会签确认。",
+    ),
+    "publicise": (
+        lambda app, user, post: services.application_publicise(application=app, by=user),
+        "已列入公示。",
+    ),
+    "select": (lambda app, user, post: services.application_select(application=app, by=user), "已确定入选。"),
+    "uphold_objection": (
+        lambda app, user, post: services.application_uphold_objection(
+            application=app, by=user, reason=post.get("reason", "")
+        ),
+        "已记录异议成立。",
+    ),
+}
+
+
+@login_required
+@require_POST
+def application_action(request, pk: int, name: str):
+    application = get_application_for_user(request.user, pk)
+    if name not in ACTIONS:
+        raise Http404
+    func, success = ACTIONS[name]
+    run(request, lambda: func(application, request.user, request.POST), success=success)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_recommend(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    form = RecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写推荐意见和排序（1–99）。")
+        return redirect("applications:detail", pk=pk)
+    run(
+        request,
+        services.application_recommend,
+        success="已推荐。",
+        application=application,
+        by=request.user,
+        opinion=form.cleaned_data["opinion"],
+        rank=form.cleaned_data["rank"],
+    )
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_propose(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    run(
+        request,
+        services.application_propose_decision,
+        success="入选建议已提出，待省财政厅会签。",
+        application=application,
+        by=request.user,
+        proposal=request.POST.get("proposal", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("applications:detail", pk=pk)
+
+
+# Batches (provincial officer) ------------------------------------------------------------------
+def _require_batch_manager(user):
+    if not permissions.can_manage_batches(user):
+        raise Http404
+
+
+@login_required
+def batch_list(request):
+    _require_batch_manager(request.user)
+    return render(request, "applications/batch_list.html", {"batches": Batch.objects.all()})
+
+
+@login_required
+def batch_detail(request, pk: int):
+    _require_batch_manager(request.user)
+    batch = get_object_or_404(Batch, pk=pk)
+    counts = {row["state"]: row["n"] for row in batch.applications.values("state").annotate(n=Count("pk"))}
+    rows = [(label, counts.get(value, 0)) for value, label in Application.State.choices]
+    return render(request, "applications/batch_detail.html", {"batch": batch, "state_counts": rows})
+
+
+@login_required
+def batch_create(request):
+    _require_batch_manager(request.user)
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.batch_create(by=request.user, **form.cleaned_data)
+        messages.success(request, "申报批次已创建。")
+        return redirect("applications:batch_detail", pk=batch.pk)
+    return render(request, "applications/batch_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def batch_action(request, pk: int, name: str):
+    _require_batch_manager(request.user)
+    batch = get_object_or_404(Batch, pk=pk)
+    run(
+        request,
+        services.batch_transition,
+        success="已办理。",
+        batch=batch,
+        name=name,
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("applications:batch_detail", pk=pk)

@@ -1,0 +1,22 @@
+"""The Celery app. The periodic schedule is declared here, in one place."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Delivers notifications and renders PDFs whose task could not be queued (Redis down).
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 300.0},
+    # Deadline reminders: every morning at 08:30 Beijing time.
+    "deadline-reminders": {
+        "task": "core.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}

@@ -1,0 +1,7 @@
+"""Developer machine and `make run`: debug on, embedded defaults."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = ["*"]

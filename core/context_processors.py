@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from pilots.roles import scope_of
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    context = {"PORTAL_NAME": settings.PORTAL_NAME, "portal_scope": None, "unread_count": 0}
+    if user is not None and user.is_authenticated:
+        context["portal_scope"] = scope_of(user)
+        # Lazy: only templates that show the badge pay for the query.
+        context["unread_count"] = lambda: user.notifications.filter(read_at__isnull=True).count()
+    return context

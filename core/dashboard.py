@@ -1,0 +1,222 @@
+"""What waits for each role, gathered from the apps' selectors for the dashboard."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from applications.models import Application, Batch
+from applications.selectors import applications_visible_to
+from pilots.models import Pilot, Role
+from pilots.roles import scope_of
+from pilots.selectors import pilots_visible_to
+from reports.models import AnnualReport
+from reports.selectors import reports_visible_to
+from reviews.models import ReviewAssignment
+from reviews.selectors import rounds_visible_to
+
+
+@dataclass
+class Row:
+    title: str
+    state: str
+    state_label: str
+    url: str
+    note: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    empty: str = "暂无待办事项。"
+    more_url: str = ""
+
+
+LIMIT = 20
+
+
+def _application_rows(queryset) -> list[Row]:
+    return [
+        Row(
+            a.organisation.name,
+            a.state,
+            a.get_state_display(),
+            reverse("applications:detail", args=[a.pk]),
+            a.batch.name,
+        )
+        for a in queryset[:LIMIT]
+    ]
+
+
+def _pilot_rows(queryset) -> list[Row]:
+    return [
+        Row(
+            p.organisation.name,
+            p.state,
+            p.get_state_display(),
+            reverse("pilots:detail", args=[p.pk]),
+            p.batch.name,
+        )
+        for p in queryset[:LIMIT]
+    ]
+
+
+def _report_rows(queryset) -> list[Row]:
+    return [
+        Row(str(r), r.state, r.get_state_display(), reverse("reports:detail", args=[r.pk]))
+        for r in queryset[:LIMIT]
+    ]
+
+
+def sections_for(user) -> list[Section]:
+    scope = scope_of(user)
+    apps = applications_visible_to(user)
+    sections: list[Section] = []
+    list_url = reverse("applications:list")
+    if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
+        open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
+        sections.append(
+            Section(
+                "开放中的申报批次",
+                [
+                    Row(
+                        b.name,
+                        b.state,
+                        b.get_state_display(),
+                        reverse("applications:create") + f"?batch={b.pk}",
+                        f"截止 {b.application_deadline:%Y年%-m月%-d日}" if b.application_deadline else "",
+                    )
+                    for b in open_batches
+                ],
+                empty="当前没有开放申报的批次。",
+            )
+        )
+        sections.append(
+            Section(
+                "我的申报书",
+                _application_rows(apps.order_by("-updated_at")),
+                more_url=list_url,
+                empty="尚未创建申报书。",
+            )
+        )
+    if scope.review_units:
+        sections.append(
+            Section(
+                "待市级审核的申报书",
+                _application_rows(apps.filter(state=Application.State.SUBMITTED)),
+                more_url=list_url,
+            )
+        )
+        sections.append(
+            Section(
+                "已推荐、待报送省厅",
+                _application_rows(
+                    apps.filter(state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY])
+                ),
+                more_url=list_url,
+            )
+        )
+    if scope.has(Role.PROVINCE_OFFICER):
+        sections.append(
+            Section(
+                "已报送省厅、待处理的申报书",
+                _application_rows(apps.filter(state=Application.State.FORWARDED)),
+                more_url=list_url,
+            )
+        )
+        sections.append(
+            Section(
+                "申报批次",
+                [
+                    Row(
+                        b.name,
+                        b.state,
+                        b.get_state_display(),
+                        reverse("applications:batch_detail", args=[b.pk]),
+                    )
+                    for b in Batch.objects.all()[:LIMIT]
+                ],
+                more_url=reverse("applications:batch_list"),
+            )
+        )
+        sections.append(
+            Section(
+                "待备案的建设方案",
+                _pilot_rows(pilots_visible_to(user).filter(state=Pilot.State.PLAN_SUBMITTED)),
+                more_url=reverse("pilots:list"),
+            )
+        )
+    if scope.has(Role.FINANCE_OFFICER):
+        sections.append(
+            Section(
+                "待会签的遴选建议",
+                _application_rows(
+                    apps.filter(state=Application.State.REVIEWED).exclude(decision_proposal="")
+                ),
+                more_url=list_url,
+            )
+        )
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
+        sections.append(
+            Section(
+                "已提交的年度自评报告",
+                _report_rows(reports_visible_to(user).filter(state=AnnualReport.State.SUBMITTED)),
+                more_url=reverse("reports:list"),
+            )
+        )
+    if scope.has(Role.DRC_OFFICER):
+        sections.append(
+            Section(
+                "验收中的试点",
+                _pilot_rows(
+                    pilots_visible_to(user).filter(
+                        state__in=[Pilot.State.ACCEPTANCE_FORWARDED, Pilot.State.IN_ACCEPTANCE_REVIEW]
+                    )
+                ),
+                more_url=reverse("pilots:list"),
+            )
+        )
+    if scope.has(Role.EXPERT):
+        assignments = (
+            ReviewAssignment.objects.filter(expert=user)
+            .exclude(state__in=[ReviewAssignment.State.SUBMITTED, ReviewAssignment.State.DECLINED])
+            .select_related("round", "application__organisation", "pilot__organisation")
+        )
+        sections.append(
+            Section(
+                "我的评审任务",
+                [
+                    Row(
+                        str((a.application or a.pilot).organisation),
+                        a.state,
+                        a.get_state_display(),
+                        reverse("reviews:detail", args=[a.round_id]),
+                        a.round.name,
+                    )
+                    for a in assignments[:LIMIT]
+                ],
+                empty="目前没有分配给您的评审任务。",
+            )
+        )
+    if scope.orgs(Role.APPLICANT) or scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):
+        sections.append(
+            Section(
+                "试点单位",
+                _pilot_rows(pilots_visible_to(user)),
+                more_url=reverse("pilots:list"),
+                empty="暂无试点单位。",
+            )
+        )
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        rounds = rounds_visible_to(user)[:LIMIT]
+        sections.append(
+            Section(
+                "评审轮次",
+                [
+                    Row(r.name, r.state, r.get_state_display(), reverse("reviews:detail", args=[r.pk]))
+                    for r in rounds
+                ],
+                more_url=reverse("reviews:list"),
+            )
+        )
+    return sections

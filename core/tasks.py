@@ -1,0 +1,72 @@
+"""Thin, idempotent tasks: they take ids, load, and call services."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Notification
+from .queue import enqueue
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_notification_email(self, notification_id: int) -> bool:
+    from .notifications import render_email
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at or not notification.send_email:
+            return False
+        if not notification.recipient.email:
+            return False
+        subject, body = render_email(notification)
+        notification.email_attempts += 1
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
+        except Exception as exc:  # SMTP trouble: count the attempt, retry later
+            Notification.objects.filter(pk=notification.pk).update(email_attempts=notification.email_attempts)
+            raise self.retry(exc=exc) from exc
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "email_attempts"])
+    return True
+
+
+OUTBOX_GRACE = timedelta(minutes=2)
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Queue again what could not be queued when it happened (Redis down, worker lost)."""
+    cutoff = timezone.now() - OUTBOX_GRACE
+    pending = Notification.objects.filter(
+        send_email=True, emailed_at__isnull=True, email_attempts__lt=5, created_at__lt=cutoff
+    ).exclude(recipient__email="")
+    count = 0
+    for notification_id in pending.values_list("pk", flat=True)[:500]:
+        enqueue(send_notification_email, notification_id)
+        count += 1
+    for dotted in getattr(settings, "PORTAL_OUTBOX_SWEEPERS", []):
+        count += import_string(dotted)()
+    return count
+
+
+@shared_task
+def send_deadline_reminders() -> int:
+    """Run every app's reminder check for today; each reminder is stored once (dedupe keys)."""
+    today = timezone.localdate()
+    sent = 0
+    for dotted in getattr(settings, "PORTAL_REMINDERS", []):
+        sent += import_string(dotted)(today=today)
+    return sent

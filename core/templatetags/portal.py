@@ -1,0 +1,54 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+from core.audit import history_for as _history_for
+from core.transitions import actions_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def actions(obj, user, exclude=""):
+    return actions_for(obj, user, exclude=[n for n in exclude.split(",") if n])
+
+
+@register.simple_tag
+def history(obj):
+    return list(_history_for(obj))
+
+
+@register.filter
+def cn_date(value):
+    """2025年12月10日 — the date form officials expect."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_datetime(value):
+    if not value:
+        return ""
+    value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+
+
+@register.filter
+def num(value, places=2):
+    """Thousands-separated number with fixed decimals; blank for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{d:,.{int(places)}f}"
+
+
+@register.filter
+def state_class(state):
+    return f"state state-{state}"

@@ -1,0 +1,137 @@
+"""The one mechanism every state change goes through.
+
+Each app's services call `perform_transition` with the transition's method name: it locks the row,
+checks the user's permission and the transition's guards, changes the state, writes the audit entry
+in the same database transaction and schedules the side effects for after the commit. A refusal
+raises a DomainError with a message in Chinese and changes nothing.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.db import models, transaction
+from django_fsm import Transition
+
+from .audit import record
+from .errors import ActionNotPermitted, DomainError, TransitionRefused
+
+M = TypeVar("M", bound=models.Model)
+
+
+def guard(message: str):
+    """Mark a transition condition with the message shown when it fails."""
+
+    def decorate(func):
+        func.refusal = message
+        return func
+
+    return decorate
+
+
+def transition_of(obj: models.Model, name: str) -> Transition | None:
+    method = getattr(obj, name)
+    field = method._django_fsm.field
+    field_name = field if isinstance(field, str) else field.name
+    return method._django_fsm.get_transition(getattr(obj, field_name))
+
+
+def transition_label(obj: models.Model, name: str) -> str:
+    method = getattr(obj, name)
+    for t in method._django_fsm.transitions.values():
+        return str(t.custom.get("label", name))
+    return name
+
+
+def refusal_for(obj: models.Model, name: str, user) -> str | None:
+    """Why `user` may not run transition `name` on `obj` now, or None if they may."""
+    t = transition_of(obj, name)
+    label = transition_label(obj, name)
+    if t is None:
+        return f"当前状态为「{obj.get_state_display()}」，不能执行「{label}」。"
+    if not t.has_perm(obj, user):
+        return ActionNotPermitted().message
+    for condition in t.conditions:
+        if not condition(obj):
+            return getattr(condition, "refusal", f"不满足「{label}」的办理条件。")
+    return None
+
+
+def perform_transition(
+    model: type[M],
+    pk,
+    name: str,
+    *,
+    by,
+    reason: str = "",
+    changes: Callable[[M], None] | None = None,
+    after_commit: Iterable[Callable[[M], None]] = (),
+    data: dict | None = None,
+) -> M:
+    """Lock `model` row `pk`, run transition `name` as user `by`, audit it, schedule side effects.
+
+    `changes` sets fields that belong to the transition (an opinion, a rank) on the locked row before
+    the guards run, so a guard may look at them; if anything is refused, the whole thing rolls back.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        obj = model.objects.select_for_update().get(pk=pk)
+        t = transition_of(obj, name)
+        label = transition_label(obj, name)
+        if t is None:
+            raise TransitionRefused(f"当前状态为「{obj.get_state_display()}」，不能执行「{label}」。")
+        if not t.has_perm(obj, by):
+            raise ActionNotPermitted()
+        if t.custom.get("reason_required") and not reason:
+            raise DomainError(f"「{label}」须填写理由。", code="reason_required")
+        if changes is not None:
+            changes(obj)
+        for condition in t.conditions:
+            if not condition(obj):
+                raise TransitionRefused(getattr(condition, "refusal", f"不满足「{label}」的办理条件。"))
+        from_state = obj.state
+        getattr(obj, name)(by=by, reason=reason)
+        obj.save()
+        record(
+            obj,
+            actor=by,
+            action=name,
+            label=label,
+            from_state=from_state,
+            to_state=obj.state,
+            reason=reason,
+            data=data,
+        )
+        for effect in after_commit:
+            transaction.on_commit(lambda effect=effect, obj=obj: effect(obj))
+    return obj
+
+
+class Action:
+    """A transition the user may run now (or could, once `refusal` is dealt with)."""
+
+    def __init__(self, transition: Transition, refusal: str | None) -> None:
+        self.name = transition.name
+        self.label = str(transition.custom.get("label", transition.name))
+        self.reason_required = bool(transition.custom.get("reason_required"))
+        self.style = transition.custom.get("style", "danger" if self.reason_required else "primary")
+        self.refusal = refusal
+
+    @property
+    def enabled(self) -> bool:
+        return self.refusal is None
+
+
+def actions_for(obj: models.Model, user, exclude: Iterable[str] = ()) -> list[Action]:
+    """Transitions from the object's current state that this user has permission for."""
+    field = obj._meta.get_field("state")
+    seen: set[str] = set()
+    actions = []
+    for t in field.get_all_transitions(obj.__class__):
+        if t.name in seen or t.name in exclude or t.source not in (obj.state, "*", "+"):
+            continue
+        if not t.has_perm(obj, user):
+            continue
+        seen.add(t.name)
+        refusal = next((getattr(c, "refusal", "不满足办理条件。") for c in t.conditions if not c(obj)), None)
+        actions.append(Action(t, refusal))
+    return actions

@@ -1,0 +1,30 @@
+from django import forms
+
+from core.filters import ListFilter
+
+from .models import Organisation, Pilot, ReviewUnit
+
+
+class PilotFilter(ListFilter):
+    q = forms.CharField(label="关键词", required=False)
+    state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + Pilot.State.choices, required=False)
+    review_unit = forms.ModelChoiceField(
+        label="所属市（区）", queryset=ReviewUnit.objects.all(), required=False
+    )
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=[("", "全部类型"), (Organisation.Kind.COUNTY, "县（区）"), (Organisation.Kind.PARK, "园区")],
+        required=False,
+    )
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(organisation__name__icontains=value)
+
+    def filter_state(self, queryset, value):
+        return queryset.filter(state=value)
+
+    def filter_review_unit(self, queryset, value):
+        return queryset.filter(organisation__review_unit=value)
+
+    def filter_kind(self, queryset, value):
+        return queryset.filter(organisation__kind=value)

@@ -1,0 +1,38 @@
+"""Who may see and act on organisations and pilots. Pure functions of (user, object)."""
+
+from .models import Organisation, Pilot, Role
+from .roles import scope_of
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        return True
+    if organisation.review_unit_id in scope.review_units:
+        return True
+    return any(organisation.pk in ids for ids in scope.organisations.values())
+
+
+def can_view_pilot(user, pilot: Pilot) -> bool:
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        return True
+    if pilot.organisation.review_unit_id in scope.review_units:
+        return True
+    if pilot.organisation_id in scope.orgs(Role.APPLICANT):
+        return True
+    agency_ids = scope.orgs(Role.AGENCY)
+    return bool(agency_ids) and pilot.delegated_agencies.filter(pk__in=agency_ids).exists()
+
+
+def can_act_for_pilot(user, pilot: Pilot) -> bool:
+    """The pilot's own staff act for it (a technical agency drafts but never submits)."""
+    return pilot.organisation_id in scope_of(user).orgs(Role.APPLICANT)
+
+
+def can_screen_pilot(user, pilot: Pilot) -> bool:
+    return pilot.organisation.review_unit_id in scope_of(user).review_units
+
+
+def can_manage_pilots(user, pilot: Pilot | None = None) -> bool:
+    return scope_of(user).has(Role.PROVINCE_OFFICER)

@@ -1,0 +1,66 @@
+"""Who a user is in the programme: their roles and the organisations / review units they act for.
+
+Loaded once per user object (one query), then reused by every permission check of the request.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[str] = frozenset()
+    organisations: dict[str, frozenset[int]] = field(default_factory=dict)  # role -> organisation ids
+    review_units: frozenset[str] = frozenset()  # review units a city officer acts for
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def orgs(self, role: str) -> frozenset[int]:
+        return self.organisations.get(role, frozenset())
+
+
+EMPTY = Scope()
+
+
+def scope_of(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    orgs: dict[str, set[int]] = {}
+    units: set[str] = set()
+    for role, org_id, unit_id in Membership.objects.filter(user=user).values_list(
+        "role", "organisation_id", "organisation__review_unit_id"
+    ):
+        roles.add(role)
+        orgs.setdefault(role, set()).add(org_id)
+        if role == Role.CITY_OFFICER and unit_id:
+            units.add(unit_id)
+    scope = Scope(
+        roles=frozenset(roles),
+        organisations={k: frozenset(v) for k, v in orgs.items()},
+        review_units=frozenset(units),
+    )
+    user._portal_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    if hasattr(user, "_portal_scope"):
+        del user._portal_scope
+
+
+def is_provincial(user) -> bool:
+    return scope_of(user).has(Role.PROVINCE_OFFICER)
+
+
+def is_finance(user) -> bool:
+    return scope_of(user).has(Role.FINANCE_OFFICER)
+
+
+def is_drc(user) -> bool:
+    return scope_of(user).has(Role.DRC_OFFICER)

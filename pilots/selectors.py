@@ -1,0 +1,52 @@
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from applications.models import Batch
+
+from .models import Organisation, Pilot, Role
+from .roles import scope_of
+
+PUBLIC_BATCH_STATES = (Batch.State.PUBLISHED, Batch.State.CLOSED)
+
+
+def published_pilots() -> QuerySet[Pilot]:
+    """Pilots of published batches: what the public may see."""
+    return (
+        Pilot.objects.filter(batch__state__in=PUBLIC_BATCH_STATES)
+        .select_related("organisation", "organisation__review_unit", "organisation__division", "batch")
+        .order_by(
+            "batch__year", "organisation__review_unit__order", "organisation__kind", "organisation__name"
+        )
+    )
+
+
+def pilots_visible_to(user) -> QuerySet[Pilot]:
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        condition = Q()
+    else:
+        condition = Q(pk__in=[])
+        if scope.review_units:
+            condition |= Q(organisation__review_unit_id__in=scope.review_units)
+        if scope.orgs(Role.APPLICANT):
+            condition |= Q(organisation_id__in=scope.orgs(Role.APPLICANT))
+        if scope.orgs(Role.AGENCY):
+            condition |= Q(delegated_agencies__in=scope.orgs(Role.AGENCY))
+    return (
+        Pilot.objects.filter(condition)
+        .distinct()
+        .select_related("organisation", "organisation__review_unit", "organisation__division", "batch")
+    )
+
+
+def get_pilot_for_user(user, pk) -> Pilot:
+    pilot = pilots_visible_to(user).filter(pk=pk).first()
+    if pilot is None:
+        raise Http404("试点单位不存在")
+    return pilot
+
+
+def applicant_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK], approved=True
+    ).select_related("review_unit", "division")

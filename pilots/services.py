@@ -1,0 +1,63 @@
+"""Writes for pilots: every stage change goes through core.transitions."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.notifications import notify
+from core.transitions import perform_transition
+
+from .models import Membership, Pilot, Role
+
+
+def _pilot_staff(pilot: Pilot):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.APPLICANT, organisation=pilot.organisation
+        ).select_related("user")
+    ]
+
+
+def _notify_staff(pilot: Pilot, title: str) -> None:
+    notify(
+        _pilot_staff(pilot), kind="pilot_stage", title=title, url=reverse("pilots:detail", args=[pilot.pk])
+    )
+
+
+def pilot_transition(*, pilot: Pilot, name: str, by, reason: str = "") -> Pilot:
+    """Transitions that carry no data of their own."""
+    with transaction.atomic():
+        pilot = perform_transition(Pilot, pilot.pk, name, by=by, reason=reason)
+        _notify_staff(pilot, f"试点状态更新：{pilot.get_state_display()}")
+    return pilot
+
+
+def pilot_record_local_approval(*, pilot: Pilot, by, body: str, issued_on: datetime.date) -> Pilot:
+    def set_approval(obj: Pilot) -> None:
+        obj.plan_local_approval_body = (body or "").strip()
+        obj.plan_local_approval_date = issued_on
+
+    return perform_transition(
+        Pilot,
+        pilot.pk,
+        "record_local_approval",
+        by=by,
+        changes=set_approval,
+        data={"body": body, "issued_on": issued_on.isoformat() if issued_on else None},
+    )
+
+
+def pilot_accept(*, pilot: Pilot, by, grade: str, reason: str = "") -> Pilot:
+    def set_grade(obj: Pilot) -> None:
+        obj.acceptance_grade = grade if grade in Pilot.Grade.values else ""
+        obj.named_at = timezone.localdate()
+
+    with transaction.atomic():
+        pilot = perform_transition(
+            Pilot, pilot.pk, "accept", by=by, reason=reason, changes=set_grade, data={"grade": grade}
+        )
+        _notify_staff(pilot, f"贵单位已通过验收（{pilot.get_acceptance_grade_display()}）")
+    return pilot

@@ -1,0 +1,100 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.actions import run
+
+from . import services
+from .filters import PilotFilter
+from .models import Pilot
+from .resources import PilotResource
+from .selectors import get_pilot_for_user, pilots_visible_to, published_pilots
+
+
+def public_pilot_list(request):
+    pilots = published_pilots()
+    if request.GET.get("export") == "xlsx":
+        return PilotResource.as_xlsx_response(pilots, filename="陕西省低碳近零碳试点名单.xlsx")
+    return render(request, "pilots/public_list.html", {"pilots": pilots})
+
+
+@login_required
+def pilot_list(request):
+    filters = PilotFilter(request.GET, pilots_visible_to(request.user), user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return PilotResource.as_xlsx_response(filters.queryset, filename="试点单位.xlsx")
+    page = Paginator(filters.queryset, 50).get_page(request.GET.get("page"))
+    return render(request, "pilots/list.html", {"page": page, "filters": filters})
+
+
+@login_required
+def pilot_detail(request, pk: int):
+    pilot = get_pilot_for_user(request.user, pk)
+    reports = pilot.annual_reports.all()
+    return render(
+        request, "pilots/detail.html", {"pilot": pilot, "reports": reports, "grades": Pilot.Grade.choices}
+    )
+
+
+SIMPLE_ACTIONS = {
+    "start_plan",
+    "submit_plan",
+    "return_plan",
+    "file_plan",
+    "request_acceptance",
+    "forward_acceptance",
+    "return_acceptance",
+    "start_acceptance_review",
+    "fail_acceptance",
+    "disqualify",
+}
+
+
+@login_required
+@require_POST
+def pilot_action(request, pk: int, name: str):
+    pilot = get_pilot_for_user(request.user, pk)
+    reason = request.POST.get("reason", "")
+    if name in SIMPLE_ACTIONS:
+        run(
+            request,
+            services.pilot_transition,
+            success="已办理。",
+            pilot=pilot,
+            name=name,
+            by=request.user,
+            reason=reason,
+        )
+    elif name == "record_local_approval":
+        try:
+            issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
+        except ValueError:
+            messages.error(request, "请填写有效的印发日期。")
+            return redirect("pilots:detail", pk=pk)
+        run(
+            request,
+            services.pilot_record_local_approval,
+            success="已登记，进入建设实施阶段。",
+            pilot=pilot,
+            by=request.user,
+            body=request.POST.get("body", ""),
+            issued_on=issued_on,
+        )
+    elif name == "accept":
+        run(
+            request,
+            services.pilot_accept,
+            success="已通过验收并命名。",
+            pilot=pilot,
+            by=request.user,
+            grade=request.POST.get("grade", ""),
+            reason=reason,
+        )
+    else:
+        raise Http404
+    return redirect("pilots:detail", pk=pk)

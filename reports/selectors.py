@@ -1,0 +1,35 @@
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from pilots.models import Role
+from pilots.roles import scope_of
+
+from .models import AnnualReport
+
+
+def reports_visible_to(user) -> QuerySet[AnnualReport]:
+    scope = scope_of(user)
+    not_draft = ~Q(state=AnnualReport.State.DRAFT)
+    condition = Q(pk__in=[])
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
+        condition |= not_draft
+    if scope.has(Role.DRC_OFFICER):
+        condition |= not_draft
+    if scope.review_units:
+        condition |= not_draft & Q(pilot__organisation__review_unit_id__in=scope.review_units)
+    if scope.orgs(Role.APPLICANT):
+        condition |= Q(pilot__organisation_id__in=scope.orgs(Role.APPLICANT))
+    if scope.orgs(Role.AGENCY):
+        condition |= Q(pilot__delegated_agencies__in=scope.orgs(Role.AGENCY))
+    return (
+        AnnualReport.objects.filter(condition)
+        .distinct()
+        .select_related("pilot", "pilot__organisation", "pilot__organisation__review_unit", "pilot__batch")
+    )
+
+
+def get_report_for_user(user, pk) -> AnnualReport:
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("报告不存在")
+    return report

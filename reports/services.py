@@ -1,0 +1,47 @@
+from django.db import transaction
+from django.urls import reverse
+
+from core.audit import record
+from core.errors import ActionNotPermitted, DomainError
+from core.notifications import notify
+from core.transitions import perform_transition
+from pilots.models import Membership, Pilot, Role
+from pilots.permissions import can_act_for_pilot
+
+from .models import AnnualReport
+
+
+def report_create(*, pilot: Pilot, year: int, by) -> AnnualReport:
+    if not can_act_for_pilot(by, pilot):
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        if AnnualReport.objects.filter(pilot=pilot, year=year).exists():
+            raise DomainError(f"{year}年度自评报告已存在。")
+        report = AnnualReport.objects.create(pilot=pilot, year=year)
+        record(report, actor=by, action="create", label="创建年度自评报告", to_state=report.state)
+    return report
+
+
+def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") -> AnnualReport:
+    if name not in {"submit", "return_for_revision", "receive"}:
+        raise DomainError("未知的操作。")
+    with transaction.atomic():
+        report = perform_transition(AnnualReport, report.pk, name, by=by, reason=reason)
+        url = reverse("reports:detail", args=[report.pk])
+        if name == "submit":
+            recipients = [
+                m.user
+                for m in Membership.objects.filter(
+                    role__in=[Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER]
+                ).select_related("user")
+            ]
+            notify(recipients, kind="report_submitted", title=f"{report}已提交", url=url)
+        else:
+            staff = [
+                m.user
+                for m in Membership.objects.filter(
+                    role=Role.APPLICANT, organisation=report.pilot.organisation
+                ).select_related("user")
+            ]
+            notify(staff, kind="report_" + name, title=f"{report}：{report.get_state_display()}", url=url)
+    return report
