@@ -16,7 +16,17 @@ def actions(obj, user, exclude=""):
 
 @register.simple_tag
 def history(obj):
-    return list(_history_for(obj))
+    """The object's audit entries, with state codes turned into their labels for display."""
+    labels = {}
+    try:
+        labels = dict(obj._meta.get_field("state").choices)
+    except Exception:  # objects without a state machine
+        pass
+    entries = list(_history_for(obj))
+    for entry in entries:
+        entry.from_label = labels.get(entry.from_state, entry.from_state)
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+    return entries
 
 
 @register.filter

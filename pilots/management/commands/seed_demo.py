@@ -1,0 +1,476 @@
+"""Demo data for `make run`: real Shaanxi counties and parks, every stage with something in it.
+
+Everything moves through the same services the portal uses, so each item carries a real audit trail.
+The first batch's four confirmed members (商州区, 石泉县, 留坝县, 沣西新城) are real; the other pilots,
+the later batches and all figures are illustrative.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from applications import services as app_services
+from applications.models import Application, Attachment, Batch
+from pilots import services as pilot_services
+from pilots.models import Membership, Organisation, Pilot, Role
+from reports import services as report_services
+from reports.models import AnnualReport
+from reviews.models import ReviewAssignment, ReviewRound
+
+DEMO_PASSWORD = "Shaanxi-2026"
+
+# username, full name, organisation name, role, title, e-mail
+PERSONAS = [
+    ("shiquan", "王建国", "石泉县人民政府", Role.APPLICANT, "发改局低碳办主任", "shiquan@example.cn"),
+    ("fengxi", "李晓燕", "西咸新区沣西新城管委会", Role.APPLICANT, "生态环境局科长", "fengxi@example.cn"),
+    ("lantian", "赵磊", "蓝田县人民政府", Role.APPLICANT, "生态环境分局副局长", "lantian@example.cn"),
+    ("agency", "周敏", "陕西秦岭绿碳环境咨询有限公司", Role.AGENCY, "项目经理", "agency@example.cn"),
+    ("city_xian", "刘洋", "西安市生态环境局", Role.CITY_OFFICER, "应对气候变化处", "city.xian@example.cn"),
+    (
+        "city_ankang",
+        "陈静",
+        "安康市生态环境局",
+        Role.CITY_OFFICER,
+        "应对气候变化科",
+        "city.ankang@example.cn",
+    ),
+    ("province", "张伟", "陕西省生态环境厅", Role.PROVINCE_OFFICER, "应对气候变化处", "province@example.cn"),
+    ("finance", "孙丽", "陕西省财政厅", Role.FINANCE_OFFICER, "资源环境处", "finance@example.cn"),
+    ("drc", "马强", "陕西省发展和改革委员会", Role.DRC_OFFICER, "资源节约和环境保护处", "drc@example.cn"),
+    ("expert_wang", "王志刚", "西安交通大学", Role.EXPERT, "教授", "wang@example.cn"),
+    ("expert_li", "李慧", "长安大学", Role.EXPERT, "副教授", "li@example.cn"),
+    ("expert_zhang", "张明", "陕西省环境科学研究院", Role.EXPERT, "高级工程师", "zhang@example.cn"),
+]
+
+FIRST_BATCH_COUNTIES = [
+    # division code, final pilot state
+    ("611002", Pilot.State.ACCEPTED),  # 商州区 (confirmed member)
+    ("610922", Pilot.State.IMPLEMENTING),  # 石泉县 (confirmed member)
+    ("610729", Pilot.State.ACCEPTANCE_FORWARDED),  # 留坝县 (confirmed member)
+    ("610204", Pilot.State.IMPLEMENTING),
+    ("610330", Pilot.State.ACCEPTANCE_REQUESTED),
+    ("610430", Pilot.State.PLAN_FILED),
+    ("610528", Pilot.State.IN_ACCEPTANCE_REVIEW),
+    ("610632", Pilot.State.PLAN_SUBMITTED),
+    ("610881", Pilot.State.ACCEPTANCE_FAILED),
+    ("610926", Pilot.State.IMPLEMENTING),
+    ("611026", Pilot.State.PLAN_RETURNED),
+    ("610581", Pilot.State.DISQUALIFIED),
+    ("610118", Pilot.State.IMPLEMENTING),
+]
+FIRST_BATCH_PARKS = [
+    ("西咸新区沣西新城管委会", Pilot.State.ACCEPTED),  # confirmed member
+    ("西安高新技术产业开发区管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),
+    ("宝鸡高新技术产业开发区管委会", Pilot.State.IMPLEMENTING),
+    ("杨凌农业高新技术产业示范区管委会", Pilot.State.PLAN_DRAFTING),
+    ("渭南高新技术产业开发区管委会", Pilot.State.ACCEPTANCE_REQUESTED),
+    ("榆林高新技术产业开发区管委会", Pilot.State.SELECTED),
+    ("汉中经济技术开发区管委会", Pilot.State.IMPLEMENTING),
+    ("安康高新技术产业开发区管委会", Pilot.State.ACCEPTANCE_FORWARDED),
+]
+# Paths through the pilot machine to reach each state.
+PILOT_PATH = [
+    "start_plan",
+    "submit_plan",
+    "file_plan",
+    "record_local_approval",
+    "request_acceptance",
+    "forward_acceptance",
+    "start_acceptance_review",
+    "accept",
+]
+PATH_TO = {
+    Pilot.State.SELECTED: [],
+    Pilot.State.PLAN_DRAFTING: PILOT_PATH[:1],
+    Pilot.State.PLAN_SUBMITTED: PILOT_PATH[:2],
+    Pilot.State.PLAN_RETURNED: PILOT_PATH[:2] + ["return_plan"],
+    Pilot.State.PLAN_FILED: PILOT_PATH[:3],
+    Pilot.State.IMPLEMENTING: PILOT_PATH[:4],
+    Pilot.State.ACCEPTANCE_REQUESTED: PILOT_PATH[:5],
+    Pilot.State.ACCEPTANCE_FORWARDED: PILOT_PATH[:6],
+    Pilot.State.IN_ACCEPTANCE_REVIEW: PILOT_PATH[:7],
+    Pilot.State.ACCEPTED: PILOT_PATH[:8],
+    Pilot.State.ACCEPTANCE_FAILED: PILOT_PATH[:7] + ["fail_acceptance"],
+    Pilot.State.DISQUALIFIED: PILOT_PATH[:4] + ["disqualify"],
+}
+REASONS = {
+    "return_plan": "重点工程减排量测算依据不足，请补充测算过程后重新报送。",
+    "fail_acceptance": "单位GDP二氧化碳排放降低率未达到方案约束性目标，验收不通过。",
+    "disqualify": "建设期满未提出验收申请，经省生态环境厅研究，取消试点资格。",
+    "return_for_revision": "基准年能源消费数据与统计公报不一致，请核实后重新提交。",
+    "reject": "近3年发生较大突发环境事件，不符合申报条件。",
+    "return_to_city": "缺少市级推荐意见盖章件，请补充后重新报送。",
+    "withdraw": "拟待碳排放核算完成后下一批次再申报。",
+}
+
+# Second batch (provincial review) and third batch (open): organisation, final application state.
+SECOND_BATCH = [
+    ("610122", Application.State.FORWARDED),  # 蓝田县 is the persona of the third batch; see below
+    ("610124", Application.State.IN_EXPERT_REVIEW),
+    ("610923", Application.State.REVIEWED),
+    ("610921", Application.State.SHORTLISTED),
+    ("610117", Application.State.RETURNED_TO_CITY),
+    ("610925", Application.State.NOT_RECOMMENDED),
+    ("陕西航天经济技术开发区管委会", Application.State.IN_EXPERT_REVIEW),
+    ("西安经济技术开发区管委会", Application.State.FORWARDED),
+    ("咸阳高新技术产业开发区管委会", Application.State.REVIEWED),
+]
+THIRD_BATCH = [
+    ("610122", Application.State.DRAFT),  # 蓝田县: the applicant persona "lantian"
+    ("610924", Application.State.SUBMITTED),
+    ("610929", Application.State.RETURNED),
+    ("610111", Application.State.SUBMITTED),
+    ("610927", Application.State.RECOMMENDED),
+    ("610115", Application.State.RECOMMENDED),
+    ("610981", Application.State.WITHDRAWN),
+    ("610902", Application.State.NOT_RECOMMENDED),
+    ("陕西航空经济技术开发区管委会", Application.State.SUBMITTED),
+]
+APP_PATH = ["submit", "recommend", "forward", "start_expert_review", "finish_review"]
+APP_PATH_TO = {
+    Application.State.DRAFT: [],
+    Application.State.SUBMITTED: APP_PATH[:1],
+    Application.State.RETURNED: APP_PATH[:1] + ["return_for_revision"],
+    Application.State.WITHDRAWN: APP_PATH[:1] + ["withdraw"],
+    Application.State.NOT_RECOMMENDED: APP_PATH[:1] + ["reject"],
+    Application.State.RECOMMENDED: APP_PATH[:2],
+    Application.State.FORWARDED: APP_PATH[:3],
+    Application.State.RETURNED_TO_CITY: APP_PATH[:3] + ["return_to_city"],
+    Application.State.IN_EXPERT_REVIEW: APP_PATH[:4],
+    Application.State.REVIEWED: APP_PATH[:5],
+    Application.State.SHORTLISTED: APP_PATH[:5] + ["propose", "confirm"],
+    Application.State.NOT_SELECTED: APP_PATH[:5] + ["propose_decline", "confirm"],
+    Application.State.SELECTED: APP_PATH[:5] + ["propose", "confirm", "publicise", "select"],
+}
+COMMITMENT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (idempotent: does nothing if the demo batches exist)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, **options):
+        if Batch.objects.filter(name__startswith="2023年第一批").exists():
+            self.stdout.write("Demo data already loaded.")
+            self._print_accounts()
+            return
+        # Demo notices are stored in the inbox; their e-mails are not printed during seeding.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        if not Organisation.objects.filter(kind=Organisation.Kind.COUNTY).exists():
+            raise CommandError("Reference data missing: run `manage.py migrate` first.")
+        with transaction.atomic():
+            self.users = self._personas()
+            self.staff: dict[int, object] = {}
+            self._first_batch()
+            self._second_batch()
+            self._third_batch()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._print_accounts()
+
+    # People -------------------------------------------------------------------------------------
+    def _personas(self) -> dict:
+        # Hashing is deliberately slow; every demo account shares one password, so hash it once.
+        self.password_hash = make_password(DEMO_PASSWORD)
+        users = {}
+        for username, full_name, org_name, role, title, email in PERSONAS:
+            kind = {Role.AGENCY: Organisation.Kind.AGENCY, Role.EXPERT: Organisation.Kind.EXPERT_HOME}.get(
+                role
+            )
+            organisation = Organisation.objects.filter(name=org_name).first()
+            if organisation is None:
+                organisation = Organisation.objects.create(name=org_name, kind=kind)
+            user = self._new_user(username, email=email, password=DEMO_PASSWORD, full_name=full_name)
+            Membership.objects.create(user=user, organisation=organisation, role=role, title=title)
+            users[username] = user
+        admin = self._new_user(
+            "admin", email="admin@example.cn", full_name="系统管理员", is_staff=True, is_superuser=True
+        )
+        users["admin"] = admin
+        return users
+
+    def _new_user(self, username, password=None, **fields):
+        return get_user_model().objects.create(username=username, password=self.password_hash, **fields)
+
+    def _staff_of(self, organisation: Organisation):
+        """Every applicant organisation in the demo gets one account so its steps have an actor."""
+        for username, *_rest in PERSONAS:
+            user = self.users[username]
+            if user.memberships.filter(organisation=organisation, role=Role.APPLICANT).exists():
+                return user
+        if organisation.pk not in self.staff:
+            user = self._new_user(
+                f"org{organisation.pk}",
+                password=DEMO_PASSWORD,
+                full_name=f"{organisation.short_name or organisation.name}联络员",
+            )
+            Membership.objects.create(
+                user=user, organisation=organisation, role=Role.APPLICANT, title="联络员"
+            )
+            self.staff[organisation.pk] = user
+        return self.staff[organisation.pk]
+
+    def _city_officer(self, organisation: Organisation):
+        unit = organisation.review_unit
+        officer = next(
+            (
+                self.users[u]
+                for u in ("city_xian", "city_ankang")
+                if self.users[u].memberships.filter(organisation__review_unit=unit).exists()
+            ),
+            None,
+        )
+        if officer is None:
+            username = f"city{unit.code}"
+            officer = get_user_model().objects.filter(username=username).first()
+            if officer is None:
+                officer = self._new_user(username, password=DEMO_PASSWORD, full_name=f"{unit.name}审核员")
+                Membership.objects.create(
+                    user=officer,
+                    organisation=Organisation.objects.get(name=unit.bureau_name),
+                    role=Role.CITY_OFFICER,
+                )
+        return officer
+
+    # Organisations ------------------------------------------------------------------------------
+    @staticmethod
+    def _organisation(key: str) -> Organisation:
+        if key.isdigit():
+            return Organisation.objects.get(kind=Organisation.Kind.COUNTY, division_id=key)
+        return Organisation.objects.get(name=key)
+
+    # Applications -------------------------------------------------------------------------------
+    def _application(self, batch: Batch, organisation: Organisation, target: str, rank: int) -> Application:
+        applicant = self._staff_of(organisation)
+        application = app_services.application_create(batch=batch, organisation=organisation, by=applicant)
+        if organisation.name == "蓝田县人民政府" or organisation.name == "石泉县人民政府":
+            application.delegated_agencies.add(Organisation.objects.get(name="陕西秦岭绿碳环境咨询有限公司"))
+        path = APP_PATH_TO[target]
+        if path:
+            app_services.application_update_eligibility(
+                application=application,
+                by=applicant,
+                pilot_level=Application.PilotLevel.LOW_CARBON,
+                declares_no_major_accident=True,
+            )
+            app_services.attachment_add(
+                application=application,
+                by=applicant,
+                kind=Attachment.Kind.COMMITMENT_LETTER,
+                title="承诺书",
+                uploaded=ContentFile(COMMITMENT_PDF, name="承诺书.pdf"),
+                content_type="application/pdf",
+                extension=".pdf",
+            )
+        city = self._city_officer(organisation)
+        province, finance = self.users["province"], self.users["finance"]
+        for step in path:
+            application.refresh_from_db()
+            if step == "submit":
+                app_services.application_submit(application=application, by=applicant)
+            elif step == "recommend":
+                app_services.application_recommend(
+                    application=application,
+                    by=city,
+                    rank=rank,
+                    opinion=f"{organisation.short_name or organisation.name}低碳工作基础较好，申报材料齐全，同意推荐。",
+                )
+            elif step == "forward":
+                app_services.application_forward(application=application, by=city)
+            elif step == "start_expert_review":
+                app_services.application_start_expert_review(application=application, by=province)
+            elif step == "finish_review":
+                app_services.application_finish_review(application=application, by=province)
+            elif step in ("propose", "propose_decline"):
+                proposal = (
+                    Application.Proposal.SHORTLIST if step == "propose" else Application.Proposal.DECLINE
+                )
+                app_services.application_propose_decision(
+                    application=application, by=province, proposal=proposal, reason="依据专家评审排序。"
+                )
+            elif step == "confirm":
+                app_services.application_confirm_decision(application=application, by=finance)
+            elif step == "publicise":
+                app_services.application_publicise(application=application, by=province)
+            elif step == "select":
+                app_services.application_select(application=application, by=province)
+            elif step == "withdraw":
+                app_services.application_withdraw(application=application, by=applicant, reason=REASONS[step])
+            elif step == "return_for_revision":
+                app_services.application_return(application=application, by=city, reason=REASONS[step])
+            elif step == "reject":
+                app_services.application_reject(application=application, by=city, reason=REASONS[step])
+            elif step == "return_to_city":
+                app_services.application_return_to_city(
+                    application=application, by=province, reason=REASONS[step]
+                )
+        application.refresh_from_db()
+        assert application.state == target, (organisation, application.state, target)
+        return application
+
+    def _batch(self, name: str, year: int, **dates) -> Batch:
+        province = self.users["province"]
+        today = datetime.date.today()
+        # Opened with dates in the future so that submissions pass the deadline guard; the real
+        # dates are set afterwards.
+        batch = app_services.batch_create(
+            by=province,
+            name=name,
+            year=year,
+            application_start=today,
+            application_deadline=today + datetime.timedelta(days=60),
+            forwarding_deadline=today + datetime.timedelta(days=75),
+        )
+        return app_services.batch_transition(batch=batch, name="open", by=province)
+
+    def _finish_batch(self, batch: Batch, steps: list[str], **dates) -> None:
+        Batch.objects.filter(pk=batch.pk).update(
+            **{k: v for k, v in dates.items() if k.startswith("publicity")}
+        )
+        for step in steps:
+            app_services.batch_transition(batch=batch, name=step, by=self.users["province"])
+        Batch.objects.filter(pk=batch.pk).update(**dates)
+
+    def _first_batch(self) -> None:
+        batch = self._batch("2023年第一批低碳近零碳试点", 2023)
+        Batch.objects.filter(pk=batch.pk).update(document_no="陕环发〔2023〕48号")
+        entries = [(c, s) for c, s in FIRST_BATCH_COUNTIES] + [(p, s) for p, s in FIRST_BATCH_PARKS]
+        for rank, (key, _state) in enumerate(entries, start=1):
+            self._application(batch, self._organisation(key), Application.State.SELECTED, rank % 5 + 1)
+        for key in ("610822", "610622"):  # 府谷县, 延川县: reviewed and not selected
+            self._application(batch, self._organisation(key), Application.State.NOT_SELECTED, 3)
+        self._finish_batch(
+            batch,
+            ["close_applications", "start_provincial_review", "start_publicity", "publish"],
+            application_start=datetime.date(2023, 7, 18),
+            application_deadline=datetime.date(2023, 8, 15),
+            forwarding_deadline=datetime.date(2023, 8, 25),
+            publicity_start=datetime.date(2023, 9, 1),
+            publicity_end=datetime.date(2023, 9, 7),
+            construction_end=datetime.date(2025, 12, 31),
+        )
+        for key, state in entries:
+            pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
+            self._move_pilot(pilot, state)
+            self._reports(pilot)
+        acceptance = ReviewRound.objects.create(
+            name="首批试点验收评审",
+            purpose=ReviewRound.Purpose.ACCEPTANCE,
+            batch=batch,
+            scoring_deadline=datetime.date(2026, 12, 15),
+            experts_per_item=3,
+        )
+        for pilot in Pilot.objects.filter(batch=batch, state=Pilot.State.IN_ACCEPTANCE_REVIEW):
+            for username in ("expert_wang", "expert_li", "expert_zhang"):
+                ReviewAssignment.objects.create(round=acceptance, expert=self.users[username], pilot=pilot)
+
+    def _move_pilot(self, pilot: Pilot, state: str) -> None:
+        staff = self._staff_of(pilot.organisation)
+        province = self.users["province"]
+        city = self._city_officer(pilot.organisation)
+        for step in PATH_TO[state]:
+            pilot.refresh_from_db()
+            if step == "record_local_approval":
+                body = (
+                    "县人民政府常务会议"
+                    if pilot.organisation.kind == Organisation.Kind.COUNTY
+                    else "管委会专题会议"
+                )
+                pilot_services.pilot_record_local_approval(
+                    pilot=pilot, by=staff, body=body, issued_on=datetime.date(2024, 3, 15)
+                )
+            elif step == "accept":
+                grade = Pilot.Grade.EXCELLENT if "沣西" in pilot.organisation.name else Pilot.Grade.PASSED
+                pilot_services.pilot_accept(
+                    pilot=pilot, by=province, grade=grade, reason="专家评分达到验收要求。"
+                )
+            else:
+                actor = {
+                    "start_plan": staff,
+                    "submit_plan": staff,
+                    "request_acceptance": staff,
+                    "forward_acceptance": city,
+                }.get(step, province)
+                pilot_services.pilot_transition(
+                    pilot=pilot, name=step, by=actor, reason=REASONS.get(step, "")
+                )
+        pilot.refresh_from_db()
+        assert pilot.state == state, (pilot, pilot.state, state)
+
+    def _reports(self, pilot: Pilot) -> None:
+        if pilot.state in (Pilot.State.SELECTED, Pilot.State.PLAN_DRAFTING, Pilot.State.DISQUALIFIED):
+            return
+        staff = self._staff_of(pilot.organisation)
+        province = self.users["province"]
+        name = pilot.organisation.short_name or pilot.organisation.name
+        for year, final in ((2023, "received"), (2024, "received"), (2025, "submitted"), (2026, "draft")):
+            if year == 2024 and "高新" in pilot.organisation.name:
+                final = "returned"
+            report = report_services.report_create(pilot=pilot, year=year, by=staff)
+            AnnualReport.objects.filter(pk=report.pk).update(
+                summary=f"{year}年，{name}围绕降碳管理机制、能源低碳转型、节能低碳发展和降碳减污协同四项任务推进试点建设，"
+                "重点项目按计划实施，碳排放强度较基准年持续下降。"
+            )
+            if final == "draft":
+                continue
+            report_services.report_transition(report=report, name="submit", by=staff)
+            if final == "received":
+                report_services.report_transition(report=report, name="receive", by=province)
+            elif final == "returned":
+                report_services.report_transition(
+                    report=report,
+                    name="return_for_revision",
+                    by=province,
+                    reason="重点项目投资完成情况缺少佐证材料，请补充。",
+                )
+
+    def _second_batch(self) -> None:
+        batch = self._batch("2026年第二批低碳近零碳试点", 2026)
+        for rank, (key, state) in enumerate(SECOND_BATCH, start=1):
+            self._application(batch, self._organisation(key), state, rank)
+        self._finish_batch(
+            batch,
+            ["close_applications", "start_provincial_review"],
+            application_start=datetime.date(2026, 6, 1),
+            application_deadline=datetime.date(2026, 7, 31),
+            forwarding_deadline=datetime.date(2026, 8, 31),
+            construction_end=datetime.date(2028, 12, 31),
+        )
+        selection = ReviewRound.objects.create(
+            name="第二批试点遴选专家评审",
+            purpose=ReviewRound.Purpose.SELECTION,
+            batch=batch,
+            scoring_deadline=datetime.date(2026, 12, 5),
+            experts_per_item=3,
+        )
+        for application in batch.applications.filter(state=Application.State.IN_EXPERT_REVIEW):
+            for username in ("expert_wang", "expert_li", "expert_zhang"):
+                ReviewAssignment.objects.create(
+                    round=selection, expert=self.users[username], application=application
+                )
+
+    def _third_batch(self) -> None:
+        batch = self._batch("2027年第三批低碳近零碳试点", 2027)
+        for rank, (key, state) in enumerate(THIRD_BATCH, start=1):
+            self._application(batch, self._organisation(key), state, rank)
+        Batch.objects.filter(pk=batch.pk).update(
+            application_start=datetime.date(2026, 11, 1),
+            application_deadline=datetime.date(2026, 12, 31),
+            forwarding_deadline=datetime.date(2027, 1, 31),
+            construction_end=datetime.date(2029, 12, 31),
+        )
+
+    def _print_accounts(self) -> None:
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for username, full_name, org_name, role, _title, _email in PERSONAS:
+            self.stdout.write(f"  {username:<14} {Role(role).label:<10} {org_name}（{full_name}）")
+        self.stdout.write(f"  {'admin':<14} 系统管理员")
