@@ -1,9 +1,21 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core.uploads import validate_upload
+from reports.models import Fuel
 
-from .models import Application, Attachment, Batch
+from .models import (
+    AnnualBaseline,
+    Application,
+    ApplicationTarget,
+    Attachment,
+    Batch,
+    Contact,
+    FundingPlan,
+    KeyProject,
+)
 
 PDF_OR_IMAGE = {"application/pdf", "image/png", "image/jpeg"}
 
@@ -57,13 +69,6 @@ class BatchForm(forms.ModelForm):
         return data
 
 
-class EligibilityForm(forms.ModelForm):
-    class Meta:
-        model = Application
-        fields = ["pilot_level", "declares_no_major_accident"]
-        widgets = {"pilot_level": forms.RadioSelect}
-
-
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Attachment.Kind.choices)
     title = forms.CharField(label="说明", max_length=128, required=False)
@@ -85,3 +90,247 @@ class AttachmentForm(forms.Form):
 class RecommendForm(forms.Form):
     opinion = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     rank = forms.IntegerField(label="市内推荐排序", min_value=1, max_value=99)
+
+
+# Annex 1 sections ------------------------------------------------------------------------------
+
+BASELINE_FIELDS = [
+    f.name for f in AnnualBaseline._meta.concrete_fields if f.name not in ("id", "application", "year")
+]
+PERCENT_FIELDS = {
+    "primary_share",
+    "secondary_share",
+    "tertiary_share",
+    "non_fossil_share",
+    "forest_coverage",
+    "good_air_days_ratio",
+    "solid_waste_utilisation",
+}
+
+
+def _non_negative(form, names):
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is not None and value < 0:
+            form.add_error(name, "不能为负数。")
+
+
+class BasicInfoForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [
+            "pilot_level",
+            "pilot_scope",
+            "boundary_area_km2",
+            "boundary_description",
+            "statistical_boundary_clear",
+            "enterprises_count",
+            "above_scale_enterprises_count",
+            "leading_industries",
+            "work_foundation",
+            "existing_policies",
+            "organisation_setup",
+        ]
+        widgets = {
+            "pilot_level": forms.RadioSelect,
+            "pilot_scope": forms.RadioSelect,
+            "boundary_description": forms.Textarea(attrs={"rows": 3}),
+            "work_foundation": forms.Textarea(attrs={"rows": 5}),
+            "existing_policies": forms.Textarea(attrs={"rows": 4}),
+            "organisation_setup": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "work_foundation": "不超过3000字。",
+            "boundary_area_km2": "单位：平方千米。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_park:
+            for name in (
+                "statistical_boundary_clear",
+                "enterprises_count",
+                "above_scale_enterprises_count",
+                "leading_industries",
+            ):
+                self.fields.pop(name)
+
+    def clean_boundary_area_km2(self):
+        value = self.cleaned_data.get("boundary_area_km2")
+        if value is not None and not Decimal("0.01") <= value <= Decimal("30000"):
+            raise forms.ValidationError("边界面积应在0.01至30000平方千米之间。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        total, above = data.get("enterprises_count"), data.get("above_scale_enterprises_count")
+        if total is not None and above is not None and above > total:
+            self.add_error("above_scale_enterprises_count", "规上企业数不能多于入驻企业数。")
+        return data
+
+
+class EligibilitySectionForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [
+            "declares_no_major_accident",
+            "priority_eco_civilisation",
+            "priority_two_mountains",
+            "priority_low_carbon_city",
+            "priority_eco_industrial_park",
+            "priority_green_industrial_park",
+            "priority_circular_park",
+            "priority_other",
+        ]
+        labels = {"declares_no_major_accident": "本单位郑重声明：近3年内未发生重大环境污染和生态破坏事故"}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["role", "name", "title", "unit", "mobile", "phone", "email"]
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"].strip()
+        if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+            raise forms.ValidationError("请填写11位手机号码。")
+        return mobile
+
+
+class BaselineForm(forms.ModelForm):
+    """One year of baseline data plus energy use by fuel (fields fuel_<code>)."""
+
+    class Meta:
+        model = AnnualBaseline
+        fields = BASELINE_FIELDS
+
+    def __init__(self, *args, energy: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from reports.carbon import unit_for
+
+        for code, label in Fuel.choices:
+            self.fields[f"fuel_{code}"] = forms.DecimalField(
+                label=f"{label}（{unit_for(code)}）",
+                required=False,
+                max_digits=14,
+                decimal_places=3,
+                initial=(energy or {}).get(code),
+            )
+
+    @property
+    def fuel_fields(self):
+        return [self[f"fuel_{code}"] for code, _ in Fuel.choices]
+
+    @property
+    def data_fields(self):
+        return [f for f in self if not f.name.startswith("fuel_")]
+
+    def clean(self):
+        data = super().clean()
+        numeric = [n for n, f in self.fields.items() if isinstance(f, forms.DecimalField)]
+        _non_negative(self, numeric)
+        for name in PERCENT_FIELDS:
+            value = data.get(name)
+            if value is not None and value > 100:
+                self.add_error(name, "百分比应在0至100之间。")
+        shares = [data.get(n) for n in ("primary_share", "secondary_share", "tertiary_share")]
+        if all(v is not None for v in shares) and abs(sum(shares) - 100) > Decimal("0.5"):
+            self.add_error("tertiary_share", f"三次产业占比之和应为100%（当前为{sum(shares)}%）。")
+        electricity, green = data.get("electricity_10k_kwh"), data.get("green_power_10k_kwh")
+        if electricity is not None and green is not None and green > electricity:
+            self.add_error("green_power_10k_kwh", "绿电交易电量不能大于全社会用电量。")
+        gdp, iva = data.get("gdp_100m"), data.get("industrial_value_added_100m")
+        if gdp is not None and iva is not None and iva > gdp:
+            self.add_error("industrial_value_added_100m", "工业增加值不能大于地区生产总值。")
+        return data
+
+    def energy(self) -> dict:
+        return {
+            code: self.cleaned_data[f"fuel_{code}"]
+            for code, _ in Fuel.choices
+            if self.cleaned_data.get(f"fuel_{code}") is not None
+        }
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = ApplicationTarget
+        fields = ["indicator", "custom_name", "base_value", "target_value", "is_binding"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") == ApplicationTarget.Indicator.OTHER and not data.get("custom_name"):
+            self.add_error("custom_name", "选择“其他”时须填写指标名称。")
+        label = dict(ApplicationTarget.Indicator.choices).get(data.get("indicator"), "")
+        for name in ("base_value", "target_value"):
+            value = data.get(name)
+            if value is not None and "%" in str(label) and not Decimal(-100) <= value <= Decimal(100):
+                self.add_error(name, "百分比指标应在-100至100之间。")
+        return data
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = KeyProject
+        fields = [
+            "name",
+            "task",
+            "subtype",
+            "owner_unit",
+            "location",
+            "content",
+            "start_year",
+            "end_year",
+            "status",
+            "total_investment",
+            *KeyProject.FUND_FIELDS,
+            "expected_co2_reduction_t",
+            "expected_energy_saving_tce",
+            "calculation_note",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "calculation_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        money = [
+            "total_investment",
+            *KeyProject.FUND_FIELDS,
+            "expected_co2_reduction_t",
+            "expected_energy_saving_tce",
+        ]
+        _non_negative(self, money)
+        start, end = data.get("start_year"), data.get("end_year")
+        for name in ("start_year", "end_year"):
+            value = data.get(name)
+            if value is not None and not 2015 <= value <= 2035:
+                self.add_error(name, "年份应在2015至2035之间。")
+        if start and end and end < start:
+            self.add_error("end_year", "完工年份不能早于开工年份。")
+        total = data.get("total_investment")
+        funds = [data.get(f) for f in KeyProject.FUND_FIELDS]
+        if total is not None and all(f is not None for f in funds):
+            funded = sum(funds)
+            if abs(funded - total) > Decimal("0.01"):
+                self.add_error("fund_other", f"资金来源合计（{funded} 万元）应等于总投资（{total} 万元）。")
+        return data
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = FundingPlan
+        fields = ["year", "source", "amount", "use"]
+
+    def clean(self):
+        data = super().clean()
+        _non_negative(self, ["amount"])
+        if data.get("year") is not None and not 2023 <= data["year"] <= 2035:
+            self.add_error("year", "年度应在2023至2035之间。")
+        return data
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=0, can_delete=True, max_num=10, validate_max=True)
+TargetFormSet = forms.formset_factory(TargetForm, extra=0, can_delete=True, max_num=30, validate_max=True)
+FundingFormSet = forms.formset_factory(FundingForm, extra=0, can_delete=True, max_num=60, validate_max=True)

@@ -191,6 +191,40 @@ class Application(FSMModelMixin, models.Model):
     declares_no_major_accident = models.BooleanField(
         _("近3年未发生重大环境污染和生态破坏事故"), default=False
     )
+    # 申报范围与边界
+    pilot_scope = models.CharField(
+        _("试点范围"), max_length=16, choices=[("whole", _("全域")), ("part", _("部分区域"))], default="whole"
+    )
+    boundary_area_km2 = models.DecimalField(
+        _("边界面积（平方千米）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    boundary_description = models.TextField(_("边界范围说明"), blank=True, max_length=2000)
+    statistical_boundary_clear = models.BooleanField(_("具有清晰的地理和统计边界"), default=False)
+    enterprises_count = models.PositiveIntegerField(_("入驻企业数（园区）"), null=True, blank=True)
+    above_scale_enterprises_count = models.PositiveIntegerField(
+        _("规上企业数（园区）"), null=True, blank=True
+    )
+    leading_industries = models.CharField(_("主导产业（园区）"), max_length=255, blank=True)
+    # 优先支持条件 (the work plan's priorities; evidence uploaded as attachments)
+    priority_eco_civilisation = models.BooleanField(_("生态文明建设示范区"), default=False)
+    priority_two_mountains = models.BooleanField(_("“绿水青山就是金山银山”实践创新基地"), default=False)
+    priority_low_carbon_city = models.BooleanField(_("国家低碳试点城市范围内"), default=False)
+    priority_eco_industrial_park = models.BooleanField(_("国家生态工业示范园区"), default=False)
+    priority_green_industrial_park = models.BooleanField(_("绿色工业园区"), default=False)
+    priority_circular_park = models.BooleanField(_("园区循环化改造示范/试点"), default=False)
+    priority_other = models.CharField(_("其他优先条件"), max_length=255, blank=True)
+    # 工作基础
+    work_foundation = models.TextField(_("低碳工作基础与成效"), blank=True, max_length=3000)
+    existing_policies = models.TextField(_("已有低碳/减污降碳相关规划政策"), blank=True, max_length=3000)
+    organisation_setup = models.TextField(_("组织机构情况"), blank=True, max_length=3000)
+    factor_set = models.ForeignKey(
+        "reports.EmissionFactorSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("排放因子集"),
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     submission_count = models.PositiveSmallIntegerField(_("提交次数"), default=0)
     city_opinion = models.TextField(_("市级推荐意见"), blank=True)
@@ -221,24 +255,36 @@ class Application(FSMModelMixin, models.Model):
         return self.organisation.review_unit_id
 
     @property
+    def is_park(self) -> bool:
+        return self.organisation.kind == Organisation.Kind.PARK
+
+    @property
+    def in_fenwei_priority_city(self) -> bool:
+        """Derived from the division: 西安、咸阳、渭南 (the work plan's Fenwei priority)."""
+        unit = self.organisation.review_unit
+        return bool(unit and unit.is_fenwei_priority)
+
+    @property
+    def baseline_years(self) -> list[int]:
+        base = self.batch.base_year
+        return [base - 2, base - 1, base]
+
+    @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
     def missing_for_submission(self) -> list[str]:
-        """What still stops submission, in the applicant's words. Extended as the form grows."""
-        missing = []
-        if not self.declares_no_major_accident:
-            missing.append("未作出“近3年未发生重大环境污染和生态破坏事故”声明")
-        if not self.attachments.filter(kind=Attachment.Kind.COMMITMENT_LETTER).exists():
-            missing.append("未上传签字盖章的承诺书")
-        return missing
+        """What still stops submission, in the applicant's words."""
+        from .completeness import missing_items
+
+        return missing_items(self)
 
     # Guards -----------------------------------------------------------------------------------
     @guard("申报批次未开放或已过申报截止日期，不能提交。")
     def batch_accepting(self) -> bool:
         return self.batch.is_accepting
 
-    @guard("申报书尚未填写完整（须作出无重大事故声明并上传承诺书），不能提交。")
+    @guard("申报书尚未填写完整，不能提交：请按页面提示补齐后再提交。")
     def form_complete(self) -> bool:
         return not self.missing_for_submission()
 
@@ -440,3 +486,338 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.original_name}"
+
+
+class Contact(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", _("单位负责人")
+        CONTACT = "contact", _("联系人")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(_("类别"), max_length=16, choices=Role.choices)
+    name = models.CharField(_("姓名"), max_length=32)
+    title = models.CharField(_("职务"), max_length=64)
+    unit = models.CharField(_("工作单位/部门"), max_length=128, blank=True)
+    mobile = models.CharField(_("手机"), max_length=11)
+    phone = models.CharField(_("座机"), max_length=32, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["role", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class AnnualBaseline(models.Model):
+    """Socio-economic and energy data of one year (the base year and the two before it)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="baselines")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    data_source = models.CharField(
+        _("数据来源"), max_length=128, blank=True, help_text=_("如 统计年鉴、统计公报、部门数据")
+    )
+    resident_population_10k = models.DecimalField(
+        _("常住人口（万人）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    gdp_100m = models.DecimalField(
+        _("地区生产总值（亿元，当年价）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    gdp_constant_100m = models.DecimalField(
+        _("地区生产总值（亿元，基准年可比价）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    primary_share = models.DecimalField(
+        _("第一产业占比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    secondary_share = models.DecimalField(
+        _("第二产业占比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    tertiary_share = models.DecimalField(
+        _("第三产业占比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    industrial_value_added_100m = models.DecimalField(
+        _("工业增加值（亿元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    electricity_10k_kwh = models.DecimalField(
+        _("全社会用电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    green_power_10k_kwh = models.DecimalField(
+        _("其中：绿电交易/绿证电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    purchased_heat_gj = models.DecimalField(
+        _("外购热力（吉焦）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    generation_pv_10k_kwh = models.DecimalField(
+        _("本地光伏发电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    generation_wind_10k_kwh = models.DecimalField(
+        _("本地风电发电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    generation_hydro_10k_kwh = models.DecimalField(
+        _("本地水电发电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    generation_biomass_10k_kwh = models.DecimalField(
+        _("本地生物质发电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    generation_thermal_10k_kwh = models.DecimalField(
+        _("本地火电发电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    capacity_pv_mw = models.DecimalField(
+        _("光伏装机（兆瓦）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    capacity_wind_mw = models.DecimalField(
+        _("风电装机（兆瓦）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    capacity_hydro_mw = models.DecimalField(
+        _("水电装机（兆瓦）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    capacity_biomass_mw = models.DecimalField(
+        _("生物质装机（兆瓦）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    non_fossil_share = models.DecimalField(
+        _("非化石能源消费占比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    forest_coverage = models.DecimalField(
+        _("森林覆盖率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    pm25 = models.DecimalField(
+        _("PM2.5年均浓度（μg/m³）"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    good_air_days_ratio = models.DecimalField(
+        _("空气质量优良天数比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    solid_waste_utilisation = models.DecimalField(
+        _("一般工业固废综合利用率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("基础数据")
+        verbose_name_plural = _("基础数据")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["application", "year"], name="one_baseline_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年基础数据"
+
+
+class EnergyUse(models.Model):
+    """Energy consumed in a baseline year, by fuel, in physical units (the unit comes with the fuel)."""
+
+    baseline = models.ForeignKey(AnnualBaseline, on_delete=models.CASCADE, related_name="energy_uses")
+    fuel = models.CharField(_("能源品种"), max_length=32)
+    quantity = models.DecimalField(_("消费量（实物量）"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("分品种能源消费")
+        verbose_name_plural = _("分品种能源消费")
+        constraints = [models.UniqueConstraint(fields=["baseline", "fuel"], name="one_row_per_fuel")]
+
+    def __str__(self) -> str:
+        return f"{self.fuel} {self.quantity}"
+
+
+class PilotTask(models.TextChoices):
+    """The four pilot tasks of the work plan (二、试点任务)."""
+
+    MANAGEMENT = "management", _("建立降碳管理机制")
+    ENERGY = "energy", _("促进能源低碳转型")
+    EFFICIENCY = "efficiency", _("推动节能低碳发展")
+    SYNERGY = "synergy", _("增强降碳减污协同")
+
+
+class ApplicationTarget(models.Model):
+    class Indicator(models.TextChoices):
+        CO2_INTENSITY_DROP = "co2_intensity_drop", _("单位GDP二氧化碳排放较基准年降低率（%）")
+        ENERGY_INTENSITY_DROP = "energy_intensity_drop", _("单位GDP能耗较基准年降低率（%）")
+        NON_FOSSIL_SHARE = "non_fossil_share", _("非化石能源消费占比（%）")
+        CO2_TOTAL_CHANGE = "co2_total_change", _("二氧化碳排放总量较基准年变化（%）")
+        RENEWABLE_CAPACITY = "renewable_capacity", _("可再生能源装机（兆瓦）")
+        COAL_SHARE = "coal_share", _("煤炭消费占比（%）")
+        ELECTRIFICATION = "electrification", _("电能占终端能源消费比重（%）")
+        GREEN_BUILDING = "green_building", _("城镇新建建筑中绿色建筑占比（%）")
+        IVA_CO2_INTENSITY = "iva_co2_intensity", _("单位工业增加值二氧化碳排放（吨/万元）")
+        CO2_PER_TCE = "co2_per_tce", _("单位能耗碳排放（吨CO₂/吨标准煤）")
+        CLEAN_ENERGY_SHARE = "clean_energy_share", _("清洁能源消费占比（%）")
+        SOLID_WASTE = "solid_waste", _("一般工业固体废物综合利用率（%）")
+        FOREST_COVERAGE = "forest_coverage", _("森林覆盖率（%）")
+        OTHER = "other", _("其他")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
+    custom_name = models.CharField(_("指标名称（其他）"), max_length=128, blank=True)
+    base_value = models.DecimalField(_("基准年值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    target_value = models.DecimalField(_("目标年目标值"), max_digits=14, decimal_places=4)
+    is_binding = models.BooleanField(_("约束性"), default=False)
+
+    class Meta:
+        verbose_name = _("目标指标")
+        verbose_name_plural = _("目标指标")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.custom_name or self.get_indicator_display()
+
+
+class KeyProject(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("谋划")
+        PREPARING = "preparing", _("前期")
+        BUILDING = "building", _("在建")
+        COMPLETED = "completed", _("建成")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(_("项目名称"), max_length=128)
+    task = models.CharField(_("所属试点任务"), max_length=16, choices=PilotTask.choices)
+    subtype = models.CharField(
+        _("项目类别"), max_length=32, blank=True, help_text=_("如 光伏、储能、清洁取暖、节能改造")
+    )
+    owner_unit = models.CharField(_("实施主体"), max_length=128)
+    location = models.CharField(_("建设地点"), max_length=128, blank=True)
+    content = models.TextField(_("建设内容"), max_length=2000)
+    start_year = models.PositiveSmallIntegerField(_("开工年份"))
+    end_year = models.PositiveSmallIntegerField(_("完工年份"))
+    status = models.CharField(_("项目状态"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    total_investment = models.DecimalField(_("总投资（万元）"), max_digits=12, decimal_places=2)
+    fund_central = models.DecimalField(_("中央资金（万元）"), max_digits=12, decimal_places=2, default=0)
+    fund_provincial = models.DecimalField(_("省级资金（万元）"), max_digits=12, decimal_places=2, default=0)
+    fund_local = models.DecimalField(_("市县财政（万元）"), max_digits=12, decimal_places=2, default=0)
+    fund_bonds = models.DecimalField(_("地方政府专项债（万元）"), max_digits=12, decimal_places=2, default=0)
+    fund_enterprise = models.DecimalField(
+        _("企业自筹/社会资本（万元）"), max_digits=12, decimal_places=2, default=0
+    )
+    fund_green_finance = models.DecimalField(
+        _("绿色信贷/绿色债券（万元）"), max_digits=12, decimal_places=2, default=0
+    )
+    fund_other = models.DecimalField(_("其他（万元）"), max_digits=12, decimal_places=2, default=0)
+    expected_co2_reduction_t = models.DecimalField(
+        _("预计年减排二氧化碳（吨）"), max_digits=12, decimal_places=2
+    )
+    expected_energy_saving_tce = models.DecimalField(
+        _("预计年节能量（吨标准煤）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    calculation_note = models.TextField(_("减排量测算依据"), blank=True, max_length=2000)
+
+    FUND_FIELDS = (
+        "fund_central",
+        "fund_provincial",
+        "fund_local",
+        "fund_bonds",
+        "fund_enterprise",
+        "fund_green_finance",
+        "fund_other",
+    )
+
+    class Meta:
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+        ordering = ["task", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def funding_total(self):
+        return sum((getattr(self, f) or 0) for f in self.FUND_FIELDS)
+
+
+class FundingPlan(models.Model):
+    class Source(models.TextChoices):
+        CENTRAL = "central", _("中央资金")
+        PROVINCIAL = "provincial", _("省级资金（申请）")
+        LOCAL = "local", _("市县财政")
+        BONDS = "bonds", _("地方政府专项债")
+        ENTERPRISE = "enterprise", _("企业自筹/社会资本")
+        GREEN_FINANCE = "green_finance", _("绿色信贷/绿色债券")
+        OTHER = "other", _("其他")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="funding")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    source = models.CharField(_("资金来源"), max_length=16, choices=Source.choices)
+    amount = models.DecimalField(_("金额（万元）"), max_digits=12, decimal_places=2)
+    use = models.CharField(_("主要用途"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("资金筹措")
+        verbose_name_plural = _("资金筹措")
+        ordering = ["year", "source"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_source_display()} {self.amount}万元"
+
+
+def snapshot_pdf_path(instance: "ApplicationSnapshot", filename: str) -> str:
+    return f"applications/{instance.application_id}/pdf/annex1-v{instance.number}-{instance.token}.pdf"
+
+
+class ApplicationSnapshot(models.Model):
+    """The frozen content of one submission: kept for ever, compared across resubmissions."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="snapshots")
+    number = models.PositiveSmallIntegerField(_("版本"))
+    data = models.JSONField(_("内容"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(max_length=32, editable=False)
+    pdf = models.FileField(_("申报表PDF"), upload_to=snapshot_pdf_path, blank=True, max_length=255)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提交版本")
+        verbose_name_plural = _("提交版本")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_snapshot_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} 第{self.number}版"
+
+
+def draft_pdf_path(instance: "DraftPdf", filename: str) -> str:
+    return f"applications/{instance.application_id}/pdf/draft-{instance.token}.pdf"
+
+
+class DraftPdf(models.Model):
+    """A draft rendering requested by the applicant (marked 草稿 / 非正式文本)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="draft_pdfs")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=32, editable=False)
+    pdf = models.FileField(upload_to=draft_pdf_path, blank=True, max_length=255)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application} 草稿PDF"
+
+
+def letter_path(instance: "CityForwarding", filename: str) -> str:
+    return f"forwardings/{instance.batch_id}/{instance.review_unit_id}/{instance.token}{instance.extension}"
+
+
+class CityForwarding(models.Model):
+    """The city bureau's recommendation list sent to the province, with its cover letter."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="forwardings")
+    review_unit = models.ForeignKey("pilots.ReviewUnit", on_delete=models.PROTECT, related_name="forwardings")
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    letter_text = models.TextField(_("报送函正文"), blank=True, max_length=4000)
+    letter = models.FileField(_("报送函"), upload_to=letter_path, blank=True, max_length=255)
+    letter_is_generated = models.BooleanField(default=False)
+    token = models.CharField(max_length=32, editable=False)
+    extension = models.CharField(max_length=8, default=".pdf", editable=False)
+    applications = models.ManyToManyField(Application, related_name="forwardings")
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("市级报送")
+        verbose_name_plural = _("市级报送")
+        ordering = ["-forwarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.review_unit} · {self.batch}"

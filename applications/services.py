@@ -105,14 +105,35 @@ def application_create(*, batch: Batch, organisation: Organisation, by) -> Appli
 
 
 def application_submit(*, application: Application, by) -> Application:
-    return _transition(
-        application,
-        "submit",
-        by=by,
-        notices=[
-            (city_officers, "application_submitted", lambda a: f"{a.organisation.name}提交了申报书，请审核")
-        ],
-    )
+    """Submit (or resubmit): freeze a numbered snapshot and render its Annex 1 PDF after commit."""
+    from core.queue import enqueue_on_commit
+    from core.uploads import new_token
+
+    from .models import ApplicationSnapshot
+    from .snapshot import load_for_snapshot, serialize
+    from .tasks import render_snapshot_pdf
+
+    with transaction.atomic():
+        application = _transition(
+            application,
+            "submit",
+            by=by,
+            notices=[
+                (
+                    city_officers,
+                    "application_submitted",
+                    lambda a: f"{a.organisation.name}提交了申报书，请审核",
+                )
+            ],
+        )
+        snapshot = ApplicationSnapshot.objects.create(
+            application=application,
+            number=application.submission_count,
+            data=serialize(load_for_snapshot(application.pk)),
+            token=new_token(),
+        )
+        enqueue_on_commit(render_snapshot_pdf, snapshot.pk)
+    return application
 
 
 def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
@@ -291,24 +312,6 @@ def _lock_editable(application: Application, by) -> Application:
     return locked
 
 
-def application_update_eligibility(
-    *, application: Application, by, pilot_level: str, declares_no_major_accident: bool
-) -> Application:
-    with transaction.atomic():
-        locked = _lock_editable(application, by)
-        locked.pilot_level = pilot_level
-        locked.declares_no_major_accident = declares_no_major_accident
-        locked.save(update_fields=["pilot_level", "declares_no_major_accident", "updated_at"])
-        record(
-            locked,
-            actor=by,
-            action="edit_eligibility",
-            label="修改申报资格声明",
-            data={"pilot_level": pilot_level, "declares_no_major_accident": declares_no_major_accident},
-        )
-    return locked
-
-
 def attachment_add(
     *, application: Application, by, kind: str, title: str, uploaded, content_type: str, extension: str
 ):
@@ -354,3 +357,226 @@ def attachment_remove(*, attachment, by) -> None:
         stored = attachment.file.name
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+# Annex 1 sections -------------------------------------------------------------------------------
+def _changed(obj, fields: dict) -> dict:
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = [None if old is None else str(old), None if value is None else str(value)]
+            setattr(obj, name, value)
+    return changed
+
+
+def application_update(*, application: Application, by, fields: dict, section: str) -> Application:
+    """Save one section's fields of a draft; the audit entry lists what changed."""
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        changed = _changed(locked, fields)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"changed": changed})
+    return locked
+
+
+def application_replace_rows(*, application: Application, by, model, rows: list[dict], section: str) -> int:
+    """Replace a repeating section (contacts, targets, funding) with the rows the user submitted."""
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        model.objects.filter(application=locked).delete()
+        model.objects.bulk_create([model(application=locked, **row) for row in rows])
+        record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"rows": len(rows)})
+    return len(rows)
+
+
+def baseline_save(*, application: Application, by, year: int, fields: dict, energy: dict):
+    from .models import AnnualBaseline, EnergyUse
+
+    if year not in application.baseline_years:
+        raise DomainError(
+            f"只能填写{application.baseline_years[0]}—{application.baseline_years[-1]}年的基础数据。"
+        )
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        baseline, _ = AnnualBaseline.objects.get_or_create(application=locked, year=year)
+        changed = _changed(baseline, fields)
+        baseline.save()
+        baseline.energy_uses.exclude(fuel__in=list(energy)).delete()
+        for fuel, quantity in energy.items():
+            EnergyUse.objects.update_or_create(baseline=baseline, fuel=fuel, defaults={"quantity": quantity})
+        Application.objects.filter(pk=locked.pk).update(updated_at=baseline_now())
+        record(
+            locked,
+            actor=by,
+            action="edit",
+            label=f"修改申报书：{year}年基础数据",
+            data={"changed": changed, "energy": {k: str(v) for k, v in energy.items()}},
+        )
+    return baseline
+
+
+def baseline_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def project_save(*, application: Application, by, fields: dict, project=None):
+    from .models import KeyProject
+
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        if project is None:
+            project = KeyProject.objects.create(application=locked, **fields)
+            record(locked, actor=by, action="edit", label="新增重点项目", data={"project": project.name})
+        else:
+            project = KeyProject.objects.select_for_update().get(pk=project.pk, application=locked)
+            changed = _changed(project, fields)
+            project.save()
+            record(
+                locked,
+                actor=by,
+                action="edit",
+                label="修改重点项目",
+                data={"project": project.name, "changed": changed},
+            )
+    return project
+
+
+def project_delete(*, application: Application, by, project) -> None:
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        record(locked, actor=by, action="edit", label="删除重点项目", data={"project": project.name})
+        project.delete()
+
+
+def application_update_eligibility(
+    *, application: Application, by, pilot_level: str, declares_no_major_accident: bool
+) -> Application:
+    """The declaration of eligibility: one named step applicants (and the demo data) take."""
+    return application_update(
+        application=application,
+        by=by,
+        section="申报资格声明",
+        fields={"pilot_level": pilot_level, "declares_no_major_accident": declares_no_major_accident},
+    )
+
+
+def draft_pdf_request(*, application: Application, by):
+    """Queue a draft rendering (watermarked 草稿); the page polls until it is ready."""
+    from core.queue import enqueue_on_commit
+    from core.uploads import new_token
+
+    from .models import DraftPdf
+    from .tasks import render_draft_pdf
+
+    if not permissions.can_view_application(by, application):
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        draft = DraftPdf.objects.create(application=application, requested_by=by, token=new_token())
+        record(application, actor=by, action="draft_pdf", label="生成草稿PDF")
+        enqueue_on_commit(render_draft_pdf, draft.pk)
+    return draft
+
+
+# City forwarding --------------------------------------------------------------------------------
+def city_rank_update(*, review_unit, batch: Batch, by, order: list[int]) -> None:
+    """Re-rank the city's recommended applications (1 = first) in one go."""
+    if review_unit.pk not in scope_of(by).review_units:
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        recommended = {
+            a.pk: a
+            for a in Application.objects.select_for_update().filter(
+                batch=batch,
+                organisation__review_unit=review_unit,
+                state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY],
+            )
+        }
+        if sorted(order) != sorted(recommended):
+            raise DomainError("排序列表与已推荐的申报书不一致，请刷新页面后重试。")
+        for rank, pk in enumerate(order, start=1):
+            if recommended[pk].city_rank != rank:
+                Application.objects.filter(pk=pk).update(city_rank=rank)
+        record(
+            batch,
+            actor=by,
+            action="city_rank",
+            label=f"{review_unit.name}调整推荐排序",
+            data={"order": order},
+        )
+
+
+def city_forward(
+    *,
+    review_unit,
+    batch: Batch,
+    by,
+    document_no: str = "",
+    letter_text: str = "",
+    letter_upload=None,
+    letter_content_type: str = "",
+    letter_extension: str = ".pdf",
+):
+    """Send every recommended application of a review unit, with a cover letter, to the province.
+
+    The letter is either uploaded (a stamped scan) or generated from `letter_text` as a PDF after
+    commit. All applications move together or none does.
+    """
+    from core.queue import enqueue_on_commit
+    from core.uploads import new_token
+
+    from .models import CityForwarding
+    from .tasks import render_forwarding_letter
+
+    if review_unit.pk not in scope_of(by).review_units:
+        raise ActionNotPermitted()
+    if letter_upload is None and not letter_text.strip():
+        raise DomainError("请上传盖章的报送函，或填写报送函正文由系统生成。")
+    with transaction.atomic():
+        pending = list(
+            Application.objects.select_for_update()
+            .filter(
+                batch=batch,
+                organisation__review_unit=review_unit,
+                state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY],
+            )
+            .order_by("city_rank", "pk")
+        )
+        if not pending:
+            raise DomainError("没有待报送的已推荐申报书。")
+        if any(a.city_rank is None for a in pending):
+            raise DomainError("请先为全部已推荐的申报书确定市内排序。")
+        forwarding = CityForwarding.objects.create(
+            batch=batch,
+            review_unit=review_unit,
+            document_no=document_no.strip(),
+            letter_text=letter_text.strip(),
+            forwarded_by=by,
+            token=new_token(),
+            extension=letter_extension if letter_upload else ".pdf",
+            letter_is_generated=letter_upload is None,
+        )
+        if letter_upload is not None:
+            forwarding.letter.save("letter", letter_upload, save=True)
+        for application in pending:
+            application_forward(
+                application=application, by=by, reason=f"随{review_unit.bureau_name}报送函报送"
+            )
+        forwarding.applications.set(pending)
+        record(
+            batch,
+            actor=by,
+            action="city_forward",
+            label=f"{review_unit.name}报送推荐名单",
+            data={
+                "forwarding": forwarding.pk,
+                "applications": [a.pk for a in pending],
+                "document_no": forwarding.document_no,
+            },
+        )
+        if letter_upload is None:
+            enqueue_on_commit(render_forwarding_letter, forwarding.pk)
+    return forwarding

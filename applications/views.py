@@ -14,7 +14,7 @@ from pilots.roles import scope_of
 
 from . import permissions, services
 from .filters import ApplicationFilter
-from .forms import AttachmentForm, BatchForm, EligibilityForm, RecommendForm
+from .forms import AttachmentForm, BatchForm, RecommendForm
 from .models import Application, Attachment, Batch
 from .resources import ApplicationResource
 from .selectors import applications_visible_to, get_application_for_user
@@ -37,14 +37,21 @@ def application_list(request):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
+    from .progress import next_step, steps
+    from .views_form import SECTIONS
+
+    can_edit = permissions.can_edit_application(request.user, application)
     context = {
         "application": application,
         "attachments": application.attachments.select_related("uploaded_by"),
-        "can_edit": permissions.can_edit_application(request.user, application),
+        "can_edit": can_edit,
         "recommend_form": RecommendForm(),
-        "eligibility_form": EligibilityForm(instance=application),
         "attachment_form": AttachmentForm(),
         "missing": application.missing_for_submission() if application.is_editable else [],
+        "sections": SECTIONS,
+        "steps": steps(application),
+        "next_step": next_step(application, request.user),
+        "city_screening_batch": permissions.can_screen_application(request.user, application),
     }
     return render(request, "applications/detail.html", context)
 
@@ -70,26 +77,6 @@ def application_create(request):
     return render(
         request, "applications/create.html", {"batch": batch, "organisation": organisation.organisation}
     )
-
-
-@login_required
-@require_POST
-def application_update_eligibility(request, pk: int):
-    application = get_application_for_user(request.user, pk)
-    form = EligibilityForm(request.POST, instance=application)
-    if form.is_valid():
-        run(
-            request,
-            services.application_update_eligibility,
-            success="已保存。",
-            application=application,
-            by=request.user,
-            pilot_level=form.cleaned_data["pilot_level"],
-            declares_no_major_accident=form.cleaned_data["declares_no_major_accident"],
-        )
-    else:
-        messages.error(request, "请检查填写内容。")
-    return redirect("applications:detail", pk=pk)
 
 
 @login_required

@@ -175,5 +175,8 @@ LOGGING = {
 }
 
 # Each app registers its deadline reminders and outbox sweepers here; core.tasks runs them.
-PORTAL_REMINDERS: list[str] = []
-PORTAL_OUTBOX_SWEEPERS: list[str] = []
+PORTAL_REMINDERS: list[str] = [
+    "applications.reminders.application_deadline_reminders",
+    "applications.reminders.forwarding_deadline_reminders",
+]
+PORTAL_OUTBOX_SWEEPERS: list[str] = ["applications.tasks.sweep_pending_pdfs"]

@@ -1,15 +1,21 @@
 """Test settings: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are given, else SQLite."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, env_bool
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The Celery integration test starts a worker process, which cannot share the test's in-memory outbox:
+# it tells the worker to write its mails to files instead.
+if env("PORTAL_TEST_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("PORTAL_TEST_EMAIL_FILE_PATH")
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-# Unit tests run tasks in-process; the Celery integration tests start a real worker on REDIS_URL.
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process; the Celery integration tests start a real worker on REDIS_URL
+# with PORTAL_CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("PORTAL_CELERY_EAGER", True)
 CELERY_BROKER_URL = env("REDIS_URL") or "memory://"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

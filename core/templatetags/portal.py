@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from core.audit import history_for as _history_for
@@ -17,11 +18,10 @@ def actions(obj, user, exclude=""):
 @register.simple_tag
 def history(obj):
     """The object's audit entries, with state codes turned into their labels for display."""
-    labels = {}
     try:
         labels = dict(obj._meta.get_field("state").choices)
-    except Exception:  # objects without a state machine
-        pass
+    except FieldDoesNotExist:  # objects without a state machine
+        labels = {}
     entries = list(_history_for(obj))
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)

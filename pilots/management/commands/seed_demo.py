@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from applications import demo as demo_content
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from pilots import services as pilot_services
@@ -255,13 +256,9 @@ class Command(BaseCommand):
         if organisation.name == "蓝田县人民政府" or organisation.name == "石泉县人民政府":
             application.delegated_agencies.add(Organisation.objects.get(name="陕西秦岭绿碳环境咨询有限公司"))
         path = APP_PATH_TO[target]
+        if path or organisation.name == "蓝田县人民政府":
+            demo_content.fill(application, applicant)
         if path:
-            app_services.application_update_eligibility(
-                application=application,
-                by=applicant,
-                pilot_level=Application.PilotLevel.LOW_CARBON,
-                declares_no_major_accident=True,
-            )
             app_services.attachment_add(
                 application=application,
                 by=applicant,
@@ -317,7 +314,7 @@ class Command(BaseCommand):
         assert application.state == target, (organisation, application.state, target)
         return application
 
-    def _batch(self, name: str, year: int, **dates) -> Batch:
+    def _batch(self, name: str, year: int, base_year: int = 2022, target_year: int = 2025) -> Batch:
         province = self.users["province"]
         today = datetime.date.today()
         # Opened with dates in the future so that submissions pass the deadline guard; the real
@@ -326,6 +323,8 @@ class Command(BaseCommand):
             by=province,
             name=name,
             year=year,
+            base_year=base_year,
+            target_year=target_year,
             application_start=today,
             application_deadline=today + datetime.timedelta(days=60),
             forwarding_deadline=today + datetime.timedelta(days=75),
@@ -434,7 +433,7 @@ class Command(BaseCommand):
                 )
 
     def _second_batch(self) -> None:
-        batch = self._batch("2026年第二批低碳近零碳试点", 2026)
+        batch = self._batch("2026年第二批低碳近零碳试点", 2026, base_year=2024, target_year=2028)
         for rank, (key, state) in enumerate(SECOND_BATCH, start=1):
             self._application(batch, self._organisation(key), state, rank)
         self._finish_batch(
@@ -459,7 +458,7 @@ class Command(BaseCommand):
                 )
 
     def _third_batch(self) -> None:
-        batch = self._batch("2027年第三批低碳近零碳试点", 2027)
+        batch = self._batch("2027年第三批低碳近零碳试点", 2027, base_year=2025, target_year=2029)
         for rank, (key, state) in enumerate(THIRD_BATCH, start=1):
             self._application(batch, self._organisation(key), state, rank)
         Batch.objects.filter(pk=batch.pk).update(

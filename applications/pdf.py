@@ -1,0 +1,368 @@
+"""Contexts for the Annex 1 form and the city's cover letter (templates under templates/pdf/).
+
+The Annex 1 context is built from a snapshot's JSON (applications.snapshot.serialize), never from the
+rows as they are today: the PDF shows what was submitted. Everything the template prints is prepared
+here (numbers formatted with thousands separators, check boxes resolved, tables pivoted), so the
+template only lays it out and the formatting can be tested without rendering a PDF.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+
+CHECKED, UNCHECKED = "☑", "☐"
+BLANK_DATE = "　　年　　月　　日"
+
+PILOT_LEVELS = ["低碳试点", "近零碳试点"]
+PILOT_SCOPES = ["全域", "部分区域"]
+PRIORITY_FIELDS = [
+    "priority_eco_civilisation",
+    "priority_two_mountains",
+    "priority_low_carbon_city",
+    "priority_eco_industrial_park",
+    "priority_green_industrial_park",
+    "priority_circular_park",
+]
+TEXT_FIELDS = ["work_foundation", "existing_policies", "organisation_setup"]
+CONTACT_COLUMNS = ["role", "name", "title", "unit", "mobile", "phone", "email"]
+FUND_FIELDS = [
+    "fund_central",
+    "fund_provincial",
+    "fund_local",
+    "fund_bonds",
+    "fund_enterprise",
+    "fund_green_finance",
+    "fund_other",
+]
+# Units of the fuels recorded in physical quantities (reports.carbon.FUEL_UNITS is the source).
+GAS_FUELS = {"natural_gas", "coke_oven_gas"}
+
+
+def cn_date(value) -> str:
+    if value is None:
+        return BLANK_DATE
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def fmt(value, places: int | None = None, min_places: int = 0) -> str:
+    """Thousands-separated number. `places` fixes the decimals; otherwise the value's own decimals are
+    kept (at least `min_places`). Text that is not a number is returned unchanged; blanks stay blank."""
+    number = to_decimal(value)
+    if number is None:
+        return "" if value is None else str(value)
+    if places is None:
+        exponent = number.normalize().as_tuple().exponent
+        places = max(-exponent if isinstance(exponent, int) and exponent < 0 else 0, min_places)
+    return f"{number:,.{places}f}"
+
+
+def _strip_unit(label: str) -> str:
+    """'中央资金（万元）' -> '中央资金'."""
+    return label.split("（万元）")[0]
+
+
+def _by_key(items: list[dict]) -> dict[str, dict]:
+    return {item["key"]: item for item in items or []}
+
+
+def _checkbox(options: list[str], value: str) -> list[dict]:
+    return [{"label": option, "mark": CHECKED if option == value else UNCHECKED} for option in options]
+
+
+def _baseline_places() -> dict[str, int]:
+    """Decimals of each AnnualBaseline field (money and quantities print with fixed decimals)."""
+    from .models import AnnualBaseline
+
+    return {
+        f.name: f.decimal_places
+        for f in AnnualBaseline._meta.concrete_fields
+        if getattr(f, "decimal_places", None) is not None
+    }
+
+
+def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
+    years = [b["year"] for b in baselines]
+    places = _baseline_places()
+    rows: dict[str, dict] = {}
+    sources = []
+    for column, baseline in enumerate(baselines):
+        for item in baseline.get("fields", []):
+            if item["key"] == "data_source":
+                sources.append(item["value"])
+                continue
+            row = rows.setdefault(item["key"], {"label": item["label"], "values": [""] * len(baselines)})
+            row["values"][column] = fmt(item["value"], places.get(item["key"]))
+
+    # Energy by fuel: the fuels any year reports, in the order of the first year that reports them.
+    from reports.carbon import unit_for
+
+    fuels: dict[str, dict] = {}
+    for column, baseline in enumerate(baselines):
+        for use in baseline.get("energy", []):
+            row = fuels.setdefault(
+                use["fuel"],
+                {"label": use["label"], "unit": unit_for(use["fuel"]), "values": [""] * len(baselines)},
+            )
+            row["values"][column] = fmt(use["quantity"], min_places=2)
+    energy_rows = list(fuels.values())
+    for key, label, unit in (
+        ("electricity_10k_kwh", "电力（全社会用电量）", "万千瓦时"),
+        ("purchased_heat_gj", "热力（外购）", "吉焦"),
+    ):
+        if key in rows and any(rows[key]["values"]):
+            energy_rows.append({"label": label, "unit": unit, "values": rows[key]["values"]})
+
+    summary_rows = []
+    if any("carbon" in b for b in baselines):
+        for key, label, unit, decimals in (
+            ("energy_tce", "综合能源消费量（当量值）", "吨标准煤", 2),
+            ("total_t", "二氧化碳排放总量", "吨二氧化碳", 2),
+            ("co2_per_gdp", "单位GDP二氧化碳排放", "吨二氧化碳/万元", 4),
+        ):
+            summary_rows.append(
+                {
+                    "label": label,
+                    "unit": unit,
+                    "values": [fmt(b.get("carbon", {}).get(key), decimals) for b in baselines],
+                }
+            )
+    return {
+        "years": years,
+        "base_year": base_year,
+        "baseline_rows": list(rows.values()),
+        "data_sources": sources,
+        "energy_rows": energy_rows,
+        "summary_rows": summary_rows,
+    }
+
+
+def _carbon(baselines: list[dict], base_year: int | None) -> dict | None:
+    base = next((b for b in baselines if b["year"] == base_year), baselines[-1] if baselines else None)
+    if base is None or "carbon" not in base:
+        return None
+    carbon = base["carbon"]
+    return {
+        "year": base["year"],
+        "factor_set": carbon.get("factor_set", ""),
+        "total_t": fmt(carbon.get("total_t"), 2),
+        "energy_tce": fmt(carbon.get("energy_tce"), 2),
+        "co2_per_gdp": fmt(carbon.get("co2_per_gdp"), 4),
+        "co2_per_capita": fmt(carbon.get("co2_per_capita"), 2),
+        "lines": [
+            {
+                "label": line["label"],
+                "quantity": fmt(line["quantity"], min_places=2),
+                "unit": line["unit"],
+                "factor": fmt(line["factor"], 4),
+                "note": line.get("note", ""),
+                "emissions_t": fmt(line["emissions_t"], 2),
+            }
+            for line in carbon.get("lines", [])
+        ],
+    }
+
+
+def _targets(rows: list[list[dict]]) -> list[dict]:
+    targets = []
+    for row in rows:
+        item = {k: v["value"] for k, v in _by_key(row).items()}
+        name = item.get("custom_name") or item.get("indicator", "")
+        if item.get("custom_name") and item.get("indicator") not in ("", "其他"):
+            name = f"{item['indicator']}：{item['custom_name']}"
+        targets.append(
+            {
+                "name": name,
+                "base_value": fmt(item.get("base_value")),
+                "target_value": fmt(item.get("target_value")),
+                "kind": "约束性" if item.get("is_binding") == "是" else "预期性",
+            }
+        )
+    return targets
+
+
+def _projects(rows: list[list[dict]]) -> tuple[list[dict], dict]:
+    projects = []
+    totals = {
+        "investment": Decimal(0),
+        "reduction": Decimal(0),
+        "saving": Decimal(0),
+        "funds": {key: Decimal(0) for key in FUND_FIELDS},
+    }
+    fund_labels: dict[str, str] = {}
+    for row in rows:
+        fields = _by_key(row)
+        value = {k: v["value"] for k, v in fields.items()}
+        funds = []
+        for key in FUND_FIELDS:
+            if key not in fields:
+                continue
+            fund_labels[key] = _strip_unit(fields[key]["label"])
+            amount = to_decimal(value[key]) or Decimal(0)
+            totals["funds"][key] += amount
+            if amount:
+                funds.append({"label": fund_labels[key], "amount": fmt(amount, 2)})
+        totals["investment"] += to_decimal(value.get("total_investment")) or Decimal(0)
+        totals["reduction"] += to_decimal(value.get("expected_co2_reduction_t")) or Decimal(0)
+        totals["saving"] += to_decimal(value.get("expected_energy_saving_tce")) or Decimal(0)
+        start, end = value.get("start_year", ""), value.get("end_year", "")
+        projects.append(
+            {
+                "name": value.get("name", ""),
+                "task": value.get("task", ""),
+                "subtype": value.get("subtype", ""),
+                "owner_unit": value.get("owner_unit", ""),
+                "location": value.get("location", ""),
+                "content": value.get("content", ""),
+                "period": f"{start}—{end}年"
+                if start and end and start != end
+                else (f"{start}年" if start else ""),
+                "status": value.get("status", ""),
+                "total_investment": fmt(value.get("total_investment"), 2),
+                "funds": funds,
+                "reduction": fmt(value.get("expected_co2_reduction_t"), 2),
+                "saving": fmt(value.get("expected_energy_saving_tce"), 2),
+                "calculation_note": value.get("calculation_note", ""),
+            }
+        )
+    project_totals = {
+        "investment": fmt(totals["investment"], 2),
+        "reduction": fmt(totals["reduction"], 2),
+        "saving": fmt(totals["saving"], 2) if totals["saving"] else "",
+        "funds": [
+            {"label": fund_labels[key], "amount": fmt(amount, 2)}
+            for key, amount in totals["funds"].items()
+            if amount and key in fund_labels
+        ],
+    }
+    return projects, project_totals
+
+
+def _funding(rows: list[list[dict]]) -> dict:
+    lines, by_source, total = [], {}, Decimal(0)
+    for row in rows:
+        value = {k: v["value"] for k, v in _by_key(row).items()}
+        amount = to_decimal(value.get("amount")) or Decimal(0)
+        total += amount
+        by_source[value.get("source", "")] = by_source.get(value.get("source", ""), Decimal(0)) + amount
+        lines.append(
+            {
+                "year": value.get("year", ""),
+                "source": value.get("source", ""),
+                "amount": fmt(amount, 2),
+                "use": value.get("use", ""),
+            }
+        )
+    return {
+        "lines": lines,
+        "total": fmt(total, 2),
+        "by_source": [
+            {
+                "source": source,
+                "amount": fmt(amount, 2),
+                "share": fmt(amount / total * 100, 1) if total else "",
+            }
+            for source, amount in by_source.items()
+        ],
+    }
+
+
+def annex1_context(data: dict, *, draft: bool, version: int | None, submitted_at) -> dict:
+    org = data.get("organisation", {})
+    fields = _by_key(data.get("application", []))
+    app = {key: item["value"] for key, item in fields.items()}
+    labels = {key: item["label"] for key, item in fields.items()}
+    is_park = bool(org.get("is_park"))
+    baselines = sorted(data.get("baselines", []), key=lambda b: b["year"])
+    base_year = data.get("base_year")
+    projects, project_totals = _projects(data.get("projects", []))
+
+    priorities = [
+        {"label": labels[key], "mark": CHECKED if app.get(key) == "是" else UNCHECKED}
+        for key in PRIORITY_FIELDS
+        if key in labels
+    ]
+    return {
+        "data": data,
+        "draft": draft,
+        "version": version,
+        "submitted_on": cn_date(submitted_at) if submitted_at else "",
+        "filled_on": cn_date(submitted_at) if submitted_at else BLANK_DATE,
+        "generated_on": cn_date(timezone.now()),
+        "org": org,
+        "is_park": is_park,
+        "app": app,
+        "labels": labels,
+        "pilot_levels": _checkbox(PILOT_LEVELS, app.get("pilot_level", "")),
+        "pilot_scopes": _checkbox(PILOT_SCOPES, app.get("pilot_scope", "")),
+        "area": fmt(app.get("boundary_area_km2"), 2),
+        "boundary_clear": CHECKED if app.get("statistical_boundary_clear") == "是" else UNCHECKED,
+        "no_accident": CHECKED if app.get("declares_no_major_accident") == "是" else UNCHECKED,
+        "fenwei": CHECKED if org.get("fenwei_priority") else UNCHECKED,
+        "not_fenwei": UNCHECKED if org.get("fenwei_priority") else CHECKED,
+        "priorities": priorities,
+        "priority_other": app.get("priority_other", ""),
+        "contacts": [{k: v["value"] for k, v in _by_key(row).items()} for row in data.get("contacts", [])],
+        **_baseline_tables(baselines, base_year),
+        "carbon": _carbon(baselines, base_year),
+        "targets": _targets(data.get("targets", [])),
+        "projects": projects,
+        "project_totals": project_totals,
+        "funding": _funding(data.get("funding", [])),
+        "texts": [
+            {"label": labels[key], "paragraphs": _paragraphs(app.get(key, ""))}
+            for key in TEXT_FIELDS
+            if key in labels
+        ],
+        "boundary_paragraphs": _paragraphs(app.get("boundary_description", "")),
+        "attachments": data.get("attachments", []),
+        "CHECKED": CHECKED,
+        "UNCHECKED": UNCHECKED,
+    }
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _kind_label(application) -> str:
+    org = application.organisation
+    kind = "园区" if org.kind == org.Kind.PARK else "县（市、区）"
+    return f"{kind}·{application.get_pilot_level_display()}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cover_letter_context(forwarding) -> dict:
+    applications = list(forwarding.applications.select_related("organisation").order_by("city_rank", "pk"))
+    rows = [
+        {
+            "rank": application.city_rank or index,
+            "name": application.organisation.name,
+            "kind": _kind_label(application),
+            "opinion": _short(application.city_opinion) or "推荐",
+        }
+        for index, application in enumerate(applications, start=1)
+    ]
+    return {
+        "forwarding": forwarding,
+        "applications": applications,
+        "rows": rows,
+        "paragraphs": _paragraphs(forwarding.letter_text),
+        "issued_on": cn_date(forwarding.forwarded_at),
+        "bureau": forwarding.review_unit.bureau_name,
+        "batch": forwarding.batch.name,
+    }

@@ -1,0 +1,90 @@
+"""Deadline reminders, run every morning by Celery beat (core.tasks.send_deadline_reminders).
+
+Each reminder has a dedupe key (deadline, offset, recipient), so a retried or duplicated run sends
+nothing twice.
+"""
+
+import datetime
+
+from django.urls import reverse
+
+from core.notifications import notify
+from pilots.models import Membership, Role
+
+from .models import Application, Batch
+
+REMIND_DAYS_BEFORE = (7, 1)
+UNSUBMITTED = (Application.State.DRAFT, Application.State.RETURNED)
+UNSCREENED = (Application.State.SUBMITTED,)
+UNFORWARDED = (Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY)
+
+
+def _due(deadline: datetime.date | None, today: datetime.date) -> int | None:
+    if deadline is None:
+        return None
+    days = (deadline - today).days
+    return days if days in REMIND_DAYS_BEFORE else None
+
+
+def application_deadline_reminders(*, today: datetime.date) -> int:
+    """Applicants with an unsubmitted draft, 7 and 1 days before the application deadline."""
+    sent = 0
+    for batch in Batch.objects.filter(state=Batch.State.OPEN):
+        days = _due(batch.application_deadline, today)
+        if days is None:
+            continue
+        pending = Application.objects.filter(batch=batch, state__in=UNSUBMITTED).select_related(
+            "organisation"
+        )
+        for application in pending:
+            staff = [
+                m.user
+                for m in Membership.objects.filter(
+                    role=Role.APPLICANT, organisation_id=application.organisation_id
+                ).select_related("user")
+            ]
+            sent += len(
+                notify(
+                    staff,
+                    kind="deadline_application",
+                    title=f"提醒：{batch.name}将于{batch.application_deadline:%Y年%-m月%-d日}截止申报（还剩{days}天），"
+                    f"您的申报书尚未提交",
+                    body="请尽快补齐申报书内容并提交；逾期系统将不再接受提交。",
+                    url=reverse("applications:detail", args=[application.pk]),
+                    dedupe_key=f"app-deadline:{batch.pk}:{batch.application_deadline}:{days}:a{application.pk}",
+                )
+            )
+    return sent
+
+
+def forwarding_deadline_reminders(*, today: datetime.date) -> int:
+    """City officers, 7 and 1 days before the forwarding deadline, with what is still open."""
+    sent = 0
+    for batch in Batch.objects.filter(state__in=[Batch.State.OPEN, Batch.State.CITY_SCREENING]):
+        days = _due(batch.forwarding_deadline, today)
+        if days is None:
+            continue
+        open_items: dict[str, dict[str, int]] = {}
+        for unit_id, state in Application.objects.filter(
+            batch=batch, state__in=UNSCREENED + UNFORWARDED
+        ).values_list("organisation__review_unit_id", "state"):
+            bucket = open_items.setdefault(unit_id, {"unscreened": 0, "unforwarded": 0})
+            bucket["unscreened" if state in UNSCREENED else "unforwarded"] += 1
+        for unit_id, counts in open_items.items():
+            officers = [
+                m.user
+                for m in Membership.objects.filter(
+                    role=Role.CITY_OFFICER, organisation__review_unit_id=unit_id
+                ).select_related("user")
+            ]
+            sent += len(
+                notify(
+                    officers,
+                    kind="deadline_forwarding",
+                    title=f"提醒：{batch.name}市级报送将于{batch.forwarding_deadline:%Y年%-m月%-d日}截止（还剩{days}天）",
+                    body=f"尚有{counts['unscreened']}份申报书待审核，{counts['unforwarded']}份已推荐待报送。",
+                    url=reverse("applications:city_screening", args=[batch.pk]),
+                    dedupe_key=f"fwd-deadline:{batch.pk}:{batch.forwarding_deadline}:{days}:{unit_id}",
+                )
+            )
+    return sent

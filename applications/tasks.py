@@ -1,0 +1,102 @@
+"""PDF rendering tasks: thin and idempotent (an existing file is never rendered again)."""
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+def render_snapshot_pdf(self, snapshot_id: int) -> bool:
+    from core.pdf import render_pdf
+
+    from .models import ApplicationSnapshot
+    from .pdf import annex1_context
+
+    snapshot = ApplicationSnapshot.objects.select_related("application__batch").filter(pk=snapshot_id).first()
+    if snapshot is None or snapshot.pdf:
+        return False
+    pdf = render_pdf(
+        "pdf/annex1.html",
+        annex1_context(snapshot.data, draft=False, version=snapshot.number, submitted_at=snapshot.created_at),
+    )
+    with transaction.atomic():
+        locked = ApplicationSnapshot.objects.select_for_update().get(pk=snapshot_id)
+        if locked.pdf:  # a duplicate delivery got there first
+            return False
+        locked.pdf.save("annex1.pdf", ContentFile(pdf), save=False)
+        locked.pdf_rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "pdf_rendered_at"])
+    return True
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+def render_draft_pdf(self, draft_id: int) -> bool:
+    from core.pdf import render_pdf
+
+    from .models import DraftPdf
+    from .pdf import annex1_context
+    from .snapshot import load_for_snapshot, serialize
+
+    draft = DraftPdf.objects.filter(pk=draft_id).first()
+    if draft is None or draft.pdf:
+        return False
+    data = serialize(load_for_snapshot(draft.application_id))
+    pdf = render_pdf("pdf/annex1.html", annex1_context(data, draft=True, version=None, submitted_at=None))
+    with transaction.atomic():
+        locked = DraftPdf.objects.select_for_update().get(pk=draft_id)
+        if locked.pdf:
+            return False
+        locked.pdf.save("draft.pdf", ContentFile(pdf), save=False)
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "rendered_at"])
+    return True
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+def render_forwarding_letter(self, forwarding_id: int) -> bool:
+    from core.pdf import render_pdf
+
+    from .models import CityForwarding
+    from .pdf import cover_letter_context
+
+    forwarding = (
+        CityForwarding.objects.select_related("batch", "review_unit").filter(pk=forwarding_id).first()
+    )
+    if forwarding is None or forwarding.letter:
+        return False
+    pdf = render_pdf("pdf/cover_letter.html", cover_letter_context(forwarding))
+    with transaction.atomic():
+        locked = CityForwarding.objects.select_for_update().get(pk=forwarding_id)
+        if locked.letter:
+            return False
+        locked.letter.save("letter.pdf", ContentFile(pdf), save=False)
+        locked.save(update_fields=["letter"])
+    return True
+
+
+def sweep_pending_pdfs() -> int:
+    """Outbox sweeper: queue PDFs whose task was lost (Redis down at submission time)."""
+    from datetime import timedelta
+
+    from core.queue import enqueue
+
+    from .models import ApplicationSnapshot, CityForwarding
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    count = 0
+    for pk in ApplicationSnapshot.objects.filter(pdf="", created_at__lt=cutoff).values_list("pk", flat=True)[
+        :200
+    ]:
+        enqueue(render_snapshot_pdf, pk)
+        count += 1
+    for pk in CityForwarding.objects.filter(
+        letter="", letter_is_generated=True, forwarded_at__lt=cutoff
+    ).values_list("pk", flat=True)[:200]:
+        enqueue(render_forwarding_letter, pk)
+        count += 1
+    return count

@@ -1,0 +1,208 @@
+"""Submissions, versions and PDFs; the city bureau's screening, ranking and forwarding."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.actions import run
+from core.errors import DomainError
+from core.uploads import serve_file, validate_upload
+from pilots.models import ReviewUnit
+from pilots.roles import scope_of
+
+from . import services
+from .models import Application, ApplicationSnapshot, Batch, CityForwarding, DraftPdf
+from .selectors import applications_visible_to, get_application_for_user
+from .snapshot import diff, load_for_snapshot, serialize
+
+PDF_OR_IMAGE = {"application/pdf", "image/png", "image/jpeg"}
+
+
+@login_required
+def versions(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    snapshots = list(application.snapshots.order_by("number"))
+    comparisons = [
+        {"old": older, "new": newer, "changes": diff(older.data, newer.data)}
+        for older, newer in zip(snapshots, snapshots[1:], strict=False)
+    ]
+    pending = None
+    if snapshots and application.is_editable:
+        pending = diff(snapshots[-1].data, serialize(load_for_snapshot(application.pk)))
+    return render(
+        request,
+        "applications/versions.html",
+        {
+            "application": application,
+            "snapshots": snapshots,
+            "comparisons": list(reversed(comparisons)),
+            "pending_changes": pending,
+        },
+    )
+
+
+@login_required
+def snapshot_pdf(request, pk: int, number: int):
+    application = get_application_for_user(request.user, pk)
+    snapshot = get_object_or_404(ApplicationSnapshot, application=application, number=number)
+    if not snapshot.pdf:
+        messages.info(request, "申报表PDF正在生成，请稍候刷新。")
+        return redirect("applications:versions", pk=pk)
+    name = f"附件1-申报表-{application.organisation.name}-第{number}版.pdf"
+    return serve_file(snapshot.pdf, download_name=name, content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def draft_pdf_request(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    run(
+        request,
+        services.draft_pdf_request,
+        success="草稿PDF正在生成。",
+        application=application,
+        by=request.user,
+    )
+    return redirect("applications:versions", pk=pk)
+
+
+@login_required
+def draft_pdf_status(request, pk: int):
+    """htmx partial: the newest draft PDF of this user, polled until it is ready."""
+    application = get_application_for_user(request.user, pk)
+    draft = application.draft_pdfs.filter(requested_by=request.user).first()
+    return render(
+        request, "applications/partials/draft_pdf.html", {"application": application, "draft": draft}
+    )
+
+
+@login_required
+def draft_pdf_download(request, pk: int, draft_pk: int):
+    application = get_application_for_user(request.user, pk)
+    draft = get_object_or_404(DraftPdf, pk=draft_pk, application=application)
+    if not draft.pdf:
+        raise Http404
+    name = f"附件1-申报表-{application.organisation.name}-草稿.pdf"
+    return serve_file(draft.pdf, download_name=name, content_type="application/pdf")
+
+
+# City bureau ---------------------------------------------------------------------------------
+def _city_unit(request) -> ReviewUnit:
+    units = scope_of(request.user).review_units
+    if not units:
+        raise Http404
+    code = request.GET.get("unit") or request.POST.get("unit") or sorted(units)[0]
+    if code not in units:
+        raise Http404
+    return ReviewUnit.objects.get(pk=code)
+
+
+def _back_to_screening(batch, unit):
+    return redirect(f"{reverse('applications:city_screening', args=[batch.pk])}?unit={unit.pk}")
+
+
+@login_required
+def city_screening(request, batch_pk: int):
+    unit = _city_unit(request)
+    batch = get_object_or_404(Batch, pk=batch_pk)
+    applications = applications_visible_to(request.user).filter(batch=batch, organisation__review_unit=unit)
+    by_state: dict[str, list] = {}
+    for application in applications.order_by("city_rank", "organisation__name"):
+        by_state.setdefault(application.state, []).append(application)
+    recommended = by_state.get(Application.State.RECOMMENDED, []) + by_state.get(
+        Application.State.RETURNED_TO_CITY, []
+    )
+    return render(
+        request,
+        "applications/city_screening.html",
+        {
+            "batch": batch,
+            "unit": unit,
+            "by_state": by_state,
+            "recommended": recommended,
+            "submitted": by_state.get(Application.State.SUBMITTED, []),
+            "forwarded": [
+                a
+                for s in (Application.State.FORWARDED, Application.State.IN_EXPERT_REVIEW)
+                for a in by_state.get(s, [])
+            ],
+            "forwardings": CityForwarding.objects.filter(batch=batch, review_unit=unit).prefetch_related(
+                "applications__organisation"
+            ),
+            "states": Application.State,
+        },
+    )
+
+
+@login_required
+@require_POST
+def city_rank(request, batch_pk: int):
+    unit = _city_unit(request)
+    batch = get_object_or_404(Batch, pk=batch_pk)
+    ranks = []
+    for key, value in request.POST.items():
+        if key.startswith("rank_"):
+            try:
+                ranks.append((int(value), int(key[5:])))
+            except ValueError:
+                messages.error(request, "排序须为正整数。")
+                return _back_to_screening(batch, unit)
+    order = [pk for _rank, pk in sorted(ranks)]
+    run(
+        request,
+        services.city_rank_update,
+        success="推荐排序已保存。",
+        review_unit=unit,
+        batch=batch,
+        by=request.user,
+        order=order,
+    )
+    return _back_to_screening(batch, unit)
+
+
+@login_required
+@require_POST
+def city_forward(request, batch_pk: int):
+    unit = _city_unit(request)
+    batch = get_object_or_404(Batch, pk=batch_pk)
+    upload = request.FILES.get("letter")
+    content_type, extension = "", ".pdf"
+    if upload is not None:
+        try:
+            content_type, extension = validate_upload(upload, allowed=PDF_OR_IMAGE)
+        except Exception as error:  # ValidationError: show its message, keep the page
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return _back_to_screening(batch, unit)
+    try:
+        forwarding = services.city_forward(
+            review_unit=unit,
+            batch=batch,
+            by=request.user,
+            document_no=request.POST.get("document_no", ""),
+            letter_text=request.POST.get("letter_text", ""),
+            letter_upload=upload,
+            letter_content_type=content_type,
+            letter_extension=extension,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已向省生态环境厅报送{forwarding.applications.count()}份申报书。")
+    return _back_to_screening(batch, unit)
+
+
+@login_required
+def forwarding_letter(request, forwarding_pk: int):
+    forwarding = get_object_or_404(CityForwarding, pk=forwarding_pk)
+    scope = scope_of(request.user)
+    visible = forwarding.review_unit_id in scope.review_units or scope.has("province_officer")
+    if not visible or not forwarding.letter:
+        raise Http404
+    name = f"{forwarding.review_unit.bureau_name}报送函{forwarding.extension}"
+    content_type = "application/pdf" if forwarding.extension == ".pdf" else "image/jpeg"
+    if forwarding.extension == ".png":
+        content_type = "image/png"
+    return serve_file(forwarding.letter, download_name=name, content_type=content_type)

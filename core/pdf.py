@@ -1,0 +1,12 @@
+"""The one place that turns templates into PDFs (WeasyPrint). Called from Celery tasks only:
+rendering never happens inside a web request."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported lazily: it loads Pango, which web requests never need
+
+    html = render_to_string(template_name, {**context, "fonts": settings.PDF_FONTS})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
