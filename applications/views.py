@@ -27,7 +27,10 @@ def application_list(request):
     applications = applications_visible_to(request.user)
     filters = ApplicationFilter(request.GET, applications, user=request.user)
     if request.GET.get("export") == "xlsx":
-        return ApplicationResource.as_xlsx_response(filters.queryset, filename="申报书列表.xlsx")
+        queryset = ApplicationResource.prepare(
+            filters.queryset.order_by("organisation__review_unit__order", "pk")
+        )
+        return ApplicationResource.as_xlsx_response(queryset, filename="申报书列表.xlsx")
     page = Paginator(
         filters.queryset.order_by("organisation__review_unit__order", "-submitted_at", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))

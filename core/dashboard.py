@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
-from pilots.models import Pilot, Role
+from pilots.models import Pilot, ReviewUnit, Role
 from pilots.roles import scope_of
 from pilots.selectors import pilots_visible_to
 from reports.models import AnnualReport
@@ -100,6 +100,27 @@ def sections_for(user) -> list[Section]:
             )
         )
     if scope.review_units:
+        units = list(ReviewUnit.objects.filter(pk__in=scope.review_units))
+        screening = Batch.objects.filter(
+            state__in=[Batch.State.OPEN, Batch.State.CITY_SCREENING, Batch.State.PROVINCIAL_REVIEW]
+        )
+        sections.append(
+            Section(
+                "本市审核与报送",
+                [
+                    Row(
+                        f"{b.name} · {unit.name}",
+                        b.state,
+                        b.get_state_display(),
+                        reverse("applications:city_screening", args=[b.pk]) + f"?unit={unit.pk}",
+                        f"报送截止 {b.forwarding_deadline:%Y年%-m月%-d日}" if b.forwarding_deadline else "",
+                    )
+                    for b in screening
+                    for unit in units
+                ],
+                empty="当前没有需要审核报送的批次。",
+            )
+        )
         sections.append(
             Section(
                 "待市级审核的申报书",
