@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Application, Attachment, Batch
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "year", "state", "application_deadline", "forwarding_deadline")
     readonly_fields = ("state",)
 
@@ -18,7 +20,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("organisation", "batch", "state", "submitted_at")
     list_filter = ("state", "batch", "organisation__review_unit")
     search_fields = ("organisation__name",)

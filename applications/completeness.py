@@ -29,7 +29,7 @@ def missing_items(application) -> list[str]:
     if base is not None and not base.energy_uses.exists():
         missing.append(f"须填写基准年（{application.batch.base_year}年）分品种能源消费量")
     if not application.targets.exists():
-        missing.append("须填写至少一项2025年目标指标")
+        missing.append(f"须填写至少一项{application.batch.target_year}年目标指标")
     if not application.projects.exists():
         missing.append("须填写至少一个重点项目")
     if not application.work_foundation.strip():

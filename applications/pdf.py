@@ -173,6 +173,12 @@ def _carbon(baselines: list[dict], base_year: int | None) -> dict | None:
     }
 
 
+def _contacts(rows: list[list[dict]]) -> list[dict]:
+    """单位负责人 first, then the contact persons."""
+    contacts = [{k: v["value"] for k, v in _by_key(row).items()} for row in rows]
+    return sorted(contacts, key=lambda c: c.get("role") != "单位负责人")
+
+
 def _targets(rows: list[list[dict]]) -> list[dict]:
     targets = []
     for row in rows:
@@ -191,27 +197,33 @@ def _targets(rows: list[list[dict]]) -> list[dict]:
     return targets
 
 
+FUND_LABELS = {
+    "fund_central": "中央资金",
+    "fund_provincial": "省级资金",
+    "fund_local": "市县财政",
+    "fund_bonds": "地方政府专项债",
+    "fund_enterprise": "企业自筹/社会资本",
+    "fund_green_finance": "绿色信贷/绿色债券",
+    "fund_other": "其他",
+}
+
+
 def _projects(rows: list[list[dict]]) -> tuple[list[dict], dict]:
+    """The projects, and their funding as a matrix (one column per source any project uses; the labels
+    come from the snapshot, FUND_LABELS only covers snapshots that lack one)."""
     projects = []
-    totals = {
-        "investment": Decimal(0),
-        "reduction": Decimal(0),
-        "saving": Decimal(0),
-        "funds": {key: Decimal(0) for key in FUND_FIELDS},
-    }
-    fund_labels: dict[str, str] = {}
+    totals = {"investment": Decimal(0), "reduction": Decimal(0), "saving": Decimal(0)}
+    fund_totals = {key: Decimal(0) for key in FUND_FIELDS}
+    labels = dict(FUND_LABELS)
     for row in rows:
         fields = _by_key(row)
         value = {k: v["value"] for k, v in fields.items()}
-        funds = []
+        amounts = {}
         for key in FUND_FIELDS:
-            if key not in fields:
-                continue
-            fund_labels[key] = _strip_unit(fields[key]["label"])
-            amount = to_decimal(value[key]) or Decimal(0)
-            totals["funds"][key] += amount
-            if amount:
-                funds.append({"label": fund_labels[key], "amount": fmt(amount, 2)})
+            if key in fields:
+                labels[key] = _strip_unit(fields[key]["label"])
+            amounts[key] = to_decimal(value.get(key)) or Decimal(0)
+            fund_totals[key] += amounts[key]
         totals["investment"] += to_decimal(value.get("total_investment")) or Decimal(0)
         totals["reduction"] += to_decimal(value.get("expected_co2_reduction_t")) or Decimal(0)
         totals["saving"] += to_decimal(value.get("expected_energy_saving_tce")) or Decimal(0)
@@ -224,28 +236,31 @@ def _projects(rows: list[list[dict]]) -> tuple[list[dict], dict]:
                 "owner_unit": value.get("owner_unit", ""),
                 "location": value.get("location", ""),
                 "content": value.get("content", ""),
-                "period": f"{start}—{end}年"
+                "period": f"{start}-{end}年"
                 if start and end and start != end
                 else (f"{start}年" if start else ""),
                 "status": value.get("status", ""),
                 "total_investment": fmt(value.get("total_investment"), 2),
-                "funds": funds,
+                "amounts": amounts,
                 "reduction": fmt(value.get("expected_co2_reduction_t"), 2),
                 "saving": fmt(value.get("expected_energy_saving_tce"), 2),
                 "calculation_note": value.get("calculation_note", ""),
             }
         )
-    project_totals = {
+    columns = [key for key in FUND_FIELDS if fund_totals[key]]
+    for project in projects:
+        amounts = project.pop("amounts")
+        project["funds"] = [fmt(amounts[key], 2) for key in columns]
+        project["funded"] = fmt(sum(amounts.values(), Decimal(0)), 2)
+    summary = {
         "investment": fmt(totals["investment"], 2),
         "reduction": fmt(totals["reduction"], 2),
         "saving": fmt(totals["saving"], 2) if totals["saving"] else "",
-        "funds": [
-            {"label": fund_labels[key], "amount": fmt(amount, 2)}
-            for key, amount in totals["funds"].items()
-            if amount and key in fund_labels
-        ],
+        "fund_columns": [labels[key] for key in columns],
+        "funds": [fmt(fund_totals[key], 2) for key in columns],
+        "funded": fmt(sum(fund_totals.values(), Decimal(0)), 2),
     }
-    return projects, project_totals
+    return projects, summary
 
 
 def _funding(rows: list[list[dict]]) -> dict:
@@ -306,13 +321,15 @@ def annex1_context(data: dict, *, draft: bool, version: int | None, submitted_at
         "pilot_levels": _checkbox(PILOT_LEVELS, app.get("pilot_level", "")),
         "pilot_scopes": _checkbox(PILOT_SCOPES, app.get("pilot_scope", "")),
         "area": fmt(app.get("boundary_area_km2"), 2),
+        "enterprises": fmt(app.get("enterprises_count"), 0),
+        "above_scale_enterprises": fmt(app.get("above_scale_enterprises_count"), 0),
         "boundary_clear": CHECKED if app.get("statistical_boundary_clear") == "是" else UNCHECKED,
         "no_accident": CHECKED if app.get("declares_no_major_accident") == "是" else UNCHECKED,
         "fenwei": CHECKED if org.get("fenwei_priority") else UNCHECKED,
         "not_fenwei": UNCHECKED if org.get("fenwei_priority") else CHECKED,
         "priorities": priorities,
         "priority_other": app.get("priority_other", ""),
-        "contacts": [{k: v["value"] for k, v in _by_key(row).items()} for row in data.get("contacts", [])],
+        "contacts": _contacts(data.get("contacts", [])),
         **_baseline_tables(baselines, base_year),
         "carbon": _carbon(baselines, base_year),
         "targets": _targets(data.get("targets", [])),

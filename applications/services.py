@@ -74,6 +74,21 @@ def batch_create(*, by, **fields) -> Batch:
     return batch
 
 
+def batch_update(*, batch: Batch, by, fields: dict) -> Batch:
+    """Change a batch's dates or details (audited, field by field); a closed batch is final."""
+    if not permissions.can_manage_batches(by):
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state == Batch.State.CLOSED:
+            raise DomainError("批次已结束，不能再修改。")
+        changed = _changed(locked, fields)
+        if changed:
+            locked.save(update_fields=list(changed))
+            record(locked, actor=by, action="edit", label="修改申报批次", data={"changed": changed})
+    return locked
+
+
 def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
     allowed = {"open", "close_applications", "start_provincial_review", "start_publicity", "publish", "close"}
     if name not in allowed:
@@ -247,7 +262,7 @@ def application_propose_decision(
             action="propose_decision",
             label="提出入选建议",
             reason=reason,
-            data={"proposal": proposal},
+            data={"proposal": proposal, "internal": True},
         )
         notify(
             finance_officers(),

@@ -32,5 +32,6 @@ urlpatterns = [
     path("batches/", views.batch_list, name="batch_list"),
     path("batches/new/", views.batch_create, name="batch_create"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/edit/", views.batch_edit, name="batch_edit"),
     path("batches/<int:pk>/actions/<slug:name>/", views.batch_action, name="batch_action"),
 ]

@@ -4,12 +4,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
 from core.uploads import serve_file
-from pilots.models import Role
+from pilots.models import Organisation, Role
 from pilots.roles import scope_of
 
 from . import permissions, services
@@ -61,25 +62,26 @@ def application_detail(request, pk: int):
 
 @login_required
 def application_create(request):
-    scope = scope_of(request.user)
-    organisation_ids = scope.orgs(Role.APPLICANT)
-    if not organisation_ids:
+    """Start an application for one of the user's applicant organisations (usually exactly one)."""
+    organisations = list(
+        Organisation.objects.filter(pk__in=scope_of(request.user).orgs(Role.APPLICANT)).order_by("name")
+    )
+    if not organisations:
         raise Http404
     batch = get_object_or_404(Batch, pk=request.GET.get("batch") or request.POST.get("batch"))
-    organisation = request.user.memberships.filter(role=Role.APPLICANT).select_related("organisation").first()
     if request.method == "POST":
+        chosen = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)
+        if chosen is None:
+            messages.error(request, "请选择申报单位。")
+            return redirect(f"{reverse('applications:create')}?batch={batch.pk}")
         try:
-            application = services.application_create(
-                batch=batch, organisation=organisation.organisation, by=request.user
-            )
+            application = services.application_create(batch=batch, organisation=chosen, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("core:dashboard")
         messages.success(request, "申报书已创建，请逐项填写。")
         return redirect("applications:detail", pk=application.pk)
-    return render(
-        request, "applications/create.html", {"batch": batch, "organisation": organisation.organisation}
-    )
+    return render(request, "applications/create.html", {"batch": batch, "organisations": organisations})
 
 
 @login_required
@@ -267,6 +269,28 @@ def batch_create(request):
         messages.success(request, "申报批次已创建。")
         return redirect("applications:batch_detail", pk=batch.pk)
     return render(request, "applications/batch_form.html", {"form": form})
+
+
+@login_required
+def batch_edit(request, pk: int):
+    _require_batch_manager(request.user)
+    batch = get_object_or_404(Batch, pk=pk)
+    form = BatchForm(request.POST or None, instance=batch)
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and run(
+            request,
+            services.batch_update,
+            success="申报批次已保存。",
+            batch=batch,
+            by=request.user,
+            fields=form.cleaned_data,
+        )
+    )
+    if saved:
+        return redirect("applications:batch_detail", pk=pk)
+    return render(request, "applications/batch_form.html", {"form": form, "batch": batch})
 
 
 @login_required

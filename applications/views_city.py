@@ -19,7 +19,11 @@ from .selectors import applications_visible_to, get_application_for_user
 from .snapshot import diff, load_for_snapshot, serialize
 
 PDF_OR_IMAGE = {"application/pdf", "image/png", "image/jpeg"}
-SCREENING_STATES = {Application.State.SUBMITTED, Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY}
+SCREENING_STATES = {
+    Application.State.SUBMITTED,
+    Application.State.RECOMMENDED,
+    Application.State.RETURNED_TO_CITY,
+}
 
 
 @login_required

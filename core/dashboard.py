@@ -73,7 +73,7 @@ def sections_for(user) -> list[Section]:
     apps = applications_visible_to(user)
     sections: list[Section] = []
     list_url = reverse("applications:list")
-    if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
+    if scope.orgs(Role.APPLICANT):
         open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
         sections.append(
             Section(
@@ -91,12 +91,13 @@ def sections_for(user) -> list[Section]:
                 empty="当前没有开放申报的批次。",
             )
         )
+    if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
         sections.append(
             Section(
-                "我的申报书",
+                "我的申报书" if scope.orgs(Role.APPLICANT) else "受委托编制的申报书",
                 _application_rows(apps.order_by("-updated_at")),
                 more_url=list_url,
-                empty="尚未创建申报书。",
+                empty="尚未创建申报书。" if scope.orgs(Role.APPLICANT) else "暂无委托事项。",
             )
         )
     if scope.review_units:

@@ -18,8 +18,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def send_notification_email(self, notification_id: int) -> bool:
+    """Send one notice's e-mail at most once. The row lock makes concurrent deliveries of the same
+    task wait; whoever comes second finds `emailed_at` set and sends nothing."""
     from .notifications import render_email
 
+    failure = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -35,11 +38,13 @@ def send_notification_email(self, notification_id: int) -> bool:
         notification.email_attempts += 1
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
-        except Exception as exc:  # SMTP trouble: count the attempt, retry later
-            Notification.objects.filter(pk=notification.pk).update(email_attempts=notification.email_attempts)
-            raise self.retry(exc=exc) from exc
-        notification.emailed_at = timezone.now()
+        except Exception as exc:  # SMTP trouble: the attempt is counted (committed), then retried
+            failure = exc
+        else:
+            notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at", "email_attempts"])
+    if failure is not None:
+        raise self.retry(exc=failure)
     return True
 
 

@@ -42,3 +42,16 @@ def notification_open(request, pk: int):
 def inbox_mark_all_read(request):
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("core:inbox")
+
+
+def healthz(request):
+    """For the load balancer: 200 when this web node can reach its database, 503 otherwise."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure makes the node unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Division, Membership, Organisation, Pilot, ReviewUnit
 
 
@@ -42,7 +44,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """State is changed only through the portal's services; here it is read-only."""
 
     list_display = ("organisation", "batch", "state")

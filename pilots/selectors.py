@@ -10,9 +10,10 @@ PUBLIC_BATCH_STATES = (Batch.State.PUBLISHED, Batch.State.CLOSED)
 
 
 def published_pilots() -> QuerySet[Pilot]:
-    """Pilots of published batches: what the public may see."""
+    """Pilots of published batches, without those whose title was taken away: the public list."""
     return (
         Pilot.objects.filter(batch__state__in=PUBLIC_BATCH_STATES)
+        .exclude(state=Pilot.State.DISQUALIFIED)
         .select_related("organisation", "organisation__review_unit", "organisation__division", "batch")
         .order_by(
             "batch__year", "organisation__review_unit__order", "organisation__kind", "organisation__name"

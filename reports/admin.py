@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import AnnualReport, EmissionFactorSet, FuelFactor
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pilot", "year", "state", "submitted_at")
     list_filter = ("year", "state")
     readonly_fields = ("state",)

@@ -1,14 +1,16 @@
 from django.contrib import admin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import ReviewAssignment, ReviewRound
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(admin.ModelAdmin):
+class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "purpose", "batch", "state")
     readonly_fields = ("state",)
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
+class ReviewAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("round", "expert", "application", "pilot", "state")

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from core.audit import history_for as _history_for
 from core.transitions import actions_for
+from pilots.models import Role
+from pilots.roles import scope_of
 
 register = template.Library()
 
@@ -16,13 +18,18 @@ def actions(obj, user, exclude=""):
 
 
 @register.simple_tag
-def history(obj):
-    """The object's audit entries, with state codes turned into their labels for display."""
+def history(obj, user=None):
+    """The object's audit entries, with state codes turned into their labels for display.
+
+    Entries recorded as internal (deliberations before a joint decision) are shown to provincial
+    ecology and finance officers only."""
     try:
         labels = dict(obj._meta.get_field("state").choices)
     except FieldDoesNotExist:  # objects without a state machine
         labels = {}
     entries = list(_history_for(obj))
+    if not scope_of(user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
+        entries = [e for e in entries if not e.data.get("internal")]
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)
