@@ -45,6 +45,10 @@ class Batch(FSMModelMixin, models.Model):
     forwarding_deadline = models.DateField(_("市级报送截止日期"), null=True, blank=True)
     publicity_start = models.DateField(_("公示开始日期"), null=True, blank=True)
     publicity_end = models.DateField(_("公示结束日期"), null=True, blank=True)
+    publicity_contact = models.CharField(
+        _("异议受理联系人及电话"), max_length=128, blank=True, help_text=_("如 省生态环境厅应对气候变化处 王某 029-xxxxxxxx")
+    )
+    objection_address = models.CharField(_("异议书面材料寄送地址"), max_length=255, blank=True)
     construction_end = models.DateField(_("建设期截止日期"), default=datetime.date(2025, 12, 31))
     annual_report_due_month = models.PositiveSmallIntegerField(_("年度自评报告报送月份"), default=12)
     annual_report_due_day = models.PositiveSmallIntegerField(

@@ -52,7 +52,13 @@ def can_view_application(user, application: Application) -> bool:
     ):
         return True
     agency_ids = scope.orgs(Role.AGENCY)
-    return bool(agency_ids) and application.delegated_agencies.filter(pk__in=agency_ids).exists()
+    if agency_ids and application.delegated_agencies.filter(pk__in=agency_ids).exists():
+        return True
+    if scope.has(Role.EXPERT):
+        from .selectors import expert_application_ids
+
+        return expert_application_ids(user).filter(application_id=application.pk).exists()
+    return False
 
 
 def can_edit_application(user, application: Application) -> bool:

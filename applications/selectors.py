@@ -23,10 +23,30 @@ def applications_visible_to(user) -> QuerySet[Application]:
         condition |= Q(state__in=CITY_VISIBLE_STATES, organisation__review_unit_id__in=scope.review_units)
     if scope.orgs(Role.AGENCY):
         condition |= Q(delegated_agencies__in=scope.orgs(Role.AGENCY))
+    if scope.has(Role.EXPERT):
+        condition |= Q(pk__in=expert_application_ids(user))
     return (
         Application.objects.filter(condition)
         .distinct()
         .select_related("batch", "organisation", "organisation__review_unit", "organisation__division")
+    )
+
+
+def expert_application_ids(user):
+    """Applications an expert may open: assigned to them, declared for the round and confirmed, and no
+    active conflict of interest (rule-proposed and not overridden, or declared)."""
+    from reviews.models import Conflict, ReviewAssignment
+
+    conflicted = Conflict.objects.filter(expert=user, overridden_by__isnull=True).values("application_id")
+    return (
+        ReviewAssignment.objects.filter(
+            expert=user,
+            state__in=[ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED],
+            round__declarations__expert=user,
+            application__isnull=False,
+        )
+        .exclude(application_id__in=conflicted)
+        .values("application_id")
     )
 
 

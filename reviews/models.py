@@ -36,6 +36,35 @@ class ReviewRound(FSMModelMixin, models.Model):
     batch = models.ForeignKey("applications.Batch", on_delete=models.PROTECT, related_name="review_rounds")
     state = FSMField(_("状态"), default=State.SETUP, choices=State.choices, protected=True, db_index=True)
     experts_per_item = models.PositiveSmallIntegerField(_("每项专家人数"), default=5)
+    max_per_expert = models.PositiveSmallIntegerField(_("每位专家最多评审数"), default=30)
+    criteria_set = models.ForeignKey(
+        "CriteriaSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("评分标准"),
+    )
+    aggregation_method = models.CharField(
+        _("汇总方法"),
+        max_length=16,
+        default="trimmed_mean",
+        choices=[
+            ("mean", _("算术平均")),
+            ("trimmed_mean", _("去掉最高分和最低分后平均")),
+            ("median", _("中位数")),
+            ("zscore", _("专家标准分（z分数）校正")),
+        ],
+    )
+    tie_break = models.JSONField(
+        _("同分排序规则"),
+        default=list,
+        blank=True,
+        help_text=_("依次比较的键，如 median、criterion:feasibility、min"),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("分歧阈值（分）"), max_digits=5, decimal_places=1, default=20
+    )
     scoring_deadline = models.DateField(_("打分截止日期"), null=True, blank=True)
     criteria_frozen_at = models.DateTimeField(_("评分标准冻结时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,6 +81,10 @@ class ReviewRound(FSMModelMixin, models.Model):
     def has_deadline(self) -> bool:
         return self.scoring_deadline is not None
 
+    @guard("须先选择评分标准，且各项权重合计为100。")
+    def has_valid_criteria(self) -> bool:
+        return self.criteria_set is not None and self.criteria_set.is_valid
+
     @guard("尚有评审任务未完成打分。")
     def all_scores_in(self) -> bool:
         return (
@@ -64,7 +97,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         state,
         source=State.SETUP,
         target=State.DECLARING,
-        conditions=[has_deadline],
+        conditions=[has_deadline, has_valid_criteria],
         permission=_perm("can_manage_round"),
         custom={"label": "冻结评分标准，开始利益冲突申报"},
     )
@@ -106,6 +139,16 @@ class ReviewRound(FSMModelMixin, models.Model):
 
     @transition(
         state,
+        source=State.SCORING,
+        target=State.AGGREGATED,
+        permission=_perm("can_manage_round"),
+        custom={"label": "评分未齐，经说明后汇总", "reason_required": True, "style": "danger"},
+    )
+    def aggregate_incomplete(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        state,
         source=State.AGGREGATED,
         target=State.DECIDED,
         permission=_perm("can_manage_round"),
@@ -140,6 +183,14 @@ class ReviewAssignment(models.Model):
     )
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.ASSIGNED)
     created_at = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(_("利益冲突声明时间"), null=True, blank=True)
+    decline_reason = models.TextField(_("谢绝理由"), blank=True)
+    overall_opinion = models.TextField(_("综合意见"), blank=True)
+    submitted_at = models.DateTimeField(_("提交评分时间"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("评分版本"), default=0)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("评审任务")
@@ -153,3 +204,248 @@ class ReviewAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.expert}"
+
+
+class Expert(models.Model):
+    """A member of the provincial expert pool (专家库); each has a portal account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_profile"
+    )
+    name = models.CharField(_("姓名"), max_length=32)
+    employer = models.CharField(_("工作单位"), max_length=128)
+    employer_organisation = models.ForeignKey(
+        "pilots.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("工作单位（平台内组织）"),
+        help_text=_("如专家就职于某申报单位或技术服务机构，用于利益冲突判断"),
+    )
+    division = models.ForeignKey(
+        "pilots.Division",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在县（市、区）"),
+    )
+    review_unit = models.ForeignKey(
+        "pilots.ReviewUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在市（区）"),
+    )
+    title = models.CharField(_("职称/职务"), max_length=64, blank=True)
+    specialities = models.CharField(_("专业领域"), max_length=255, blank=True)
+    phone = models.CharField(_("手机"), max_length=11)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    active = models.BooleanField(_("在库"), default=True)
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employer}）"
+
+
+class CriteriaSet(models.Model):
+    """A versioned set of scoring criteria (selection) or indicators (acceptance)."""
+
+    name = models.CharField(_("名称"), max_length=128)
+    purpose = models.CharField(_("用途"), max_length=16, choices=ReviewRound.Purpose.choices)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    description = models.TextField(_("说明"), blank=True)
+    frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评分标准")
+        verbose_name_plural = _("评分标准")
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="unique_criteria_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+    @property
+    def is_valid(self) -> bool:
+        from .aggregation import validate_criteria
+
+        return not validate_criteria([c.as_spec() for c in self.criteria.all()])
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    code = models.SlugField(_("代码"), max_length=32)
+    name = models.CharField(_("评分项"), max_length=128)
+    description = models.TextField(_("评分要点"), blank=True)
+    weight = models.DecimalField(_("权重（分）"), max_digits=5, decimal_places=2)
+    scale_max = models.PositiveSmallIntegerField(_("满分"), default=10)
+    levels = models.JSONField(
+        _("各档说明"), default=list, blank=True, help_text=_('如 [{"range": "9-10", "text": "…"}]')
+    )
+    allow_na = models.BooleanField(_("允许“不适用”"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+        ordering = ["criteria_set", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="unique_criterion_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_spec(self):
+        from .aggregation import Criterion as Spec
+
+        return Spec(
+            code=self.code,
+            name=self.name,
+            weight=self.weight,
+            scale_max=self.scale_max,
+            allow_na=self.allow_na,
+        )
+
+
+class Conflict(models.Model):
+    """A conflict of interest between an expert and an item: proposed by rule or declared.
+
+    A conflict blocks assignment and every view of the item, unless an officer overrides it with a
+    logged reason."""
+
+    class Kind(models.TextChoices):
+        SAME_COUNTY = "same_county", _("专家所在县（区）与申报单位相同")
+        SAME_CITY = "same_city", _("专家所在市（区）与申报单位相同")
+        EMPLOYER = "employer", _("专家就职于申报单位")
+        AGENCY = "agency", _("专家就职于为其编制材料的技术服务机构")
+        RELATIVE = "relative", _("近亲属关系")
+        OTHER = "other", _("其他")
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("规则自动识别")
+        DECLARED = "declared", _("专家声明")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="conflicts")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_conflicts"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="conflicts"
+    )
+    kind = models.CharField(_("冲突类型"), max_length=16, choices=Kind.choices)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    detail = models.CharField(_("说明"), max_length=255, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    override_reason = models.TextField(_("排除理由"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("利益冲突")
+        verbose_name_plural = _("利益冲突")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "expert", "application", "kind"], name="unique_conflict"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.application} · {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.overridden_by_id is None
+
+
+class Declaration(models.Model):
+    """An expert's declaration for a round, made from the list of applicants (names only) before any
+    material is opened: either no conflict, or the conflicts recorded as Conflict rows."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="declarations")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(auto_now_add=True)
+    no_conflict = models.BooleanField(_("无利益冲突"))
+
+    class Meta:
+        verbose_name = _("利益冲突声明")
+        verbose_name_plural = _("利益冲突声明")
+        constraints = [models.UniqueConstraint(fields=["round", "expert"], name="one_declaration_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.expert}"
+
+
+class Score(models.Model):
+    """One criterion's score in one assignment; value None with is_na means “不适用” (never zero)."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    is_na = models.BooleanField(_("不适用"), default=False)
+    comment = models.TextField(_("评语"), blank=True)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'不适用' if self.is_na else self.value}"
+
+
+class ScoreVersion(models.Model):
+    """Every submission (and resubmission) of an expert's sheet, kept for the officer to see."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版本"))
+    data = models.JSONField()
+    total = models.DecimalField(_("加权总分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("修改理由"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assignment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "number"], name="unique_score_version")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} v{self.number}"
+
+
+class Objection(models.Model):
+    """An objection received during publicity (公示), and how it was handled."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("处理中")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="objections"
+    )
+    received_on = models.DateField(_("收到日期"))
+    objector = models.CharField(_("异议人（单位）"), max_length=128)
+    contact = models.CharField(_("联系方式"), max_length=64)
+    content = models.TextField(_("异议内容"))
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    handling = models.TextField(_("核查处理情况"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.objector}"

@@ -1,19 +1,49 @@
+"""Who may see and act on review rounds. Pure functions of (user, object)."""
+
 from pilots.models import Role
 from pilots.roles import scope_of
 
-from .models import ReviewRound
+from .models import ReviewAssignment, ReviewRound
+
+EXPERT_VISIBLE_STATES = (
+    ReviewRound.State.DECLARING,
+    ReviewRound.State.ASSIGNING,
+    ReviewRound.State.SCORING,
+    ReviewRound.State.AGGREGATED,
+    ReviewRound.State.DECIDED,
+)
 
 
 def can_manage_round(user, review_round: ReviewRound | None = None) -> bool:
     return scope_of(user).has(Role.PROVINCE_OFFICER)
 
 
-def can_view_round(user, review_round: ReviewRound) -> bool:
+def can_see_results(user, review_round: ReviewRound) -> bool:
+    """Scores, aggregation and ranking: the ecology department, and its co-organiser of the round."""
     scope = scope_of(user)
     if scope.has(Role.PROVINCE_OFFICER):
         return True
-    if review_round.purpose == ReviewRound.Purpose.SELECTION and scope.has(Role.FINANCE_OFFICER):
+    if review_round.purpose == ReviewRound.Purpose.SELECTION:
+        return scope.has(Role.FINANCE_OFFICER)
+    return scope.has(Role.DRC_OFFICER)
+
+
+def is_pool_expert(user) -> bool:
+    from .models import Expert
+
+    return scope_of(user).has(Role.EXPERT) and Expert.objects.filter(user=user, active=True).exists()
+
+
+def can_view_round(user, review_round: ReviewRound) -> bool:
+    if can_see_results(user, review_round):
         return True
-    if review_round.purpose == ReviewRound.Purpose.ACCEPTANCE and scope.has(Role.DRC_OFFICER):
+    if not scope_of(user).has(Role.EXPERT):
+        return False
+    if review_round.assignments.filter(expert=user).exists():
         return True
-    return scope.has(Role.EXPERT) and review_round.assignments.filter(expert=user).exists()
+    return review_round.state in EXPERT_VISIBLE_STATES and is_pool_expert(user)
+
+
+def can_see_other_scores(user, assignment: ReviewAssignment) -> bool:
+    """An expert sees the others' scores on an item only after submitting their own."""
+    return assignment.expert_id == user.pk and assignment.state == ReviewAssignment.State.SUBMITTED

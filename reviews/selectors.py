@@ -4,7 +4,8 @@ from django.http import Http404
 from pilots.models import Role
 from pilots.roles import scope_of
 
-from .models import ReviewRound
+from .models import ReviewAssignment, ReviewRound
+from .permissions import EXPERT_VISIBLE_STATES, is_pool_expert
 
 
 def rounds_visible_to(user) -> QuerySet[ReviewRound]:
@@ -18,7 +19,9 @@ def rounds_visible_to(user) -> QuerySet[ReviewRound]:
         condition |= Q(purpose=ReviewRound.Purpose.ACCEPTANCE)
     if scope.has(Role.EXPERT):
         condition |= Q(assignments__expert=user)
-    return ReviewRound.objects.filter(condition).distinct().select_related("batch")
+        if is_pool_expert(user):
+            condition |= Q(state__in=EXPERT_VISIBLE_STATES)
+    return ReviewRound.objects.filter(condition).distinct().select_related("batch", "criteria_set")
 
 
 def get_round_for_user(user, pk) -> ReviewRound:
@@ -26,3 +29,24 @@ def get_round_for_user(user, pk) -> ReviewRound:
     if review_round is None:
         raise Http404("评审轮次不存在")
     return review_round
+
+
+def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
+    return (
+        ReviewAssignment.objects.filter(expert=user)
+        .select_related(
+            "round",
+            "round__batch",
+            "application__organisation",
+            "application__organisation__review_unit",
+            "pilot__organisation",
+        )
+        .order_by("-round__created_at", "state", "pk")
+    )
+
+
+def get_assignment_for_expert(user, pk) -> ReviewAssignment:
+    assignment = assignments_of_expert(user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404("评审任务不存在")
+    return assignment

@@ -1,0 +1,175 @@
+"""Publicity (公示) of the shortlist, objections, and the final confirmation and publication."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import services as application_services
+from applications.models import Application, Batch
+from core.audit import record
+from core.errors import ActionNotPermitted, DomainError
+from core.notifications import notify
+from core.workdays import add_workdays
+from pilots.models import Membership, Role
+
+from .models import Objection
+from .permissions import can_manage_round
+
+DEFAULT_WORKING_DAYS = 5
+
+
+def _require_officer(user) -> None:
+    if not can_manage_round(user):
+        raise ActionNotPermitted()
+
+
+def publicity_open(
+    *,
+    batch: Batch,
+    by,
+    start: datetime.date,
+    working_days: int = DEFAULT_WORKING_DAYS,
+    contact: str,
+    address: str = "",
+) -> Batch:
+    """Put the confirmed shortlist on the public page for `working_days` working days."""
+    _require_officer(by)
+    if not contact.strip():
+        raise DomainError("请填写异议受理联系人及电话。")
+    if not 1 <= working_days <= 30:
+        raise DomainError("公示期应为1至30个工作日。")
+    period = add_workdays(start, working_days)
+    with transaction.atomic():
+        undecided = batch.applications.filter(state=Application.State.REVIEWED)
+        if undecided.exists():
+            names = "、".join(undecided.values_list("organisation__name", flat=True)[:5])
+            raise DomainError(f"尚有申报书未完成会签（{names}），不能发布公示。")
+        shortlisted = list(batch.applications.filter(state=Application.State.SHORTLISTED))
+        if not shortlisted:
+            raise DomainError("没有会签确认的拟入选申报单位。")
+        application_services.batch_update(
+            batch=batch,
+            by=by,
+            fields={
+                "publicity_start": start,
+                "publicity_end": period.end,
+                "publicity_contact": contact.strip(),
+                "objection_address": address.strip(),
+            },
+        )
+        batch = application_services.batch_transition(batch=batch, name="start_publicity", by=by)
+        for application in shortlisted:
+            application_services.application_publicise(application=application, by=by)
+        record(
+            batch,
+            actor=by,
+            action="publicity_open",
+            label="发布拟入选名单公示",
+            data={
+                "start": start.isoformat(),
+                "end": period.end.isoformat(),
+                "working_days": working_days,
+                "approximate_calendar": period.approximate,
+                "applications": [a.pk for a in shortlisted],
+            },
+        )
+    return batch
+
+
+def objection_record(
+    *, application: Application, by, received_on: datetime.date, objector: str, contact: str, content: str
+) -> Objection:
+    _require_officer(by)
+    if application.state != Application.State.IN_PUBLICITY:
+        raise DomainError("只能对公示中的申报单位登记异议。")
+    if not (objector.strip() and contact.strip() and content.strip()):
+        raise DomainError("异议须署名并留有联系方式，内容不能为空。")
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            application=application,
+            received_on=received_on,
+            objector=objector.strip(),
+            contact=contact.strip(),
+            content=content.strip(),
+            recorded_by=by,
+        )
+        record(
+            application,
+            actor=by,
+            action="objection",
+            label="登记公示异议",
+            data={"objection": objection.pk, "internal": True},
+        )
+    return objection
+
+
+def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -> Objection:
+    """Record the outcome; an upheld objection takes the applicant off the list."""
+    _require_officer(by)
+    if not handling.strip():
+        raise DomainError("请填写核查处理情况。")
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
+        if locked.outcome != Objection.Outcome.PENDING:
+            raise DomainError("该异议已处理。")
+        locked.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
+        locked.handling, locked.handled_by, locked.handled_at = handling.strip(), by, timezone.now()
+        locked.save(update_fields=["outcome", "handling", "handled_by", "handled_at"])
+        record(
+            locked.application,
+            actor=by,
+            action="objection_handled",
+            label="异议成立" if upheld else "异议不成立",
+            reason=handling,
+            data={"objection": locked.pk},
+        )
+        if upheld:
+            application_services.application_uphold_objection(
+                application=locked.application, by=by, reason=handling
+            )
+    return locked
+
+
+def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
+    """At the end of publicity: everyone still on the list is selected (a Pilot is created) and the
+    list is published. Before the period ends only with a logged reason; never with open objections."""
+    _require_officer(by)
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != Batch.State.PUBLICITY:
+            raise DomainError("批次不在公示阶段。")
+        pending = Objection.objects.filter(application__batch=locked, outcome=Objection.Outcome.PENDING)
+        if pending.exists():
+            raise DomainError(f"尚有{pending.count()}件异议未处理完毕，不能确定名单。")
+        if (
+            locked.publicity_end
+            and timezone.localdate() <= locked.publicity_end
+            and not override_reason.strip()
+        ):
+            raise DomainError(f"公示期至{locked.publicity_end:%Y年%-m月%-d日}，期满后方可确定名单。")
+        selected = list(locked.applications.filter(state=Application.State.IN_PUBLICITY))
+        for application in selected:
+            application_services.application_select(application=application, by=by)
+        locked = application_services.batch_transition(
+            batch=locked, name="publish", by=by, reason=override_reason
+        )
+        record(
+            locked,
+            actor=by,
+            action="publish_list",
+            label="确定并公布试点名单",
+            reason=override_reason,
+            data={"selected": [a.pk for a in selected]},
+        )
+        finance = [
+            m.user for m in Membership.objects.filter(role=Role.FINANCE_OFFICER).select_related("user")
+        ]
+        notify(
+            finance,
+            kind="list_published",
+            title=f"{locked.name}试点名单已公布（{len(selected)}个）",
+            url=reverse("pilots:public_list"),
+        )
+    return locked

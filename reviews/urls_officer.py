@@ -1,0 +1,3 @@
+"""URLs of the officers' review screens (round set-up, pool, conflicts, assignment, results, publicity)."""
+
+urlpatterns: list = []
