@@ -20,6 +20,7 @@ from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Membership, Role
 
+from . import aggregation
 from .models import (
     Conflict,
     CriteriaSet,
@@ -34,12 +35,6 @@ from .models import (
 from .permissions import can_manage_round
 
 A = ReviewAssignment.State
-
-
-def _aggregation():
-    from . import aggregation  # imported late: the pure scoring module has no Django dependencies
-
-    return aggregation
 
 
 OPEN_ASSIGNMENT_STATES = (A.ASSIGNED, A.ACCEPTED, A.SUBMITTED)
@@ -137,7 +132,7 @@ def criteria_replace(*, criteria_set: CriteriaSet, by, rows: list[dict]) -> Crit
     """Replace the criteria of a set that is not frozen; weights must total 100."""
     _require_officer(by)
     specs = [
-        _aggregation().Criterion(
+        aggregation.Criterion(
             code=r["code"],
             name=r["name"],
             weight=Decimal(r["weight"]),
@@ -146,7 +141,7 @@ def criteria_replace(*, criteria_set: CriteriaSet, by, rows: list[dict]) -> Crit
         )
         for r in rows
     ]
-    errors = _aggregation().validate_criteria(specs)
+    errors = aggregation.validate_criteria(specs)
     if errors:
         raise DomainError("；".join(errors))
     with transaction.atomic():
@@ -607,7 +602,7 @@ def scores_save(
                 sheet[code] = value
         specs = [c.as_spec() for c in criteria]
         if submit and not errors:
-            errors += _aggregation().validate_sheet(sheet, specs)
+            errors += aggregation.validate_sheet(sheet, specs)
             if not opinion.strip():
                 errors.append("提交评分须填写综合意见。")
         if errors:
@@ -627,7 +622,7 @@ def scores_save(
         locked.overall_opinion = opinion.strip()
         fields = ["overall_opinion"]
         if submit:
-            total = _aggregation().weighted_total(sheet, specs)
+            total = aggregation.weighted_total(sheet, specs)
             locked.state, locked.submitted_at, locked.version = (
                 A.SUBMITTED,
                 timezone.now(),
