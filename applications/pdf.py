@@ -6,6 +6,7 @@ here (numbers formatted with thousands separators, check boxes resolved, tables 
 template only lays it out and the formatting can be tested without rendering a PDF.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -24,7 +25,6 @@ PRIORITY_FIELDS = [
     "priority_circular_park",
 ]
 TEXT_FIELDS = ["work_foundation", "existing_policies", "organisation_setup"]
-CONTACT_COLUMNS = ["role", "name", "title", "unit", "mobile", "phone", "email"]
 FUND_FIELDS = [
     "fund_central",
     "fund_provincial",
@@ -34,8 +34,6 @@ FUND_FIELDS = [
     "fund_green_finance",
     "fund_other",
 ]
-# Units of the fuels recorded in physical quantities (reports.carbon.FUEL_UNITS is the source).
-GAS_FUELS = {"natural_gas", "coke_oven_gas"}
 
 
 def cn_date(value) -> str:
@@ -80,42 +78,54 @@ def _checkbox(options: list[str], value: str) -> list[dict]:
     return [{"label": option, "mark": CHECKED if option == value else UNCHECKED} for option in options]
 
 
-def _baseline_places() -> dict[str, int]:
-    """Decimals of each AnnualBaseline field (money and quantities print with fixed decimals)."""
+def _baseline_fields() -> tuple[dict[str, str], dict[str, int]]:
+    """Labels of the AnnualBaseline fields (rows of a blank form) and their decimals (money and
+    quantities print with fixed decimals)."""
     from .models import AnnualBaseline
+    from .snapshot import BASELINE_FIELDS
 
-    return {
-        f.name: f.decimal_places
-        for f in AnnualBaseline._meta.concrete_fields
-        if getattr(f, "decimal_places", None) is not None
-    }
+    fields = [AnnualBaseline._meta.get_field(name) for name in BASELINE_FIELDS]
+    labels = {f.name: str(f.verbose_name) for f in fields if f.name != "data_source"}
+    places = {f.name: f.decimal_places for f in fields if getattr(f, "decimal_places", None) is not None}
+    return labels, places
 
 
 def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
-    years = [b["year"] for b in baselines]
-    places = _baseline_places()
+    """Years as columns: the base year and the two before it, even when a year is missing."""
+    expected = [base_year - 2, base_year - 1, base_year] if base_year else []
+    years = sorted(set(expected) | {b["year"] for b in baselines})
+    column_of = {year: index for index, year in enumerate(years)}
+    labels, places = _baseline_fields()
     rows: dict[str, dict] = {}
-    sources = []
-    for column, baseline in enumerate(baselines):
+    if not baselines:  # nothing filled in yet: the form's rows, blank
+        rows = {key: {"label": label, "values": [""] * len(years)} for key, label in labels.items()}
+    sources = [""] * len(years)
+    for baseline in baselines:
+        column = column_of[baseline["year"]]
         for item in baseline.get("fields", []):
             if item["key"] == "data_source":
-                sources.append(item["value"])
+                sources[column] = item["value"]
                 continue
-            row = rows.setdefault(item["key"], {"label": item["label"], "values": [""] * len(baselines)})
+            row = rows.setdefault(item["key"], {"label": item["label"], "values": [""] * len(years)})
             row["values"][column] = fmt(item["value"], places.get(item["key"]))
 
-    # Energy by fuel: the fuels any year reports, in the order of the first year that reports them.
+    # Energy by fuel: the fuels any year reports, in the order of the fuel list (as the inventory).
     from reports.carbon import unit_for
+    from reports.models import Fuel
+
+    order = list(Fuel.values)
 
     fuels: dict[str, dict] = {}
-    for column, baseline in enumerate(baselines):
+    for baseline in baselines:
         for use in baseline.get("energy", []):
             row = fuels.setdefault(
                 use["fuel"],
-                {"label": use["label"], "unit": unit_for(use["fuel"]), "values": [""] * len(baselines)},
+                {"label": use["label"], "unit": unit_for(use["fuel"]), "values": [""] * len(years)},
             )
-            row["values"][column] = fmt(use["quantity"], min_places=2)
-    energy_rows = list(fuels.values())
+            row["values"][column_of[baseline["year"]]] = fmt(use["quantity"], min_places=2)
+    energy_rows = [
+        fuels[f] for f in sorted(fuels, key=lambda f: order.index(f) if f in order else len(order))
+    ]
     for key, label, unit in (
         ("electricity_10k_kwh", "电力（全社会用电量）", "万千瓦时"),
         ("purchased_heat_gj", "热力（外购）", "吉焦"),
@@ -125,23 +135,19 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
 
     summary_rows = []
     if any("carbon" in b for b in baselines):
+        by_year = {b["year"]: b.get("carbon", {}) for b in baselines}
         for key, label, unit, decimals in (
             ("energy_tce", "综合能源消费量（当量值）", "吨标准煤", 2),
             ("total_t", "二氧化碳排放总量", "吨二氧化碳", 2),
             ("co2_per_gdp", "单位GDP二氧化碳排放", "吨二氧化碳/万元", 4),
         ):
-            summary_rows.append(
-                {
-                    "label": label,
-                    "unit": unit,
-                    "values": [fmt(b.get("carbon", {}).get(key), decimals) for b in baselines],
-                }
-            )
+            values = [fmt(by_year.get(year, {}).get(key), decimals) for year in years]
+            summary_rows.append({"label": label, "unit": unit, "values": values})
     return {
         "years": years,
         "base_year": base_year,
         "baseline_rows": list(rows.values()),
-        "data_sources": sources,
+        "data_sources": sources if any(sources) else [],
         "energy_rows": energy_rows,
         "summary_rows": summary_rows,
     }
@@ -348,8 +354,14 @@ def annex1_context(data: dict, *, draft: bool, version: int | None, submitted_at
     }
 
 
+# Pango never breaks a line inside "2023-2025" (UAX #14: HY × NU), so a run such as "（2023-2025年）》"
+# cannot start at the end of a line and leaves a gap of several characters in CJK text. A zero-width
+# space after such a hyphen allows the break; it is invisible and not extracted as text.
+_YEAR_RANGE = re.compile(r"(?<=\d)-(?=\d)")
+
+
 def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return [_YEAR_RANGE.sub("-\u200b", line.strip()) for line in (text or "").splitlines() if line.strip()]
 
 
 def _kind_label(application) -> str:

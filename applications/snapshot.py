@@ -18,7 +18,8 @@ def _value(obj, field):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Plain notation: 1000.00 is "1000", never "1E+3".
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if value is None:
         return ""
     return str(value)
