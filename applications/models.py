@@ -476,7 +476,7 @@ class Attachment(models.Model):
     title = models.CharField(_("说明"), max_length=128, blank=True)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=64)
+    content_type = models.CharField(_("文件类型"), max_length=128)
     size = models.PositiveIntegerField(_("大小（字节）"))
     token = models.CharField(max_length=32, editable=False)
     extension = models.CharField(max_length=8, editable=False)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("pilots/", include("pilots.urls")),
     path("reports/", include("reports.urls")),
     path("reviews/", include("reviews.urls")),
+    path("publicity/", include("reviews.urls_public")),
     path("admin/", admin.site.urls),
 ]

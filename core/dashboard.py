@@ -68,6 +68,50 @@ def _report_rows(queryset) -> list[Row]:
     ]
 
 
+def _expert_section(user) -> Section:
+    """Rounds still waiting for the expert's conflict declaration, then the open tasks."""
+    from reviews.models import Declaration
+    from reviews.permissions import is_pool_expert
+    from reviews.services import DECLARABLE_STATES
+
+    rows = []
+    if is_pool_expert(user):
+        declared = Declaration.objects.filter(expert=user).values("round_id")
+        rows += [
+            Row(
+                f"{r.name} · 申报利益冲突",
+                r.state,
+                r.get_state_display(),
+                reverse("reviews:declare", args=[r.pk]),
+                "查阅申报材料前须先申报",
+            )
+            for r in rounds_visible_to(user).filter(state__in=DECLARABLE_STATES).exclude(pk__in=declared)
+        ]
+    assignments = (
+        ReviewAssignment.objects.filter(expert=user)
+        .exclude(state__in=[ReviewAssignment.State.SUBMITTED, ReviewAssignment.State.DECLINED])
+        .select_related("round", "application__organisation", "pilot__organisation")
+        .order_by("round__scoring_deadline", "pk")
+    )
+    rows += [
+        Row(
+            str((a.application or a.pilot).organisation),
+            a.state,
+            a.get_state_display(),
+            reverse("reviews:my_assignment", args=[a.pk]),
+            f"{a.round.name}"
+            + (f" · 截止 {a.round.scoring_deadline:%Y年%-m月%-d日}" if a.round.scoring_deadline else ""),
+        )
+        for a in assignments[:LIMIT]
+    ]
+    return Section(
+        "我的评审任务",
+        rows,
+        empty="目前没有分配给您的评审任务。",
+        more_url=reverse("reviews:my_assignments"),
+    )
+
+
 def sections_for(user) -> list[Section]:
     scope = scope_of(user)
     apps = applications_visible_to(user)
@@ -199,27 +243,7 @@ def sections_for(user) -> list[Section]:
             )
         )
     if scope.has(Role.EXPERT):
-        assignments = (
-            ReviewAssignment.objects.filter(expert=user)
-            .exclude(state__in=[ReviewAssignment.State.SUBMITTED, ReviewAssignment.State.DECLINED])
-            .select_related("round", "application__organisation", "pilot__organisation")
-        )
-        sections.append(
-            Section(
-                "我的评审任务",
-                [
-                    Row(
-                        str((a.application or a.pilot).organisation),
-                        a.state,
-                        a.get_state_display(),
-                        reverse("reviews:detail", args=[a.round_id]),
-                        a.round.name,
-                    )
-                    for a in assignments[:LIMIT]
-                ],
-                empty="目前没有分配给您的评审任务。",
-            )
-        )
+        sections.append(_expert_section(user))
     if scope.orgs(Role.APPLICANT) or scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):
         sections.append(
             Section(

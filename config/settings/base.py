@@ -183,5 +183,7 @@ LOGGING = {
 PORTAL_REMINDERS: list[str] = [
     "applications.reminders.application_deadline_reminders",
     "applications.reminders.forwarding_deadline_reminders",
+    "reviews.reminders.scoring_deadline_reminders",
+    "reviews.reminders.scoring_overdue_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = ["applications.tasks.sweep_pending_pdfs"]

@@ -1,0 +1,131 @@
+"""The city bureau ranks its recommended applications and forwards them with a cover letter."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import services
+from applications.models import Application, Batch, CityForwarding
+from core.errors import ActionNotPermitted, DomainError
+from pilots.models import ReviewUnit
+
+from ..factories import PDF_BYTES, BatchFactory, complete_application, county
+
+pytestmark = pytest.mark.django_db
+ANKANG = "610900"
+
+
+@pytest.fixture
+def batch():
+    return BatchFactory()
+
+
+@pytest.fixture
+def recommended(batch, applicant_county, city_ankang):
+    """Two 安康 applications, recommended by the city."""
+    member_org = [county("610922"), county("610921")]
+    applications = []
+    for rank, organisation in enumerate(member_org, start=1):
+        application = complete_application(batch=batch, organisation=organisation)
+        from ..factories import member
+
+        applicant = member("applicant", organisation)
+        services.application_submit(application=application, by=applicant)
+        services.application_recommend(application=application, by=city_ankang, opinion="同意推荐", rank=rank)
+        applications.append(application)
+    return applications
+
+
+def test_rank_and_forward_with_uploaded_letter(batch, recommended, city_ankang, province, client_for):
+    client = client_for(city_ankang)
+    first, second = recommended
+    client.post(
+        reverse("applications:city_rank", args=[batch.pk]),
+        {"unit": ANKANG, f"rank_{first.pk}": "2", f"rank_{second.pk}": "1"},
+    )
+    assert Application.objects.get(pk=second.pk).city_rank == 1
+    assert Application.objects.get(pk=first.pk).city_rank == 2
+    letter = SimpleUploadedFile("报送函.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(
+        reverse("applications:city_forward", args=[batch.pk]),
+        {"unit": ANKANG, "document_no": "安环函〔2026〕12号", "letter": letter},
+        follow=True,
+    )
+    assert "已向省生态环境厅报送2份申报书" in response.content.decode()
+    forwarding = CityForwarding.objects.get()
+    assert forwarding.document_no == "安环函〔2026〕12号" and not forwarding.letter_is_generated
+    assert set(forwarding.applications.values_list("state", flat=True)) == {Application.State.FORWARDED}
+    # The province sees them and may download the letter; another city may not.
+    assert client_for(province).get(reverse("applications:detail", args=[first.pk])).status_code == 200
+    assert (
+        client_for(province).get(reverse("applications:forwarding_letter", args=[forwarding.pk])).status_code
+        == 200
+    )
+
+
+def test_letter_of_another_city_is_404(batch, recommended, city_ankang, city_xian, client_for):
+    services.city_forward(
+        review_unit=ReviewUnit.objects.get(pk=ANKANG),
+        batch=batch,
+        by=city_ankang,
+        letter_text="现将推荐名单报送你厅。",
+    )
+    forwarding = CityForwarding.objects.get()
+    assert (
+        client_for(city_xian).get(reverse("applications:forwarding_letter", args=[forwarding.pk])).status_code
+        == 404
+    )
+
+
+def test_forward_requires_a_letter(batch, recommended, city_ankang):
+    with pytest.raises(DomainError, match="报送函"):
+        services.city_forward(review_unit=ReviewUnit.objects.get(pk=ANKANG), batch=batch, by=city_ankang)
+    assert not CityForwarding.objects.exists()
+
+
+def test_forward_after_the_deadline_is_refused_and_nothing_moves(batch, recommended, city_ankang):
+    Batch.objects.filter(pk=batch.pk).update(
+        forwarding_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    batch.refresh_from_db()
+    with pytest.raises(DomainError, match="已过市级报送截止日期"):
+        services.city_forward(
+            review_unit=ReviewUnit.objects.get(pk=ANKANG), batch=batch, by=city_ankang, letter_text="报送"
+        )
+    assert set(Application.objects.values_list("state", flat=True)) == {Application.State.RECOMMENDED}
+    assert not CityForwarding.objects.exists()
+
+
+def test_another_city_cannot_forward_or_open_the_screening_page(batch, recommended, city_xian, client_for):
+    with pytest.raises(ActionNotPermitted):
+        services.city_forward(
+            review_unit=ReviewUnit.objects.get(pk=ANKANG), batch=batch, by=city_xian, letter_text="报送"
+        )
+    response = client_for(city_xian).get(
+        reverse("applications:city_screening", args=[batch.pk]) + f"?unit={ANKANG}"
+    )
+    assert response.status_code == 404
+
+
+def test_screening_page_lists_only_own_unit(batch, recommended, city_ankang, client_for):
+    other = complete_application(batch=batch, organisation=county("610122"))  # 蓝田县 (西安)
+    from ..factories import member
+
+    services.application_submit(application=other, by=member("applicant", other.organisation))
+    body = (
+        client_for(city_ankang).get(reverse("applications:city_screening", args=[batch.pk])).content.decode()
+    )
+    assert "石泉县人民政府" in body and "蓝田县人民政府" not in body
+
+
+def test_rank_order_must_match_the_recommended_list(batch, recommended, city_ankang):
+    with pytest.raises(DomainError, match="排序列表"):
+        services.city_rank_update(
+            review_unit=ReviewUnit.objects.get(pk=ANKANG),
+            batch=batch,
+            by=city_ankang,
+            order=[recommended[0].pk],
+        )

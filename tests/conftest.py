@@ -1,0 +1,189 @@
+"""Personas for every role (alice/bob/charlie style), and the switches for the external services.
+
+Reference data (divisions, the 12 review units, county governments, development zones) is created by
+migration pilots/0002_reference_data and is therefore present in the test database.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from pilots.models import Organisation, Role
+
+from .factories import OrganisationFactory, city_bureau, county, department, member, park
+
+XIAN, ANKANG = "610100", "610900"
+SHIQUAN = "610922"  # 石泉县 (安康)
+LANTIAN = "610122"  # 蓝田县 (西安)
+XIAN_HITECH = "西安高新技术产业开发区管委会"
+
+PERSONAS = [
+    "applicant_county",
+    "applicant_park",
+    "applicant_xian",
+    "agency",
+    "city_xian",
+    "city_ankang",
+    "province",
+    "finance",
+    "drc",
+    "expert",
+    "outsider",
+]
+
+
+def _service_missing(what: str, why: str = ""):
+    """Skip a test whose service is absent, unless CI asked for every service (PORTAL_REQUIRE_SERVICES=1)."""
+    if os.environ.get("PORTAL_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required (PORTAL_REQUIRE_SERVICES=1) but not configured")
+    pytest.skip(f"{what} not configured{': ' + why if why else ''}")
+
+
+@pytest.fixture
+def require_postgres():
+    if connection.vendor != "postgresql":
+        _service_missing("PostgreSQL (DATABASE_URL)", "this test needs PostgreSQL")
+
+
+@pytest.fixture
+def require_redis():
+    if not os.environ.get("REDIS_URL"):
+        _service_missing("Redis (REDIS_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+# Organisations ---------------------------------------------------------------------------------
+@pytest.fixture
+def shiquan(db) -> Organisation:
+    return county(SHIQUAN)
+
+
+@pytest.fixture
+def lantian(db) -> Organisation:
+    return county(LANTIAN)
+
+
+@pytest.fixture
+def xian_hitech(db) -> Organisation:
+    return park(XIAN_HITECH)
+
+
+@pytest.fixture
+def agency_org(db) -> Organisation:
+    return OrganisationFactory(name="陕西秦岭绿碳环境咨询有限公司", kind=Organisation.Kind.AGENCY)
+
+
+# Personas: each test gets fresh user objects, so the cached scope (_portal_scope) is never stale.
+@pytest.fixture
+def applicant_county(shiquan):
+    return member(Role.APPLICANT, shiquan, username="shiquan")
+
+
+@pytest.fixture
+def applicant_park(xian_hitech):
+    return member(Role.APPLICANT, xian_hitech, username="xian_hitech")
+
+
+@pytest.fixture
+def applicant_xian(lantian):
+    """Another applicant, of a 西安 county: must never see 石泉县's files."""
+    return member(Role.APPLICANT, lantian, username="lantian")
+
+
+@pytest.fixture
+def agency(agency_org):
+    return member(Role.AGENCY, agency_org, username="agency")
+
+
+@pytest.fixture
+def city_xian(db):
+    return member(Role.CITY_OFFICER, city_bureau(XIAN), username="city_xian")
+
+
+@pytest.fixture
+def city_ankang(db):
+    return member(Role.CITY_OFFICER, city_bureau(ANKANG), username="city_ankang")
+
+
+@pytest.fixture
+def city_ankang_2(db):
+    return member(Role.CITY_OFFICER, city_bureau(ANKANG), username="city_ankang_2")
+
+
+@pytest.fixture
+def province(db):
+    return member(Role.PROVINCE_OFFICER, department(Organisation.Kind.PROVINCE_ECOLOGY), username="province")
+
+
+@pytest.fixture
+def finance(db):
+    return member(Role.FINANCE_OFFICER, department(Organisation.Kind.PROVINCE_FINANCE), username="finance")
+
+
+@pytest.fixture
+def drc(db):
+    return member(Role.DRC_OFFICER, department(Organisation.Kind.PROVINCE_DRC), username="drc")
+
+
+@pytest.fixture
+def expert(db):
+    home = OrganisationFactory(name="西安交通大学", kind=Organisation.Kind.EXPERT_HOME)
+    return member(Role.EXPERT, home, username="expert")
+
+
+@pytest.fixture
+def outsider(db):
+    from .factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def personas(request) -> dict:
+    """Every persona by name (creates them all)."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user (a new client each call: sessions never mix)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def pytest_configure(config):
+    # WhiteNoise warns that STATIC_ROOT was never collected; the tests do not serve static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    config.addinivalue_line("markers", "slow: takes seconds (deselect with -m 'not slow')")
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the reference data after its flush.
+
+    A TransactionTestCase empties every table when it ends. The reference data comes from a data
+    migration, so a transactional test without serialized rollback would leave the next ones without
+    it, and its flush re-creates content types under new ids, which breaks the restore of the next
+    serialized test. Giving them all serialized rollback keeps the order of tests irrelevant.
+    """
+    for item in items:
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")

@@ -1,0 +1,40 @@
+"""`manage.py seed_demo` fills an empty database with something in every stage, through the services."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from applications.models import Application, Batch
+from core.models import AuditEntry
+from pilots.models import Pilot
+from reports.models import AnnualReport
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_covers_every_stage_and_is_idempotent():
+    assert not Application.objects.exists()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo data loaded." in out.getvalue()
+
+    application_states = set(Application.objects.values_list("state", flat=True))
+    assert application_states == set(Application.State.values) - {Application.State.IN_PUBLICITY}
+    assert set(Pilot.objects.values_list("state", flat=True)) == set(Pilot.State.values)
+    assert set(AnnualReport.objects.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "received",
+    }
+    # Every selected application became a pilot, and the stages left an audit trail.
+    assert Pilot.objects.count() == Application.objects.filter(state=Application.State.SELECTED).count()
+    assert AuditEntry.objects.filter(action="select").count() == Pilot.objects.count()
+    assert Batch.objects.filter(state=Batch.State.PUBLISHED).count() == 1
+
+    counts = (Application.objects.count(), Pilot.objects.count(), AnnualReport.objects.count())
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already loaded" in again.getvalue()
+    assert (Application.objects.count(), Pilot.objects.count(), AnnualReport.objects.count()) == counts
