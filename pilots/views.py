@@ -13,14 +13,25 @@ from . import services
 from .filters import PilotFilter
 from .models import Pilot
 from .resources import PilotResource
-from .selectors import get_pilot_for_user, pilots_visible_to, published_pilots
+from .selectors import PUBLIC_BATCH_STATES, get_pilot_for_user, pilots_visible_to, published_pilots
 
 
 def public_pilot_list(request):
+    from reviews.models import ReviewDocument
+
     pilots = published_pilots()
     if request.GET.get("export") == "xlsx":
         return PilotResource.as_xlsx_response(pilots, filename="陕西省低碳近零碳试点名单.xlsx")
-    return render(request, "pilots/public_list.html", {"pilots": pilots})
+    # Each batch's list as published, rendered to PDF once at publication (reviews.tasks).
+    documents = (
+        ReviewDocument.objects.filter(
+            kind=ReviewDocument.Kind.PILOT_LIST, batch__state__in=PUBLIC_BATCH_STATES
+        )
+        .exclude(file="")
+        .select_related("batch")
+        .order_by("batch__year", "batch_id")
+    )
+    return render(request, "pilots/public_list.html", {"pilots": pilots, "documents": documents})
 
 
 @login_required

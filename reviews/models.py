@@ -449,3 +449,46 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.objector}"
+
+
+def document_path(instance: "ReviewDocument", filename: str) -> str:
+    return f"reviews/{instance.batch_id}/{instance.kind}/{instance.token}.pdf"
+
+
+class ReviewDocument(models.Model):
+    """A PDF the review produces: an expert's score sheet for signature, the publicity notice (公示),
+    the published pilot list. Requested by a service, rendered once by reviews.tasks.render_document
+    and stored; views only serve the stored file.
+
+    `key` names the document (one score sheet per round and expert; one publicity notice per batch and
+    list version; one pilot list per batch) so a repeated request never renders twice. `data` holds the
+    list as it stood when requested, so the PDF shows exactly what was published then."""
+
+    class Kind(models.TextChoices):
+        SCORE_SHEET = "score_sheet", _("专家评分表")
+        PUBLICITY_LIST = "publicity_list", _("拟入选名单公示")
+        PILOT_LIST = "pilot_list", _("试点名单")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=64, unique=True)
+    batch = models.ForeignKey("applications.Batch", on_delete=models.PROTECT, related_name="review_documents")
+    round = models.ForeignKey(
+        ReviewRound, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    data = models.JSONField(default=dict, blank=True)
+    token = models.CharField(max_length=32, editable=False)
+    file = models.FileField(_("文件"), upload_to=document_path, blank=True, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审文书")
+        verbose_name_plural = _("评审文书")
+        ordering = ["kind", "-version", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.key}"

@@ -14,7 +14,8 @@ from core.notifications import notify
 from core.workdays import add_workdays
 from pilots.models import Membership, Role
 
-from .models import Objection
+from . import documents
+from .models import Objection, ReviewDocument
 from .permissions import can_manage_round
 
 DEFAULT_WORKING_DAYS = 5
@@ -42,10 +43,12 @@ def publicity_open(
         raise DomainError("公示期应为1至30个工作日。")
     period = add_workdays(start, working_days)
     with transaction.atomic():
-        undecided = batch.applications.filter(state=Application.State.REVIEWED)
+        undecided = batch.applications.filter(
+            state__in=[Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED]
+        )
         if undecided.exists():
             names = "、".join(undecided.values_list("organisation__name", flat=True)[:5])
-            raise DomainError(f"尚有申报书未完成会签（{names}），不能发布公示。")
+            raise DomainError(f"尚有申报书未完成评审或会签（{names}），不能发布公示。")
         shortlisted = list(batch.applications.filter(state=Application.State.SHORTLISTED))
         if not shortlisted:
             raise DomainError("没有会签确认的拟入选申报单位。")
@@ -75,7 +78,44 @@ def publicity_open(
                 "applications": [a.pk for a in shortlisted],
             },
         )
+        notify(
+            [u for a in shortlisted for u in application_services.applicant_users(a)],
+            kind="selection_outcome",
+            title=f"贵单位已列入{batch.name}拟入选名单，公示期至{documents.cn_date(period.end)}",
+            url=reverse("publicity:notice", args=[batch.pk]),
+        )
+        publicity_document_request(batch)
     return batch
+
+
+def publicity_document_request(batch: Batch) -> ReviewDocument:
+    """The notice as a PDF: a new version whenever the list or the period changed (an upheld
+    objection), so the stored PDF always says what the public page says."""
+    from .services import request_document
+
+    notice = documents.publicity_notice(batch)
+    latest = ReviewDocument.objects.filter(kind=ReviewDocument.Kind.PUBLICITY_LIST, batch=batch).first()
+    if latest is not None and latest.data == notice:
+        return latest
+    version = latest.version + 1 if latest else 1
+    return request_document(
+        kind=ReviewDocument.Kind.PUBLICITY_LIST,
+        key=f"publicity:b{batch.pk}:v{version}",
+        batch=batch,
+        data=notice,
+        version=version,
+    )
+
+
+def pilot_list_document_request(batch: Batch) -> ReviewDocument:
+    from .services import request_document
+
+    return request_document(
+        kind=ReviewDocument.Kind.PILOT_LIST,
+        key=f"pilots:b{batch.pk}",
+        batch=batch,
+        data=documents.pilot_list(batch),
+    )
 
 
 def objection_record(
@@ -129,6 +169,7 @@ def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -
             application_services.application_uphold_objection(
                 application=locked.application, by=by, reason=handling
             )
+            publicity_document_request(locked.application.batch)
     return locked
 
 
@@ -172,4 +213,5 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
             title=f"{locked.name}试点名单已公布（{len(selected)}个）",
             url=reverse("pilots:public_list"),
         )
+        pilot_list_document_request(locked)
     return locked

@@ -5,10 +5,10 @@ and notifies after commit, like every other service of the portal.
 """
 
 import secrets
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from .models import (
     Declaration,
     Expert,
     ReviewAssignment,
+    ReviewDocument,
     ReviewRound,
     Score,
     ScoreVersion,
@@ -95,11 +96,50 @@ def round_transition(*, review_round: ReviewRound, name: str, by, reason: str = 
                 url=reverse("reviews:my_assignments"),
                 dedupe_key=f"scoring-open:{review_round.pk}",
             )
+        elif name in ("aggregate", "aggregate_incomplete"):
+            # Scores are final once revealed: each expert's sheet goes to PDF for signature now.
+            _request_score_sheets(review_round)
     return review_round
+
+
+ROUND_FIELDS = {
+    "name",
+    "batch",
+    "purpose",
+    "criteria_set",
+    "experts_per_item",
+    "max_per_expert",
+    "scoring_deadline",
+    "aggregation_method",
+    "tie_break",
+    "disagreement_threshold",
+}
+# Declared before anyone sees a score: fixed once scoring has opened.
+DECLARED_FIELDS = ("aggregation_method", "tie_break", "disagreement_threshold")
+
+
+def _check_round_fields(fields: dict, purpose: str) -> None:
+    unknown = set(fields) - ROUND_FIELDS
+    if unknown:
+        raise DomainError("存在无效的评审轮次设置项。")
+    criteria_set = fields.get("criteria_set")
+    if criteria_set is not None and criteria_set.purpose != purpose:
+        raise DomainError("所选评分标准的用途与评审轮次不一致。")
+    for name in ("experts_per_item", "max_per_expert"):
+        if name in fields and not (fields[name] or 0) >= 1:
+            raise DomainError("每项专家人数和每位专家最多评审数须至少为1。")
+    if "aggregation_method" in fields or "tie_break" in fields:
+        try:  # the ranking validates its own method and tie-break chain (Chinese messages)
+            aggregation.rank(
+                [], fields.get("aggregation_method", "trimmed_mean"), fields.get("tie_break") or []
+            )
+        except ValueError as error:
+            raise DomainError(f"同分排序规则无效：{error}") from error
 
 
 def round_create(*, by, **fields) -> ReviewRound:
     _require_officer(by)
+    _check_round_fields(fields, fields.get("purpose", ReviewRound.Purpose.SELECTION))
     with transaction.atomic():
         review_round = ReviewRound.objects.create(**fields)
         record(review_round, actor=by, action="create", label="创建评审轮次", to_state=review_round.state)
@@ -107,16 +147,37 @@ def round_create(*, by, **fields) -> ReviewRound:
 
 
 def round_update(*, review_round: ReviewRound, by, fields: dict) -> ReviewRound:
-    """Parameters may change while the round is being set up; the criteria never after freezing."""
+    """Parameters may change while the round is being set up; the criteria never after freezing, and
+    the declared aggregation method, tie-break chain and disagreement threshold never once scoring
+    has opened."""
     _require_officer(by)
     with transaction.atomic():
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        _check_round_fields(
+            {"aggregation_method": locked.aggregation_method, "tie_break": locked.tie_break, **fields},
+            fields.get("purpose", locked.purpose),
+        )
         if (
             locked.state != ReviewRound.State.SETUP
             and "criteria_set" in fields
             and (fields["criteria_set"] != locked.criteria_set)
         ):
             raise DomainError("评分标准已冻结，不能更换。")
+        if (
+            locked.state != ReviewRound.State.SETUP
+            and fields.get("purpose", locked.purpose) != locked.purpose
+        ):
+            raise DomainError("评审已开始，不能更改评审用途。")
+        if locked.state in (
+            ReviewRound.State.SCORING,
+            ReviewRound.State.AGGREGATED,
+            ReviewRound.State.DECIDED,
+        ):
+            frozen = [n for n in DECLARED_FIELDS if n in fields and fields[n] != getattr(locked, n)]
+            if frozen:
+                raise DomainError("打分已开始，汇总方法、同分排序规则和分歧阈值已公布，不能修改。")
+        if locked.state == ReviewRound.State.DECIDED:
+            raise DomainError("评审已形成结论，不能再修改设置。")
         changed = {}
         for name, value in fields.items():
             if getattr(locked, name) != value:
@@ -126,6 +187,51 @@ def round_update(*, review_round: ReviewRound, by, fields: dict) -> ReviewRound:
             locked.save()
             record(locked, actor=by, action="edit", label="修改评审轮次设置", data={"changed": changed})
     return locked
+
+
+def criteria_set_create(
+    *, by, name: str, purpose: str, description: str = "", copy_from: CriteriaSet | None = None
+) -> CriteriaSet:
+    """A new criteria set, or a new version of one (its criteria copied) to edit while the old stays
+    frozen with the rounds that used it."""
+    _require_officer(by)
+    name = name.strip()
+    if not name:
+        raise DomainError("请填写评分标准名称。")
+    if purpose not in ReviewRound.Purpose.values:
+        raise DomainError("无效的评分标准用途。")
+    with transaction.atomic():
+        latest = CriteriaSet.objects.filter(name=name).order_by("-version").first()
+        criteria_set = CriteriaSet.objects.create(
+            name=name,
+            purpose=purpose,
+            description=description.strip(),
+            version=(latest.version + 1) if latest else 1,
+        )
+        if copy_from is not None:
+            Criterion.objects.bulk_create(
+                [
+                    Criterion(
+                        criteria_set=criteria_set,
+                        code=c.code,
+                        name=c.name,
+                        description=c.description,
+                        weight=c.weight,
+                        scale_max=c.scale_max,
+                        levels=c.levels,
+                        allow_na=c.allow_na,
+                        order=c.order,
+                    )
+                    for c in copy_from.criteria.all()
+                ]
+            )
+        record(
+            criteria_set,
+            actor=by,
+            action="create",
+            label="新建评分标准" if copy_from is None else f"由{copy_from}新建版本",
+        )
+    return criteria_set
 
 
 def criteria_replace(*, criteria_set: CriteriaSet, by, rows: list[dict]) -> CriteriaSet:
@@ -236,6 +342,25 @@ def expert_update(*, expert: Expert, by, fields: dict) -> Expert:
     return locked
 
 
+def experts_import(*, by, rows: list[tuple[int, dict]]) -> list[Expert]:
+    """Add every row to the pool, or none: rows are (Excel row number, cleaned fields), already
+    validated like the expert form; a row the pool refuses (a phone number already there) names its
+    row and rolls the whole import back."""
+    _require_officer(by)
+    if not rows:
+        raise DomainError("文件中没有专家数据。")
+    created = []
+    with transaction.atomic():
+        for number, fields in rows:
+            try:
+                created.append(expert_create(by=by, **fields))
+            except DomainError as error:
+                raise DomainError(f"第{number}行：{error.message}未导入任何专家。") from error
+        for expert in created:
+            record(expert, actor=by, action="import", label="批量导入专家库", data={"rows": len(created)})
+    return created
+
+
 # Conflicts --------------------------------------------------------------------------------------
 def rule_conflicts_for(expert: Expert, application: Application) -> list[tuple[str, str]]:
     """The conflicts the rules find between an expert and an application: (kind, detail)."""
@@ -308,57 +433,148 @@ def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
     return locked
 
 
-def declaration_submit(
-    *, review_round: ReviewRound, by, conflicts: list[tuple[int, str, str]]
-) -> Declaration:
-    """The expert's declaration for the round: [] means no conflict; else (application id, kind, detail)."""
-    if not Expert.objects.filter(user=by, active=True).exists():
-        raise ActionNotPermitted()
-    if review_round.state not in (
-        ReviewRound.State.DECLARING,
-        ReviewRound.State.ASSIGNING,
-        ReviewRound.State.SCORING,
-    ):
-        raise DomainError("当前阶段不接受利益冲突申报。")
-    item_ids = set(round_items(review_round).values_list("pk", flat=True))
+def conflicts_refresh(*, review_round: ReviewRound, by) -> int:
+    """Run the conflict rules again (experts or applications added since the criteria were frozen)."""
+    _require_officer(by)
     with transaction.atomic():
-        if Declaration.objects.filter(round=review_round, expert=by).exists():
-            raise DomainError("您已完成本轮利益冲突申报；如有新情况请在评审任务中声明。")
-        for application_id, kind, _detail in conflicts:
-            if application_id not in item_ids or kind not in Conflict.Kind.values:
-                raise DomainError("申报内容无效，请刷新页面后重试。")
-        declaration = Declaration.objects.create(round=review_round, expert=by, no_conflict=not conflicts)
-        for application_id, kind, detail in conflicts:
-            Conflict.objects.get_or_create(
-                round=review_round,
-                expert=by,
-                application_id=application_id,
-                kind=kind,
-                defaults={"source": Conflict.Source.DECLARED, "detail": detail[:255]},
-            )
-            _release_conflicted_assignment(review_round, by, application_id)
+        ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        count = conflicts_propose(review_round=review_round)
         record(
             review_round,
             actor=by,
+            action="conflicts_proposed",
+            label="按规则识别利益冲突",
+            data={"count": count, "internal": True},
+        )
+    return count
+
+
+DECLARABLE_STATES = (ReviewRound.State.DECLARING, ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
+RESPONDABLE_STATES = (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
+
+
+def _lock_round_shared(pk) -> ReviewRound:
+    """Hold the round while an expert writes, and read its state as committed.
+
+    On PostgreSQL this is a FOR SHARE lock: experts' saves run side by side, but an officer's round
+    transition (perform_transition locks the round FOR UPDATE) waits for the saves in progress, and a
+    save that starts during the transition waits for it and then sees the new state. So a score is
+    either in before the round is aggregated or refused after, never changed underneath the aggregation.
+    The round is always locked before assignments and applications, as the officer's services do.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT 1 FROM "{ReviewRound._meta.db_table}" WHERE "id" = %s FOR SHARE', [pk])
+    return ReviewRound.objects.select_related("criteria_set").get(pk=pk)
+
+
+def has_active_conflict(expert, application_id) -> bool:
+    """The same test as applications.selectors.expert_application_ids: any round, not overridden."""
+    return Conflict.objects.filter(
+        expert=expert, application_id=application_id, overridden_by__isnull=True
+    ).exists()
+
+
+def _declare_conflict(review_round, expert, application_id, kind: str, detail: str) -> Conflict:
+    """Record a conflict the expert declares. A rule conflict of the same kind that an officer had
+    overridden becomes the expert's own declaration again: a declared conflict cannot be overridden."""
+    conflict, _ = Conflict.objects.update_or_create(
+        round=review_round,
+        expert=expert,
+        application_id=application_id,
+        kind=kind,
+        defaults={
+            "source": Conflict.Source.DECLARED,
+            "detail": detail[:255],
+            "overridden_by": None,
+            "override_reason": "",
+        },
+    )
+    return conflict
+
+
+def declaration_submit(
+    *, review_round: ReviewRound, by, conflicts: list[tuple[int, str, str]]
+) -> Declaration:
+    """The expert's declaration for the round, made from the applicants' names before any material opens.
+
+    conflicts: [] means no conflict; else (application id, conflict kind, detail), several kinds for one
+    applicant allowed. A conflict releases any task the expert already holds on that applicant (the
+    officers are told once, with the names) and keeps the applicant closed to the expert for good.
+    """
+    if not Expert.objects.filter(user=by, active=True).exists():
+        raise ActionNotPermitted()
+    with transaction.atomic():
+        locked = _lock_round_shared(review_round.pk)
+        if locked.state not in DECLARABLE_STATES:
+            raise DomainError(f"本轮评审当前为「{locked.get_state_display()}」，不接受利益冲突申报。")
+        if Declaration.objects.filter(round=locked, expert=by).exists():
+            raise DomainError("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
+        names = dict(round_items(locked).values_list("pk", "organisation__name"))
+        wanted: dict[tuple[int, str], str] = {}
+        errors = []
+        for application_id, kind, detail in conflicts:
+            name = names.get(application_id)
+            detail = (detail or "").strip()
+            if name is None:
+                errors.append("申报名单已变化，请刷新页面后重新申报。")
+            elif kind not in Conflict.Kind.values:
+                errors.append(f"请为「{name}」选择利益冲突类型。")
+            elif kind == Conflict.Kind.OTHER and not detail:
+                errors.append(f"「{name}」的冲突类型为“其他”，请说明具体情况。")
+            else:
+                wanted[(application_id, kind)] = detail
+        if errors:
+            raise DomainError("；".join(dict.fromkeys(errors)))
+        try:
+            with transaction.atomic():
+                declaration = Declaration.objects.create(round=locked, expert=by, no_conflict=not wanted)
+        except IntegrityError:  # the same declaration posted twice at once
+            raise DomainError("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。") from None
+        for (application_id, kind), detail in wanted.items():
+            _declare_conflict(locked, by, application_id, kind, detail)
+        conflicted = sorted({application_id for application_id, _ in wanted})
+        released = [
+            a for a in (_release_conflicted_assignment(locked, by, pk) for pk in conflicted) if a is not None
+        ]
+        record(
+            locked,
+            actor=by,
             action="declare",
             label="专家申报利益冲突",
-            data={"no_conflict": not conflicts, "conflicts": [c[0] for c in conflicts], "internal": True},
+            data={
+                "no_conflict": not wanted,
+                "conflicts": [[pk, kind] for pk, kind in wanted],
+                "released": [a.pk for a in released],
+                "internal": True,
+            },
         )
+        if released:
+            notify(
+                _officers(),
+                kind="assignment_declined",
+                title=f"{by.display_name}声明与{len(released)}项已分配的评审任务存在利益冲突，请重新分配",
+                body="涉及：" + "、".join(names[a.application_id] for a in released),
+                url=reverse("reviews:detail", args=[locked.pk]),
+            )
     return declaration
 
 
-def _release_conflicted_assignment(review_round, expert, application_id) -> None:
-    assignment = review_round.assignments.filter(expert=expert, application_id=application_id).first()
-    if assignment and assignment.state != A.DECLINED:
-        assignment.state = A.DECLINED
-        assignment.decline_reason = "存在利益冲突（专家声明）"
-        assignment.save(update_fields=["state", "decline_reason"])
-        notify(
-            _officers(),
-            kind="assignment_declined",
-            title=f"{expert}声明与一项评审任务存在利益冲突，请重新分配",
-            url=reverse("reviews:detail", args=[review_round.pk]),
-        )
+def _release_conflicted_assignment(review_round, expert, application_id) -> ReviewAssignment | None:
+    """Take a task off an expert who declared a conflict with its applicant; the caller tells the officers."""
+    assignment = (
+        review_round.assignments.select_for_update()
+        .filter(expert=expert, application_id=application_id)
+        .exclude(state=A.DECLINED)
+        .first()
+    )
+    if assignment is None:
+        return None
+    assignment.state = A.DECLINED
+    assignment.decline_reason = "存在利益冲突（专家声明）"
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["state", "decline_reason", "declared_at"])
+    return assignment
 
 
 # Assignment -------------------------------------------------------------------------------------
@@ -381,6 +597,7 @@ def assignment_create(*, review_round: ReviewRound, expert, application: Applica
             raise DomainError("该专家不在专家库中或已停用。")
         if not round_items(locked).filter(pk=application.pk).exists():
             raise DomainError("该申报书不在本轮评审范围内。")
+        conflicts_propose(review_round=locked)  # an expert added to the pool since freezing is checked too
         if (expert.pk, application.pk) in active_conflict_pairs(locked):
             raise DomainError(f"{expert}与{application.organisation.name}存在利益冲突，不能分配。")
         if _loads(locked).get(expert.pk, 0) >= locked.max_per_expert:
@@ -426,6 +643,7 @@ def assignment_auto(*, review_round: ReviewRound, by) -> dict:
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if locked.state not in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING):
             raise DomainError("只能在“分配评审任务”或“专家打分”阶段分配任务。")
+        conflicts_propose(review_round=locked)
         conflicts = active_conflict_pairs(locked)
         experts = list(
             Expert.objects.filter(active=True).values_list("user_id", flat=True).order_by("user_id")
@@ -498,58 +716,121 @@ def assignment_remove(*, assignment: ReviewAssignment, by) -> None:
 def assignment_respond(
     *, assignment: ReviewAssignment, by, accept: bool, reason: str = "", conflict_kind: str = ""
 ) -> ReviewAssignment:
-    """The expert confirms (no conflict with this item) or declines with a reason, before opening it."""
+    """The expert confirms a task (no conflict with this applicant) or declines it with a reason.
+
+    Confirming needs the round's declaration first and no active conflict: only then does the material
+    open. Declining is open before confirmation for any reason; after confirmation only as a recusal
+    for a conflict found in the material (with its kind). A declared conflict is recorded as such.
+    """
+    reason = (reason or "").strip()
+    if conflict_kind and conflict_kind not in Conflict.Kind.values:
+        raise DomainError("无效的利益冲突类型。")
     with transaction.atomic():
-        locked = ReviewAssignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+        review_round = _lock_round_shared(assignment.round_id)
+        locked = (
+            ReviewAssignment.objects.select_for_update(of=("self",))
+            .select_related("application__organisation")
+            .get(pk=assignment.pk)
+        )
         if locked.expert_id != by.pk:
             raise ActionNotPermitted()
-        if locked.state != A.ASSIGNED:
-            raise DomainError("该任务已确认或已谢绝。")
+        if review_round.state not in RESPONDABLE_STATES:
+            raise DomainError(
+                f"本轮评审当前为「{review_round.get_state_display()}」，不能确认或谢绝评审任务。"
+            )
+        name = locked.application.organisation.name if locked.application else str(locked.pilot)
         if accept:
+            if locked.state != A.ASSIGNED:
+                raise DomainError("该任务已确认或已谢绝。")
+            if not Declaration.objects.filter(round=review_round, expert=by).exists():
+                raise DomainError("请先完成本轮利益冲突申报，再确认评审任务。")
+            if locked.application_id and has_active_conflict(by, locked.application_id):
+                raise DomainError(f"您与「{name}」存在利益冲突，不能确认该任务；请谢绝并说明理由。")
             locked.state, locked.declared_at = A.ACCEPTED, timezone.now()
             label = "确认评审任务（声明无利益冲突）"
         else:
-            if not reason.strip():
-                raise DomainError("谢绝评审任务须填写理由。")
-            locked.state, locked.decline_reason, locked.declared_at = (
-                A.DECLINED,
-                reason.strip(),
-                timezone.now(),
-            )
-            label = "谢绝评审任务"
-            if conflict_kind:
-                if conflict_kind not in Conflict.Kind.values:
-                    raise DomainError("无效的利益冲突类型。")
-                Conflict.objects.get_or_create(
-                    round=locked.round,
-                    expert=by,
-                    application=locked.application,
-                    kind=conflict_kind,
-                    defaults={"source": Conflict.Source.DECLARED, "detail": reason.strip()[:255]},
+            if locked.state == A.ACCEPTED and not conflict_kind:
+                raise DomainError("已确认的任务只能因利益冲突申请回避，请选择冲突类型并说明理由。")
+            if locked.state not in (A.ASSIGNED, A.ACCEPTED):
+                raise DomainError(
+                    "该任务已谢绝。"
+                    if locked.state == A.DECLINED
+                    else "评分已提交，不能谢绝；如有问题请联系省生态环境厅。"
                 )
+            if not reason:
+                raise DomainError("谢绝评审任务须填写理由。")
+            if conflict_kind and locked.application_id:
+                _declare_conflict(review_round, by, locked.application_id, conflict_kind, reason)
+            was_accepted = locked.state == A.ACCEPTED
+            locked.state, locked.decline_reason, locked.declared_at = A.DECLINED, reason, timezone.now()
+            label = "因利益冲突申请回避" if was_accepted else "谢绝评审任务"
             notify(
                 _officers(),
                 kind="assignment_declined",
-                title=f"{by}谢绝了一项评审任务，请重新分配",
-                url=reverse("reviews:detail", args=[locked.round_id]),
+                title=f"{by.display_name}{'申请回避' if was_accepted else '谢绝了'}「{name}」的评审任务，请重新分配",
+                body=f"理由：{reason}"
+                + (f"（利益冲突：{Conflict.Kind(conflict_kind).label}）" if conflict_kind else ""),
+                url=reverse("reviews:detail", args=[review_round.pk]),
             )
         locked.save(update_fields=["state", "decline_reason", "declared_at"])
         record(
-            locked.round,
+            review_round,
             actor=by,
             action="respond",
             label=label,
             reason=reason,
-            data={"application": locked.application_id, "accept": accept, "internal": True},
+            data={
+                "application": locked.application_id,
+                "accept": accept,
+                "conflict_kind": conflict_kind,
+                "internal": True,
+            },
         )
     return locked
 
 
 # Scoring ----------------------------------------------------------------------------------------
+SCORE_STEP = Decimal("0.01")
+
+
+def extreme_bounds(criterion: Criterion) -> tuple[Decimal, Decimal]:
+    """A score at or below the first bound, or at or above the second, needs a comment to be submitted."""
+    return criterion.scale_max * EXTREME_LOW, criterion.scale_max * EXTREME_HIGH
+
+
+def is_extreme(criterion: Criterion, value: Decimal) -> bool:
+    low, high = extreme_bounds(criterion)
+    return value <= low or value >= high
+
+
+def _number(value: Decimal) -> str:
+    """9.50 -> "9.5", 3.00 -> "3": how a score reads in a message."""
+    text = format(value.normalize(), "f")
+    return text if len(text) <= 12 else f"{value:.3g}"
+
+
+def _parse_score(raw) -> Decimal | None:
+    """A score as typed or passed: None when blank; ValueError when not a finite number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    try:
+        value = Decimal(str(raw).strip()) if not isinstance(raw, Decimal) else raw
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
+
+
 def _sheet_from(assignment: ReviewAssignment) -> dict:
+    """The stored sheet {criterion code: value, or None for n/a}; criteria not yet scored are left out
+    (a blank row is not an n/a)."""
     return {
         s.criterion.code: (None if s.is_na else s.value)
         for s in assignment.scores.select_related("criterion")
+        if s.is_na or s.value is not None
     }
 
 
@@ -558,71 +839,117 @@ def scores_save(
 ) -> ReviewAssignment:
     """Save (and optionally submit) an expert's sheet.
 
-    values: {criterion code: {"value": Decimal|None, "na": bool, "comment": str}}. A submitted sheet may
-    be changed until the scores are revealed; each resubmission is a new version with a reason.
+    values: {criterion code: {"value": Decimal | str | None, "na": bool, "comment": str}}; criteria left
+    out keep what was saved before. Every save refuses a value outside 0..scale_max, more than two
+    decimals, or n/a where the criterion does not allow it. Submitting also needs every criterion scored
+    (or n/a), a comment for each extreme score and an overall opinion. A refusal changes nothing.
+
+    Once submitted, the sheet can only be resubmitted, with a change reason, as a new ScoreVersion that
+    the officers see (and are told about), and only while the round is scoring.
     """
+    opinion = (opinion or "").strip()
+    change_reason = (change_reason or "").strip()
     with transaction.atomic():
+        review_round = _lock_round_shared(assignment.round_id)
         locked = (
-            ReviewAssignment.objects.select_for_update()
-            .select_related("round__criteria_set")
+            ReviewAssignment.objects.select_for_update(of=("self",))
+            .select_related("application__organisation")
             .get(pk=assignment.pk)
         )
         if locked.expert_id != by.pk:
             raise ActionNotPermitted()
-        if locked.round.state != ReviewRound.State.SCORING:
-            raise DomainError("当前不在打分阶段，评分不能修改。")
+        if review_round.state != ReviewRound.State.SCORING:
+            raise DomainError(
+                f"本轮评审当前为「{review_round.get_state_display()}」，不在打分阶段，评分不能修改。"
+            )
         if locked.state not in (A.ACCEPTED, A.SUBMITTED):
             raise DomainError("请先确认评审任务（声明无利益冲突）后再打分。")
+        if not Declaration.objects.filter(round=review_round, expert=by).exists():
+            raise DomainError("请先完成本轮利益冲突申报。")
+        if locked.application_id and has_active_conflict(by, locked.application_id):
+            raise DomainError("您与该申报单位存在利益冲突，不能打分。")
         resubmission = locked.state == A.SUBMITTED
-        if resubmission and not change_reason.strip():
+        if resubmission and not submit:
+            raise DomainError("评分已提交，不能再保存为草稿；如需修改，请填写修改理由后重新提交。")
+        if resubmission and not change_reason:
             raise DomainError("修改已提交的评分须填写修改理由。")
-        criteria = list(locked.round.criteria_set.criteria.all())
+        criteria = list(review_round.criteria_set.criteria.all()) if review_round.criteria_set_id else []
+        if not criteria:
+            raise DomainError("本轮评审尚未设置评分标准。")
         by_code = {c.code: c for c in criteria}
-        sheet, errors = {}, []
+        stored = {s.criterion_id: s for s in locked.scores.all()}
+        rows: dict[str, tuple[Decimal | None, bool, str]] = {
+            c.code: (s.value, s.is_na, s.comment) for c in criteria if (s := stored.get(c.pk)) is not None
+        }
+        changed: dict[str, tuple[Decimal | None, bool, str]] = {}
+        errors: list[str] = []
         for code, entry in values.items():
             criterion = by_code.get(code)
             if criterion is None:
-                errors.append("存在未知的评分项。")
+                errors.append("评分表包含未知的评分项，请刷新页面后重试。")
                 continue
-            value = None if entry.get("na") else entry.get("value")
-            if (
-                value is not None
-                and criterion.scale_max
-                and (
-                    value <= criterion.scale_max * EXTREME_LOW or value >= criterion.scale_max * EXTREME_HIGH
-                )
-                and not (entry.get("comment") or "").strip()
-            ):
-                errors.append(f"「{criterion.name}」评分为{value}分（极端分值），须填写评语说明理由。")
-            if entry.get("na") and not criterion.allow_na:
-                errors.append(f"「{criterion.name}」不允许选择“不适用”。")
+            na = bool(entry.get("na"))
+            comment = (entry.get("comment") or "").strip()
+            try:
+                value = None if na else _parse_score(entry.get("value"))
+            except ValueError:
+                errors.append(f"「{criterion.name}」的分值不是有效数字。")
+                continue
+            if na and not criterion.allow_na:
+                errors.append(f"「{criterion.name}」不允许选择“不适用”，请打分。")
             elif value is not None and not 0 <= value <= criterion.scale_max:
-                errors.append(f"「{criterion.name}」的分值应在0至{criterion.scale_max}分之间。")
-            if entry.get("na") or value is not None:
-                sheet[code] = value
-        specs = [c.as_spec() for c in criteria]
+                errors.append(
+                    f"「{criterion.name}」的分值应在0至{criterion.scale_max}分之间，您填写的是{_number(value)}分。"
+                )
+            elif value is not None and value != value.quantize(SCORE_STEP):
+                errors.append(f"「{criterion.name}」的分值最多保留两位小数。")
+            else:
+                value = None if value is None else value.quantize(SCORE_STEP)
+                changed[code] = rows[code] = (value, na, comment)
         if submit and not errors:
-            errors += aggregation.validate_sheet(sheet, specs)
-            if not opinion.strip():
+            for criterion in criteria:
+                value, na, comment = rows.get(criterion.code, (None, False, ""))
+                if value is None and not na:
+                    errors.append(f"「{criterion.name}」尚未打分。")
+                elif value is not None and is_extreme(criterion, value) and not comment:
+                    low, high = extreme_bounds(criterion)
+                    errors.append(
+                        f"「{criterion.name}」评分为{_number(value)}分，属极端分值（不高于{_number(low)}分"
+                        f"或不低于{_number(high)}分），须填写评语说明理由。"
+                    )
+            if not opinion:
                 errors.append("提交评分须填写综合意见。")
         if errors:
             raise DomainError("；".join(dict.fromkeys(errors)))
-        for code, entry in values.items():
-            criterion = by_code[code]
-            na = bool(entry.get("na"))
-            Score.objects.update_or_create(
-                assignment=locked,
-                criterion=criterion,
-                defaults={
-                    "value": None if na else entry.get("value"),
-                    "is_na": na,
-                    "comment": (entry.get("comment") or "").strip(),
-                },
-            )
-        locked.overall_opinion = opinion.strip()
+        for code, (value, na, comment) in changed.items():
+            if value is None and not na and not comment:
+                Score.objects.filter(assignment=locked, criterion=by_code[code]).delete()
+            else:
+                Score.objects.update_or_create(
+                    assignment=locked,
+                    criterion=by_code[code],
+                    defaults={"value": value, "is_na": na, "comment": comment},
+                )
+        locked.overall_opinion = opinion
         fields = ["overall_opinion"]
         if submit:
-            total = aggregation.weighted_total(sheet, specs)
+            sheet = {
+                code: (None if na else value)
+                for code, (value, na, _c) in rows.items()
+                if na or value is not None
+            }
+            specs = [c.as_spec() for c in criteria]
+            problems = aggregation.validate_sheet(sheet, specs)
+            if problems:  # the checks above should have caught it; never store a sheet that cannot be scored
+                raise DomainError("；".join(problems))
+            data = {
+                "scores": {c.code: (None if sheet[c.code] is None else str(sheet[c.code])) for c in criteria},
+                "comments": {c.code: rows[c.code][2] for c in criteria},
+                "opinion": opinion,
+            }
+            previous = locked.versions.order_by("-number").first()
+            if resubmission and previous is not None and previous.data == data:
+                raise DomainError(f"评分与已提交的第{previous.number}版相同，无需重新提交。")
             locked.state, locked.submitted_at, locked.version = (
                 A.SUBMITTED,
                 timezone.now(),
@@ -632,68 +959,203 @@ def scores_save(
             ScoreVersion.objects.create(
                 assignment=locked,
                 number=locked.version,
-                total=total,
-                reason=change_reason.strip(),
-                data={
-                    "scores": {k: (None if v is None else str(v)) for k, v in sheet.items()},
-                    "comments": {k: (e.get("comment") or "") for k, e in values.items()},
-                    "opinion": locked.overall_opinion,
-                },
+                total=aggregation.weighted_total(sheet, specs),
+                reason=change_reason if resubmission else "",
+                data=data,
             )
         locked.save(update_fields=fields)
         if submit:
+            name = locked.application.organisation.name if locked.application else str(locked.pilot)
             record(
-                locked.round,
+                review_round,
                 actor=by,
                 action="score_submit",
                 label="修改已提交的评分" if resubmission else "提交评分",
-                reason=change_reason,
+                reason=change_reason if resubmission else "",
                 data={"application": locked.application_id, "version": locked.version, "internal": True},
             )
+            if resubmission:
+                notify(
+                    _officers(),
+                    kind="score_changed",
+                    title=f"{by.display_name}修改了对「{name}」已提交的评分（第{locked.version}版）",
+                    body=f"修改理由：{change_reason}",
+                    url=reverse("reviews:detail", args=[review_round.pk]),
+                )
             _finish_item_if_complete(locked, by)
     return locked
 
 
 def _finish_item_if_complete(assignment: ReviewAssignment, by) -> None:
-    """When every expert of an application has submitted, the application is marked reviewed."""
+    """When every expert of an application has submitted, the application is marked reviewed, once.
+
+    The application row is locked before counting: experts submitting the last sheets at the same time
+    queue here, and the later one, reading after the earlier has committed, sees every sheet. (Without
+    the lock each would see the other's sheet as still pending, and the item would never finish.)
+    """
     from applications.services import application_finish_review
 
-    application = assignment.application
-    pending = assignment.round.assignments.filter(application=application).exclude(
-        state__in=[A.SUBMITTED, A.DECLINED]
+    if assignment.application_id is None:
+        return
+    application = Application.objects.select_for_update().get(pk=assignment.application_id)
+    if application.state != Application.State.IN_EXPERT_REVIEW:
+        return
+    states = list(
+        ReviewAssignment.objects.filter(
+            round_id=assignment.round_id, application_id=application.pk
+        ).values_list("state", flat=True)
     )
-    enough = assignment.round.assignments.filter(application=application, state=A.SUBMITTED).count()
-    if not pending.exists() and enough >= assignment.round.experts_per_item:
-        application.refresh_from_db()
-        if application.state == Application.State.IN_EXPERT_REVIEW:
-            officers = _officers()
-            if officers:
-                application_finish_review(application=application, by=officers[0])
+    if any(s in (A.ASSIGNED, A.ACCEPTED) for s in states):
+        return
+    if states.count(A.SUBMITTED) < ReviewRound.objects.get(pk=assignment.round_id).experts_per_item:
+        return
+    officers = _officers()
+    if officers:  # the transition is the ecology department's; it is recorded under its officer
+        application_finish_review(application=application, by=officers[0])
 
 
 # Decision ---------------------------------------------------------------------------------------
+def _departures(rows, shortlist: set[int]) -> list:
+    """Rows whose proposal does not follow the ranking.
+
+    Following the ranking with k applications shortlisted means taking the first k. A row ranked above
+    the cut and left out, or below it and taken, departs; when the cut falls inside a group of tied
+    rows, every row of that group departs (who is taken from a tie must be explained)."""
+    if not shortlist:
+        return []
+
+    def position(row) -> float:
+        return row.ranked.rank if row.ranked and row.ranked.rank is not None else float("inf")
+
+    ordered = sorted(rows, key=position)
+    cut = position(ordered[len(shortlist) - 1])
+    group = [r for r in ordered if position(r) == cut]
+    above = sum(1 for r in ordered if position(r) < cut)
+    split = above + len(group) > len(shortlist)
+    departures = []
+    for row in ordered:
+        taken = row.application.pk in shortlist
+        if position(row) == cut:
+            if split or not taken:
+                departures.append(row)
+        elif taken != (position(row) < cut):
+            departures.append(row)
+    return departures
+
+
 def decision_propose(*, review_round: ReviewRound, by, shortlist: list[int], reasons: dict[int, str]) -> int:
-    """The ecology department proposes, from the ranking, who is shortlisted and who is not."""
+    """The ecology department proposes, from the ranking, who is shortlisted and who is not.
+
+    Every application still open gets a proposal. Following the ranking needs no further word (the
+    reason recorded is the rank and score); any departure from it, a split tie included, needs its
+    own reason for each application concerned. The finance department then confirms each one."""
     from applications.services import application_finish_review, application_propose_decision
 
+    from .results import round_results
+
     _require_officer(by)
+    if review_round.purpose != ReviewRound.Purpose.SELECTION:
+        raise DomainError("只有遴选评审可以提出入选建议。")
     if review_round.state not in (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED):
         raise DomainError("须先揭示并汇总评分，再提出入选建议。")
-    count = 0
+    results = round_results(review_round)
+    open_states = (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED)
+    rows = [r for r in results.rows if r.application.state in open_states]
+    if not rows:
+        raise DomainError("没有待提出建议的申报书（均已会签确认）。")
+    chosen = set(shortlist)
+    if chosen - {r.application.pk for r in rows}:
+        raise DomainError("所选申报书不在本轮待决定的范围内，请刷新页面后重试。")
+    reasons = {pk: (text or "").strip() for pk, text in reasons.items()}
+    unexplained = [r.name for r in _departures(rows, chosen) if not reasons.get(r.application.pk)]
+    if unexplained:
+        raise DomainError(
+            "以下申报单位的建议与评审排名不一致（或拆分了并列名次），须逐一说明理由："
+            + "、".join(unexplained)
+        )
     with transaction.atomic():
-        for application in round_items(review_round).filter(
-            state__in=[Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED]
-        ):
+        for row in rows:
+            application = row.application
             if application.state == Application.State.IN_EXPERT_REVIEW:
-                application_finish_review(application=application, by=by)
-                application.refresh_from_db()
-            proposal = (
-                Application.Proposal.SHORTLIST
-                if application.pk in shortlist
-                else Application.Proposal.DECLINE
+                application = application_finish_review(application=application, by=by)
+            reason = reasons.get(application.pk) or (
+                f"评审排名第{row.ranked.rank}名（{results.method_label}{row.primary}分）"
+                if row.ranked and row.ranked.rank
+                else "尚无有效评分"
             )
             application_propose_decision(
-                application=application, by=by, proposal=proposal, reason=reasons.get(application.pk, "")
+                application=application,
+                by=by,
+                proposal=(
+                    Application.Proposal.SHORTLIST
+                    if application.pk in chosen
+                    else Application.Proposal.DECLINE
+                ),
+                reason=reason,
             )
-            count += 1
+        record(
+            review_round,
+            actor=by,
+            action="propose_shortlist",
+            label="提出拟入选名单建议",
+            data={
+                "shortlist": sorted(chosen),
+                "declined": sorted(r.application.pk for r in rows if r.application.pk not in chosen),
+                "internal": True,
+            },
+        )
+    return len(rows)
+
+
+# Generated documents ----------------------------------------------------------------------------
+def request_document(*, kind: str, key: str, batch, review_round=None, expert=None, data=None, version=1):
+    """Ask for a PDF once: the row is created (or found) now and rendered after commit by a task;
+    a document already rendered is never rendered again."""
+    from core.queue import enqueue_on_commit
+    from core.uploads import new_token
+
+    from .tasks import render_document
+
+    document, _ = ReviewDocument.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "batch": batch,
+            "round": review_round,
+            "expert": expert,
+            "data": data or {},
+            "version": version,
+            "token": new_token(),
+        },
+    )
+    if not document.file:
+        enqueue_on_commit(render_document, document.pk)
+    return document
+
+
+def _request_score_sheets(review_round: ReviewRound) -> int:
+    experts = (
+        get_user_model()
+        .objects.filter(review_assignments__round=review_round, review_assignments__state=A.SUBMITTED)
+        .distinct()
+    )
+    count = 0
+    for expert in experts:
+        request_document(
+            kind=ReviewDocument.Kind.SCORE_SHEET,
+            key=f"sheet:r{review_round.pk}:u{expert.pk}",
+            batch=review_round.batch,
+            review_round=review_round,
+            expert=expert,
+        )
+        count += 1
     return count
+
+
+def score_sheets_request(*, review_round: ReviewRound, by) -> int:
+    """Render the score sheet of every expert who submitted (the missing ones only)."""
+    _require_officer(by)
+    if review_round.state not in (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED):
+        raise DomainError("评分揭示并汇总后方可生成专家评分表。")
+    with transaction.atomic():
+        return _request_score_sheets(review_round)

@@ -177,6 +177,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings matter (missing fonts, bad CSS).
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Each app registers its deadline reminders and outbox sweepers here; core.tasks runs them.
@@ -186,4 +188,7 @@ PORTAL_REMINDERS: list[str] = [
     "reviews.reminders.scoring_deadline_reminders",
     "reviews.reminders.scoring_overdue_reminders",
 ]
-PORTAL_OUTBOX_SWEEPERS: list[str] = ["applications.tasks.sweep_pending_pdfs"]
+PORTAL_OUTBOX_SWEEPERS: list[str] = [
+    "applications.tasks.sweep_pending_pdfs",
+    "reviews.tasks.sweep_pending_documents",
+]

@@ -1,0 +1,244 @@
+"""The officer's aggregation panel: a round's submitted sheets turned into totals, statistics,
+normalised scores, disagreement flags and the ranking.
+
+Reads only (a selector): four queries whatever the size of the round (criteria, items, assignments,
+scores). All the maths is reviews.aggregation; this module loads the rows, labels them and says,
+in Chinese, everything that was left out and why (an incomplete sheet, a missing expert, a tie-break
+rule that cannot apply): nothing is decided silently.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from applications.models import Application
+
+from . import aggregation as agg
+from .models import Criterion, ReviewAssignment, ReviewRound, Score
+
+A = ReviewAssignment.State
+REVEALED_STATES = (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED)
+
+METHOD_LABELS = {
+    "mean": "算术平均",
+    "trimmed_mean": "去掉最高分和最低分后平均",
+    "median": "中位数",
+    "zscore": "专家标准分（z分数）校正",
+}
+
+
+def tie_break_label(key: str, criteria_names: dict[str, str] | None = None) -> str:
+    """A tie-break key as the officer reads it: “中位数”, “指标「可行性高」均分”."""
+    if key.startswith("criterion:"):
+        code = key.split(":", 1)[1]
+        return f"指标「{(criteria_names or {}).get(code, code)}」均分"
+    return {**METHOD_LABELS, "min": "最低专家评分"}.get(key, key)
+
+
+@dataclass
+class ExpertTotal:
+    expert_id: int
+    label: str
+    total: Decimal | None  # None: every criterion marked 不适用 (the expert has no total)
+    zscore: Decimal | None = None
+    outlier: bool = False
+
+
+@dataclass
+class ItemRow:
+    application: Application
+    name: str
+    result: agg.ItemResult
+    statistics: agg.ItemStatistics
+    ranked: agg.RankedItem | None = None
+    experts: list[ExpertTotal] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    submitted: int = 0
+    pending: int = 0
+    expected: int = 0
+    criterion_means: list[tuple[Criterion, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.submitted, 0)
+
+    @property
+    def primary(self) -> Decimal | None:
+        return self.ranked.primary_score if self.ranked else None
+
+
+@dataclass
+class RoundResults:
+    review_round: ReviewRound
+    criteria: list[Criterion]
+    rows: list[ItemRow]
+    method: str
+    tie_break: list[str]
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS.get(self.method, self.method)
+
+    @property
+    def tie_break_labels(self) -> list[str]:
+        names = {c.code: c.name for c in self.criteria}
+        return [tie_break_label(k, names) for k in self.tie_break]
+
+    @property
+    def complete(self) -> bool:
+        return all(r.pending == 0 and r.missing == 0 for r in self.rows)
+
+    @property
+    def ranked_ids(self) -> list[int]:
+        """Application ids in ranking order (unscored last)."""
+        return [r.application.pk for r in self.rows]
+
+    def row_for(self, application_id: int) -> ItemRow | None:
+        return next((r for r in self.rows if r.application.pk == application_id), None)
+
+
+def _labels(assignments) -> dict[int, str]:
+    """Display names of the experts, made unique (two experts may share a name)."""
+    labels: dict[int, str] = {}
+    used: dict[str, int] = {}
+    for a in sorted(assignments, key=lambda a: a.expert_id):
+        if a.expert_id in labels:
+            continue
+        name = a.expert.display_name
+        used[name] = used.get(name, 0) + 1
+        labels[a.expert_id] = name if used[name] == 1 else f"{name}（{used[name]}）"
+    return labels
+
+
+def round_results(review_round: ReviewRound) -> RoundResults:
+    from .services import round_items
+
+    criteria = list(Criterion.objects.filter(criteria_set_id=review_round.criteria_set_id))
+    specs = [c.as_spec() for c in criteria]
+    items = list(round_items(review_round).order_by("pk"))
+    assignments = list(
+        ReviewAssignment.objects.filter(round=review_round, application__isnull=False)
+        .exclude(state=A.DECLINED)
+        .select_related("expert")
+    )
+    scores = Score.objects.filter(assignment__round=review_round, assignment__state=A.SUBMITTED).values_list(
+        "assignment_id", "criterion_id", "value", "is_na"
+    )
+
+    by_code = {c.pk: c.code for c in criteria}
+    name_of = {a.pk: a.organisation.name for a in items}
+    labels = _labels(assignments)
+    submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED and a.application_id in name_of}
+    raw: dict[int, dict[str, Decimal | None]] = {pk: {} for pk in submitted}
+    for assignment_id, criterion_id, value, is_na in scores:
+        if assignment_id in raw and criterion_id in by_code:
+            raw[assignment_id][by_code[criterion_id]] = None if is_na else value
+
+    warnings: list[str] = []
+    sheets: dict[tuple[int, str], dict] = {}
+    for pk, sheet in raw.items():
+        a = submitted[pk]
+        problems = agg.validate_sheet(sheet, specs) if specs else ["本轮未设置评分标准"]
+        if problems:
+            warnings.append(
+                f"{labels[a.expert_id]}对{name_of[a.application_id]}的评分表未计入：{'；'.join(problems)}"
+            )
+            continue
+        sheets[(a.expert_id, name_of[a.application_id])] = sheet
+
+    names = [name_of[a.pk] for a in items]
+    if specs:
+        results = agg.build_item_results(sheets, specs, item_ids=names)
+    else:
+        results = [agg.ItemResult(item_id=name) for name in names]
+    totals = {(e, r.item_id): t for r in results for e, t in r.totals}
+    zscores = agg.expert_zscores(totals)
+
+    method, tie_break, error = review_round.aggregation_method, list(review_round.tie_break or []), ""
+    try:
+        ranking = agg.rank(results, method, tie_break)
+    except ValueError as exc:
+        error = f"同分排序规则无法适用（{exc}），以下排名未使用同分排序规则。"
+        ranking = agg.rank(results, method)
+    ranked_by_name = {r.item_id: r for r in ranking}
+
+    counts: dict[int, list[int]] = {}
+    for a in assignments:
+        counts.setdefault(a.application_id, [0, 0])[0 if a.state == A.SUBMITTED else 1] += 1
+
+    rows = []
+    for application, result in zip(items, results, strict=True):
+        experts = [
+            ExpertTotal(expert_id=e, label=labels[e], total=t, zscore=zscores.get((e, result.item_id)))
+            for e, t in result.totals
+        ] + [ExpertTotal(expert_id=e, label=labels[e], total=None) for e in result.excluded_experts]
+        outliers = set(agg.outlier_experts(result.totals))
+        for expert in experts:
+            expert.outlier = expert.expert_id in outliers
+        done, pending = counts.get(application.pk, [0, 0])
+        row = ItemRow(
+            application=application,
+            name=result.item_id,
+            result=result,
+            statistics=result.statistics,
+            ranked=ranked_by_name.get(result.item_id),
+            experts=sorted(experts, key=lambda e: e.label),
+            submitted=done,
+            pending=pending,
+            expected=review_round.experts_per_item,
+            criterion_means=[(c, result.criterion_means.get(c.code)) for c in criteria],
+        )
+        row.flags = agg.disagreements(
+            [(labels[e], t) for e, t in result.totals],
+            range_threshold=review_round.disagreement_threshold,
+        )
+        if result.excluded_experts:
+            names = "、".join(labels[e] for e in result.excluded_experts)
+            row.flags.append(f"{names}的各项评分均为“不适用”，未计入总分")
+        if row.submitted < row.expected:
+            row.flags.append(f"仅{row.submitted}位专家提交评分（应为{row.expected}位）")
+        rows.append(row)
+    order = {r.item_id: i for i, r in enumerate(ranking)}
+    rows.sort(key=lambda r: order[r.name])
+    return RoundResults(
+        review_round=review_round,
+        criteria=criteria,
+        rows=rows,
+        method=method,
+        tie_break=tie_break,
+        warnings=warnings,
+        error=error,
+    )
+
+
+@dataclass
+class ProgressRow:
+    application: Application
+    submitted: int = 0
+    pending: int = 0
+    expected: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.submitted - self.pending, 0)
+
+
+def round_progress(review_round: ReviewRound) -> list[ProgressRow]:
+    """Who has submitted, per application, without any score (before the scores are revealed)."""
+    from .services import round_items
+
+    rows = {
+        a.pk: ProgressRow(application=a, expected=review_round.experts_per_item)
+        for a in round_items(review_round).order_by("organisation__review_unit__order", "organisation__name")
+    }
+    states = ReviewAssignment.objects.filter(round=review_round, application_id__in=list(rows)).exclude(
+        state=A.DECLINED
+    )
+    for application_id, state in states.values_list("application_id", "state"):
+        row = rows[application_id]
+        if state == A.SUBMITTED:
+            row.submitted += 1
+        else:
+            row.pending += 1
+    return list(rows.values())

@@ -1,0 +1,59 @@
+"""PDF rendering for the review: thin and idempotent (a rendered document is never rendered again).
+
+The services create a ReviewDocument row and queue `render_document` after commit; if the queue was
+down, `sweep_pending_documents` (an outbox sweeper) queues it again later.
+"""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {
+    "score_sheet": "pdf/score_sheet.html",
+    "publicity_list": "pdf/publicity_list.html",
+    "pilot_list": "pdf/publicity_list.html",
+}
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+def render_document(self, document_id: int) -> bool:
+    from core.pdf import render_pdf
+
+    from .models import ReviewDocument
+    from .pdf import context_for
+
+    document = (
+        ReviewDocument.objects.select_related("batch", "round", "expert").filter(pk=document_id).first()
+    )
+    if document is None or document.file:
+        return False
+    pdf = render_pdf(TEMPLATES[document.kind], context_for(document))
+    with transaction.atomic():
+        locked = ReviewDocument.objects.select_for_update().get(pk=document_id)
+        if locked.file:  # a duplicate delivery got there first
+            return False
+        locked.file.save(f"{locked.kind}.pdf", ContentFile(pdf), save=False)
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["file", "rendered_at"])
+    return True
+
+
+def sweep_pending_documents() -> int:
+    """Outbox sweeper: queue the documents whose task was lost (Redis down when they were requested)."""
+    from core.queue import enqueue
+
+    from .models import ReviewDocument
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    pending = ReviewDocument.objects.filter(file="", created_at__lt=cutoff).values_list("pk", flat=True)
+    count = 0
+    for pk in pending[:200]:
+        enqueue(render_document, pk)
+        count += 1
+    return count

@@ -1,0 +1,345 @@
+"""The expert's screens: my tasks, the round's conflict declaration, confirming a task, scoring.
+
+What an expert may open follows applications.selectors.expert_application_ids (assigned, declared for
+the round, confirmed, no active conflict): the scoring form and the other experts' scores are served
+only under that rule, and anything outside it is a 404, like every other page of the portal.
+"""
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from applications.selectors import expert_application_ids
+from core.actions import run
+from pilots.models import Role
+from pilots.roles import scope_of
+
+from . import aggregation, services
+from .models import Conflict, Criterion, Declaration, ReviewAssignment, ReviewRound, ScoreVersion
+from .permissions import can_see_other_scores, is_pool_expert
+from .selectors import assignments_of_expert, get_assignment_for_expert, get_round_for_user, rounds_visible_to
+
+A = ReviewAssignment.State
+OTHER_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _require_expert(user) -> None:
+    if not scope_of(user).has(Role.EXPERT):
+        raise Http404
+
+
+def _can_open(user, assignment: ReviewAssignment) -> bool:
+    """The application behind the task is open to this expert (the rule of the application pages)."""
+    return (
+        assignment.application_id is not None
+        and expert_application_ids(user).filter(application_id=assignment.application_id).exists()
+    )
+
+
+def _overdue(assignment: ReviewAssignment, today) -> bool:
+    deadline = assignment.round.scoring_deadline
+    return bool(deadline and deadline < today and assignment.state in (A.ASSIGNED, A.ACCEPTED))
+
+
+def running_total(sheet: dict, criteria: list[Criterion]) -> Decimal | None:
+    """The weighted total (0–100) over the criteria scored so far: n/a and blanks are left out and the
+    remaining weights fill 100, so it is the final total once every criterion is in (scoring.js does the
+    same in the browser)."""
+    specs = [replace(c.as_spec(), allow_na=True) for c in criteria]
+    try:
+        return aggregation.weighted_total({s.code: sheet.get(s.code) for s in specs}, specs)
+    except ValueError:
+        return None
+
+
+# My tasks ----------------------------------------------------------------------------------------
+@login_required
+def my_assignments(request):
+    _require_expert(request.user)
+    declared = set(Declaration.objects.filter(expert=request.user).values_list("round_id", flat=True))
+    rows = list(assignments_of_expert(request.user))
+    today = timezone.localdate()
+    for a in rows:
+        a.declared = a.round_id in declared
+        a.declarable = a.round.state in services.DECLARABLE_STATES
+        a.overdue = _overdue(a, today)
+    to_declare = []
+    if is_pool_expert(request.user):
+        to_declare = list(
+            rounds_visible_to(request.user)
+            .filter(state__in=services.DECLARABLE_STATES)
+            .exclude(pk__in=declared)
+            .order_by("-created_at")
+        )
+    return render(request, "reviews/expert/list.html", {"assignments": rows, "to_declare": to_declare})
+
+
+# Declaration -------------------------------------------------------------------------------------
+@login_required
+def declare(request, pk: int):
+    if not is_pool_expert(request.user):
+        raise Http404
+    review_round = get_round_for_user(request.user, pk)
+    declaration = Declaration.objects.filter(round=review_round, expert=request.user).first()
+    items = list(services.round_items(review_round).order_by("organisation__review_unit__order", "pk"))
+    posted = request.POST if request.method == "POST" else None
+    if posted is not None and declaration is not None:
+        messages.error(request, "您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
+        posted = None
+    if posted is not None:
+        conflicts, problem = _declared_conflicts(posted, items)
+        if problem:
+            messages.error(request, problem)
+        elif run(
+            request,
+            services.declaration_submit,
+            success="利益冲突申报已提交。",
+            review_round=review_round,
+            by=request.user,
+            conflicts=conflicts,
+        ):
+            return redirect("reviews:my_assignments")
+    declared = []
+    if declaration is not None:
+        declared = list(
+            Conflict.objects.filter(round=review_round, expert=request.user, source=Conflict.Source.DECLARED)
+            .select_related("application__organisation")
+            .order_by("application__organisation__name")
+        )
+    ticked = set(posted.getlist("conflict")) if posted else set()
+    for item in items:
+        item.ticked = str(item.pk) in ticked
+        item.kind = posted.get(f"kind-{item.pk}", "") if posted else ""
+        item.detail = posted.get(f"detail-{item.pk}", "") if posted else ""
+    context = {
+        "round": review_round,
+        "declaration": declaration,
+        "declared": declared,
+        "items": items,
+        "open": review_round.state in services.DECLARABLE_STATES,
+        "kinds": Conflict.Kind.choices,
+        "choice": posted.get("choice", "") if posted else "",
+        "pledge": bool(posted and posted.get("pledge")),
+    }
+    return render(request, "reviews/expert/declare.html", context)
+
+
+def _declared_conflicts(post, items) -> tuple[list[tuple[int, str, str]], str]:
+    """(conflicts for declaration_submit, or the reason the form cannot be sent as it stands)."""
+    choice = post.get("choice")
+    ticked = [i for i in items if str(i.pk) in set(post.getlist("conflict"))]
+    if choice not in ("none", "conflict"):
+        return [], "请选择“无利益冲突”或“存在利益冲突”。"
+    if choice == "none" and ticked:
+        return [], "您选择了“无利益冲突”，但勾选了申报单位；请核对后重新提交。"
+    if choice == "conflict" and not ticked:
+        return [], "请勾选与您存在利益冲突的申报单位，并选择冲突类型。"
+    if not post.get("pledge"):
+        return [], "请勾选承诺：以上申报真实、完整。"
+    return [(i.pk, post.get(f"kind-{i.pk}", ""), post.get(f"detail-{i.pk}", "")) for i in ticked], ""
+
+
+# One task ----------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    criterion: Criterion
+    value: str = ""
+    na: bool = False
+    comment: str = ""
+    low: Decimal = Decimal(0)
+    high: Decimal = Decimal(0)
+
+
+@dataclass
+class Column:
+    label: str
+    scores: list = field(default_factory=list)
+    total: Decimal | None = None
+    own: bool = False
+
+
+def _criteria(review_round: ReviewRound) -> list[Criterion]:
+    if review_round.criteria_set_id is None:
+        return []
+    return list(review_round.criteria_set.criteria.all())
+
+
+def _rows(assignment: ReviewAssignment, criteria: list[Criterion], posted=None) -> list[Row]:
+    stored = {s.criterion_id: s for s in assignment.scores.all()}
+    rows = []
+    for c in criteria:
+        low, high = services.extreme_bounds(c)
+        row = Row(criterion=c, low=low.normalize(), high=high.normalize())
+        if posted is not None:
+            row.value = posted.get(f"score-{c.code}", "")
+            row.na = posted.get(f"na-{c.code}") == "1"
+            row.comment = posted.get(f"comment-{c.code}", "")
+        elif (score := stored.get(c.pk)) is not None:
+            row.value = "" if score.value is None else format(score.value.normalize(), "f")
+            row.na, row.comment = score.is_na, score.comment
+        rows.append(row)
+    return rows
+
+
+def _columns(assignment: ReviewAssignment, criteria: list[Criterion]) -> list[Column]:
+    """Own and other experts' latest submitted sheets on the same application, the others anonymised
+    (专家A, 专家B … in the order of their tasks; a label says nothing about who it is)."""
+    tasks = list(
+        ReviewAssignment.objects.filter(
+            round_id=assignment.round_id, application_id=assignment.application_id, state=A.SUBMITTED
+        ).order_by("pk")
+    )
+    latest: dict[int, ScoreVersion] = {}
+    for version in ScoreVersion.objects.filter(assignment__in=tasks).order_by("number"):
+        latest[version.assignment_id] = version
+    columns, n = [], 0
+    for task in tasks:
+        version = latest.get(task.pk)
+        if version is None:
+            continue
+        own = task.pk == assignment.pk
+        if own:
+            label = "本人"
+        else:
+            label, n = f"专家{OTHER_LABELS[n % 26]}{n // 26 or ''}", n + 1
+        scores = version.data.get("scores", {})
+        columns.append(
+            Column(
+                label=label,
+                scores=[scores.get(c.code, "") for c in criteria],
+                total=version.total,
+                own=own,
+            )
+        )
+    columns.sort(key=lambda c: not c.own)
+    return columns
+
+
+def _others(assignment: ReviewAssignment, criteria: list[Criterion]) -> dict:
+    columns = _columns(assignment, criteria)
+    rows = [(c, [col.scores[i] for col in columns]) for i, c in enumerate(criteria)]
+    return {"columns": columns, "score_rows": rows}
+
+
+def _context(user, assignment: ReviewAssignment, posted=None) -> dict:
+    review_round = assignment.round
+    can_open = _can_open(user, assignment)
+    context = {
+        "assignment": assignment,
+        "round": review_round,
+        "name": (assignment.application or assignment.pilot).organisation.name,
+        "declared": Declaration.objects.filter(round=review_round, expert=user).exists(),
+        "conflicted": assignment.application_id is not None
+        and services.has_active_conflict(user, assignment.application_id),
+        "can_open": can_open,
+        "kinds": Conflict.Kind.choices,
+        "overdue": _overdue(assignment, timezone.localdate()),
+    }
+    if not can_open:
+        return context
+    criteria = _criteria(review_round)
+    sheet = services._sheet_from(assignment)
+    context.update(
+        {
+            "application": assignment.application,
+            "snapshot": assignment.application.snapshots.order_by("-number").first(),
+            "rows": _rows(assignment, criteria, posted),
+            "total": running_total(sheet, criteria) if criteria else None,
+            "answered": len(sheet),
+            "criteria_count": len(criteria),
+            "opinion": posted.get("opinion", "") if posted is not None else assignment.overall_opinion,
+            "change_reason": posted.get("change_reason", "") if posted is not None else "",
+            "scoring_open": review_round.state == ReviewRound.State.SCORING,
+            "versions": list(assignment.versions.order_by("-number")),
+        }
+    )
+    if can_see_other_scores(user, assignment):
+        context.update(_others(assignment, criteria))
+    return context
+
+
+@login_required
+def assignment(request, pk: int):
+    task = get_assignment_for_expert(request.user, pk)
+    return render(request, "reviews/expert/assignment.html", _context(request.user, task))
+
+
+@login_required
+@require_POST
+def assignment_respond(request, pk: int):
+    task = get_assignment_for_expert(request.user, pk)
+    accept = request.POST.get("decision") == "accept"
+    if accept:
+        success = "已确认评审任务，现在可以查阅申报材料并打分。"
+    elif task.state == A.ACCEPTED:
+        success = "已申请回避，省生态环境厅将重新分配该任务。"
+    else:
+        success = "已谢绝该评审任务。"
+    run(
+        request,
+        services.assignment_respond,
+        success=success,
+        assignment=task,
+        by=request.user,
+        accept=accept,
+        reason=request.POST.get("reason", ""),
+        conflict_kind=request.POST.get("conflict_kind", ""),
+    )
+    return redirect("reviews:my_assignment", pk=pk)
+
+
+@login_required
+@require_POST
+def assignment_scores(request, pk: int):
+    task = get_assignment_for_expert(request.user, pk)
+    if not _can_open(request.user, task):
+        raise Http404
+    post = request.POST
+    submit = post.get("action") == "submit"
+    values = {
+        c.code: {
+            "value": post.get(f"score-{c.code}", ""),
+            "na": post.get(f"na-{c.code}") == "1",
+            "comment": post.get(f"comment-{c.code}", ""),
+        }
+        for c in _criteria(task.round)
+    }
+    if task.state == A.SUBMITTED:
+        success = "修改已提交，已生成新的评分版本。"
+    else:
+        success = "评分已提交。" if submit else "草稿已保存。"
+    saved = run(
+        request,
+        services.scores_save,
+        success=success,
+        assignment=task,
+        by=request.user,
+        values=values,
+        opinion=post.get("opinion", ""),
+        submit=submit,
+        change_reason=post.get("change_reason", ""),
+    )
+    if saved:
+        return redirect("reviews:my_assignment", pk=pk)
+    # Refused: nothing was saved; show the page again with what the expert typed.
+    return render(request, "reviews/expert/assignment.html", _context(request.user, task, posted=post))
+
+
+@login_required
+def assignment_others(request, pk: int):
+    task = get_assignment_for_expert(request.user, pk)
+    if not (_can_open(request.user, task) and can_see_other_scores(request.user, task)):
+        raise Http404
+    context = {
+        "assignment": task,
+        "round": task.round,
+        "name": task.application.organisation.name,
+        **_others(task, _criteria(task.round)),
+    }
+    return render(request, "reviews/expert/others.html", context)

@@ -1,0 +1,744 @@
+"""The officers' review screens: expert pool, criteria, round set-up, conflicts, assignment, results,
+decision, the finance department's confirmation, score sheets and publicity.
+
+Small function views: pages read through selectors, actions are POST-only and call one service each
+(core.actions.run turns a refusal into a message). Everything outside the user's scope is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from applications import services as application_services
+from applications.models import Application, Batch
+from applications.permissions import can_confirm_selection
+from core.actions import run
+from core.audit import history_for
+from core.errors import DomainError
+from core.models import AuditEntry
+from core.uploads import serve_file
+
+from . import publicity, services
+from .documents import count_workdays
+from .forms import (
+    CriteriaSetForm,
+    CriterionFormSet,
+    ExpertForm,
+    ExpertImportForm,
+    ObjectionForm,
+    ObjectionHandleForm,
+    PublicityForm,
+    RoundForm,
+    levels_text,
+)
+from .models import (
+    Conflict,
+    CriteriaSet,
+    Declaration,
+    Expert,
+    Objection,
+    ReviewAssignment,
+    ReviewDocument,
+    ReviewRound,
+)
+from .permissions import can_manage_round, can_see_results
+from .resources import ExpertResource, round_workbook_response
+from .results import REVEALED_STATES, round_progress, round_results
+from .selectors import get_round_for_user
+
+A = ReviewAssignment.State
+
+
+def _require_officer(user) -> None:
+    if not can_manage_round(user):
+        raise Http404
+
+
+def _managed_round(user, pk) -> ReviewRound:
+    review_round = get_round_for_user(user, pk)
+    if not can_manage_round(user, review_round):
+        raise Http404
+    return review_round
+
+
+def _results_round(user, pk) -> ReviewRound:
+    review_round = get_round_for_user(user, pk)
+    if not can_see_results(user, review_round):
+        raise Http404
+    return review_round
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+# Expert pool ------------------------------------------------------------------------------------
+@login_required
+def expert_list(request):
+    _require_officer(request.user)
+    experts = Expert.objects.select_related("review_unit", "division", "user").order_by("-active", "name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        experts = experts.filter(
+            Q(name__icontains=q) | Q(employer__icontains=q) | Q(specialities__icontains=q) | Q(phone=q)
+        )
+    if request.GET.get("export") == "xlsx":
+        return ExpertResource.as_xlsx_response(experts, filename="评审专家库.xlsx")
+    page = Paginator(experts, 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/experts.html", {"page": page, "q": q, "import_form": ExpertImportForm()})
+
+
+@login_required
+def expert_template(request):
+    _require_officer(request.user)
+    return ExpertResource.template_response()
+
+
+@login_required
+def expert_import(request):
+    _require_officer(request.user)
+    form = ExpertImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        rows, errors = ExpertResource.rows_from(form.cleaned_data["file"].read())
+        if not errors:
+            imported = run(
+                request,
+                services.experts_import,
+                success=f"已导入{len(rows)}位专家，并为每位专家开通了平台账号（用户名为“zj”加手机号，首次登录请通过“忘记密码”设置密码）。",
+                by=request.user,
+                rows=rows,
+            )
+            if imported:
+                return redirect("reviews:experts")
+    elif request.method == "POST":
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return render(request, "reviews/expert_import.html", {"form": form, "errors": errors}, status=200)
+
+
+@login_required
+def expert_edit(request, expert_pk: int | None = None):
+    _require_officer(request.user)
+    expert = get_object_or_404(Expert, pk=expert_pk) if expert_pk else None
+    form = ExpertForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items()}
+        if expert is None:
+            ok = run(request, services.expert_create, success="专家已加入专家库。", by=request.user, **fields)
+        else:
+            fields["active"] = request.POST.get("active") == "on"
+            ok = run(
+                request,
+                services.expert_update,
+                success="专家信息已保存。",
+                expert=expert,
+                by=request.user,
+                fields=fields,
+            )
+        if ok:
+            return redirect("reviews:experts")
+    history = list(history_for(expert)) if expert else []
+    return render(request, "reviews/expert_form.html", {"form": form, "expert": expert, "history": history})
+
+
+# Criteria sets ----------------------------------------------------------------------------------
+@login_required
+def criteria_list(request):
+    _require_officer(request.user)
+    sets = CriteriaSet.objects.annotate(
+        n=Count("criteria", distinct=True), used=Count("rounds", distinct=True)
+    ).prefetch_related("criteria")  # is_valid reads them
+    return render(request, "reviews/criteria_list.html", {"sets": sets.order_by("name", "-version")})
+
+
+@login_required
+def criteria_new(request):
+    _require_officer(request.user)
+    source = CriteriaSet.objects.filter(pk=request.GET.get("from") or request.POST.get("from")).first()
+    initial = (
+        {"name": source.name, "purpose": source.purpose, "description": source.description} if source else {}
+    )
+    form = CriteriaSetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criteria_set = services.criteria_set_create(
+                by=request.user, copy_from=source, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已新建{criteria_set}，请编辑评分项。")
+            return redirect("reviews:criteria_edit", set_pk=criteria_set.pk)
+    return render(request, "reviews/criteria_new.html", {"form": form, "source": source})
+
+
+@login_required
+def criteria_edit(request, set_pk: int):
+    _require_officer(request.user)
+    criteria_set = get_object_or_404(CriteriaSet, pk=set_pk)
+    criteria = list(criteria_set.criteria.all())
+    frozen = (
+        bool(criteria_set.frozen_at) or criteria_set.rounds.exclude(state=ReviewRound.State.SETUP).exists()
+    )
+    initial = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "description": c.description,
+            "weight": c.weight,
+            "scale_max": c.scale_max,
+            "allow_na": c.allow_na,
+            "levels": levels_text(c.levels),
+        }
+        for c in criteria
+    ]
+    formset = CriterionFormSet(request.POST or None, initial=initial, prefix="c")
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("code")
+        ]
+        for row in rows:
+            row.pop("DELETE", None)
+        if run(
+            request,
+            services.criteria_replace,
+            success="评分标准已保存。",
+            criteria_set=criteria_set,
+            by=request.user,
+            rows=rows,
+        ):
+            return redirect("reviews:criteria_edit", set_pk=set_pk)
+    total = sum((c.weight for c in criteria), 0)
+    context = {
+        "criteria_set": criteria_set,
+        "criteria": criteria,
+        "formset": formset,
+        "frozen": frozen,
+        "total": total,
+    }
+    return render(request, "reviews/criteria_edit.html", context)
+
+
+# Round set-up -----------------------------------------------------------------------------------
+@login_required
+def round_new(request):
+    _require_officer(request.user)
+    form = RoundForm(request.POST or None, initial={"batch": request.GET.get("batch")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = services.round_create(
+                by=request.user, purpose=ReviewRound.Purpose.SELECTION, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "评审轮次已创建。")
+            return redirect("reviews:detail", pk=review_round.pk)
+    return render(request, "reviews/round_form.html", {"form": form})
+
+
+@login_required
+def round_edit(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    form = RoundForm(request.POST or None, instance=ReviewRound.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "batch"}
+        if run(
+            request,
+            services.round_update,
+            success="评审轮次设置已保存。",
+            review_round=review_round,
+            by=request.user,
+            fields=fields,
+        ):
+            return redirect("reviews:detail", pk=pk)
+    return render(request, "reviews/round_form.html", {"form": form, "round": review_round})
+
+
+@login_required
+@require_POST
+def round_start_review(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    run(
+        request,
+        services.batch_start_expert_review,
+        success="已将本批次省厅受理的申报书提交专家评审。",
+        review_round=review_round,
+        by=request.user,
+    )
+    return redirect("reviews:detail", pk=pk)
+
+
+# Conflicts --------------------------------------------------------------------------------------
+@login_required
+def conflicts(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    rows = review_round.conflicts.select_related(
+        "expert", "application__organisation", "overridden_by"
+    ).order_by("application__organisation__name", "expert_id", "kind")
+    declared = Declaration.objects.filter(round=review_round).select_related("expert").order_by("declared_at")
+    return render(
+        request,
+        "reviews/conflicts.html",
+        {"round": review_round, "conflicts": rows, "declarations": declared},
+    )
+
+
+@login_required
+@require_POST
+def conflicts_refresh(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    run(
+        request,
+        services.conflicts_refresh,
+        success="已按规则重新识别利益冲突。",
+        review_round=review_round,
+        by=request.user,
+    )
+    return redirect("reviews:conflicts", pk=pk)
+
+
+@login_required
+@require_POST
+def conflict_override(request, pk: int, conflict_pk: int):
+    review_round = _managed_round(request.user, pk)
+    conflict = get_object_or_404(Conflict, pk=conflict_pk, round=review_round)
+    run(
+        request,
+        services.conflict_override,
+        success="已排除该利益冲突，理由已记入办理记录。",
+        conflict=conflict,
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("reviews:conflicts", pk=pk)
+
+
+# Assignment -------------------------------------------------------------------------------------
+@login_required
+def coverage(request, pk: int):
+    """Who has what and what is missing: applications × experts."""
+    review_round = _managed_round(request.user, pk)
+    items = list(
+        services.round_items(review_round).order_by("organisation__review_unit__order", "organisation__name")
+    )
+    assignments = list(review_round.assignments.filter(application__isnull=False))
+    assigned_experts = {a.expert_id for a in assignments}
+    experts = list(
+        Expert.objects.filter(Q(active=True) | Q(user_id__in=assigned_experts))
+        .select_related("review_unit")
+        .order_by("name")
+    )
+    conflicts: dict[tuple[int, int], list[Conflict]] = {}
+    for c in review_round.conflicts.all():
+        conflicts.setdefault((c.expert_id, c.application_id), []).append(c)
+    by_pair = {(a.expert_id, a.application_id): a for a in assignments}
+    loads = {e.user_id: 0 for e in experts}
+    filled = {a.pk: 0 for a in items}
+    for a in assignments:
+        if a.state != A.DECLINED:
+            loads[a.expert_id] = loads.get(a.expert_id, 0) + 1
+            filled[a.application_id] = filled.get(a.application_id, 0) + 1
+    declared = set(Declaration.objects.filter(round=review_round).values_list("expert_id", flat=True))
+    can_assign = review_round.state in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
+    rows = []
+    for item in items:
+        cells = []
+        for expert in experts:
+            pair = (expert.user_id, item.pk)
+            found = conflicts.get(pair, [])
+            active = [c for c in found if c.is_active]
+            assignment = by_pair.get(pair)
+            open_slot = (
+                can_assign
+                and not active
+                and (assignment is None or assignment.state == A.DECLINED)
+                and expert.active
+                and loads.get(expert.user_id, 0) < review_round.max_per_expert
+                and filled[item.pk] < review_round.experts_per_item
+            )
+            cells.append(
+                {
+                    "expert": expert,
+                    "assignment": assignment,
+                    "conflicts": active,
+                    "overridden": [c for c in found if not c.is_active],
+                    "open": open_slot,
+                }
+            )
+        rows.append(
+            {
+                "application": item,
+                "cells": cells,
+                "filled": filled[item.pk],
+                "missing": max(review_round.experts_per_item - filled[item.pk], 0),
+            }
+        )
+    columns = [
+        {"expert": e, "load": loads.get(e.user_id, 0), "declared": e.user_id in declared} for e in experts
+    ]
+    context = {
+        "round": review_round,
+        "rows": rows,
+        "columns": columns,
+        "can_assign": can_assign,
+        "missing_total": sum(r["missing"] for r in rows),
+    }
+    return render(request, "reviews/coverage.html", context)
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    expert = get_object_or_404(get_user_model(), pk=request.POST.get("expert") or 0)
+    application = get_object_or_404(Application, pk=request.POST.get("application") or 0)
+    run(
+        request,
+        services.assignment_create,
+        success=f"已将{application.organisation.name}分配给{expert.display_name}。",
+        review_round=review_round,
+        expert=expert,
+        application=application,
+        by=request.user,
+    )
+    return redirect("reviews:coverage", pk=pk)
+
+
+@login_required
+@require_POST
+def assign_auto(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    try:
+        outcome = services.assignment_auto(review_round=review_round, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("reviews:coverage", pk=pk)
+    messages.success(request, f"已自动分配{outcome['created']}项评审任务（回避利益冲突，按负载均衡）。")
+    if outcome["unfilled"]:
+        names = dict(
+            Application.objects.filter(pk__in=[a for a, _ in outcome["unfilled"]]).values_list(
+                "pk", "organisation__name"
+            )
+        )
+        detail = "、".join(f"{names.get(a, a)}缺{n}位" for a, n in outcome["unfilled"])
+        messages.warning(
+            request,
+            f"以下申报书可分配的专家不足（利益冲突或专家负载已满）：{detail}。请扩充专家库或调整上限。",
+        )
+    return redirect("reviews:coverage", pk=pk)
+
+
+@login_required
+@require_POST
+def unassign(request, pk: int, assignment_pk: int):
+    review_round = _managed_round(request.user, pk)
+    assignment = get_object_or_404(ReviewAssignment, pk=assignment_pk, round=review_round)
+    run(
+        request,
+        services.assignment_remove,
+        success="已撤销该评审任务。",
+        assignment=assignment,
+        by=request.user,
+    )
+    return redirect("reviews:coverage", pk=pk)
+
+
+# Results, exports, score sheets -----------------------------------------------------------------
+@login_required
+def results(request, pk: int):
+    review_round = _results_round(request.user, pk)
+    if review_round.state not in REVEALED_STATES:
+        if request.GET.get("export"):
+            raise Http404
+        return render(
+            request, "reviews/results.html", {"round": review_round, "progress": round_progress(review_round)}
+        )
+    outcome = round_results(review_round)
+    if request.GET.get("export") == "xlsx":
+        return round_workbook_response(review_round, outcome)
+    return render(
+        request,
+        "reviews/results.html",
+        {"round": review_round, "results": outcome, "can_manage": can_manage_round(request.user)},
+    )
+
+
+@login_required
+def score_sheets(request, pk: int):
+    review_round = _results_round(request.user, pk)
+    experts = (
+        get_user_model()
+        .objects.filter(review_assignments__round=review_round, review_assignments__state=A.SUBMITTED)
+        .annotate(
+            n=Count(
+                "review_assignments",
+                filter=Q(review_assignments__round=review_round, review_assignments__state=A.SUBMITTED),
+            )
+        )
+        .order_by("full_name", "pk")
+    )
+    documents = {d.expert_id: d for d in review_round.documents.filter(kind=ReviewDocument.Kind.SCORE_SHEET)}
+    rows = [{"expert": e, "count": e.n, "document": documents.get(e.pk)} for e in experts]
+    context = {
+        "round": review_round,
+        "rows": rows,
+        "revealed": review_round.state in REVEALED_STATES,
+        "can_manage": can_manage_round(request.user),
+    }
+    return render(request, "reviews/score_sheets.html", context)
+
+
+@login_required
+@require_POST
+def score_sheets_request(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    run(
+        request,
+        services.score_sheets_request,
+        success="专家评分表正在生成，请稍候刷新。",
+        review_round=review_round,
+        by=request.user,
+    )
+    return redirect("reviews:score_sheets", pk=pk)
+
+
+@login_required
+def score_sheet_download(request, pk: int, expert_pk: int):
+    """The officers (and the expert, for their own sheet) download the stored PDF."""
+    review_round = get_round_for_user(request.user, pk)
+    if not (can_see_results(request.user, review_round) or request.user.pk == expert_pk):
+        raise Http404
+    document = get_object_or_404(
+        ReviewDocument, round=review_round, expert_id=expert_pk, kind=ReviewDocument.Kind.SCORE_SHEET
+    )
+    if not document.file:
+        messages.info(request, "评分表正在生成，请稍候刷新。")
+        return redirect("reviews:detail", pk=pk)
+    name = f"专家评分表-{review_round.name}-{document.expert.display_name}.pdf"
+    return serve_file(document.file, download_name=name, content_type="application/pdf")
+
+
+# Decision ---------------------------------------------------------------------------------------
+@login_required
+def decision(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    if review_round.state not in REVEALED_STATES:
+        messages.info(request, "须先揭示并汇总评分，再提出入选建议。")
+        return redirect("reviews:detail", pk=pk)
+    return render(
+        request, "reviews/decision.html", {"round": review_round, "results": round_results(review_round)}
+    )
+
+
+@login_required
+@require_POST
+def decision_propose(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    shortlist = [int(v) for v in request.POST.getlist("shortlist") if v.isdigit()]
+    reasons = {
+        int(key.removeprefix("reason_")): value
+        for key, value in request.POST.items()
+        if key.startswith("reason_") and key.removeprefix("reason_").isdigit()
+    }
+    ok = run(
+        request,
+        services.decision_propose,
+        success="入选建议已提出，待省财政厅会签确认。",
+        review_round=review_round,
+        by=request.user,
+        shortlist=shortlist,
+        reasons=reasons,
+    )
+    return redirect("reviews:confirmations" if ok else "reviews:decision", pk=pk)
+
+
+def _proposals(review_round):
+    items = (
+        services.round_items(review_round)
+        .exclude(decision_proposal="")
+        .select_related("decision_proposed_by")
+        .order_by("organisation__review_unit__order", "organisation__name")
+    )
+    items = list(items)
+    reasons: dict[str, str] = {}
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id__in=[str(a.pk) for a in items],
+        action="propose_decision",
+    ).order_by("created_at", "id")
+    for entry in entries:
+        reasons[entry.object_id] = entry.reason
+    for application in items:
+        application.proposal_reason = reasons.get(str(application.pk), "")
+    return items
+
+
+@login_required
+def confirmations(request, pk: int):
+    """The finance department's page: each proposal with one-click confirmation (joint decision)."""
+    review_round = _results_round(request.user, pk)
+    items = _proposals(review_round)
+    ranking = {}
+    if review_round.state in REVEALED_STATES:
+        for row in round_results(review_round).rows:
+            ranking[row.application.pk] = row
+    for application in items:
+        application.row = ranking.get(application.pk)
+    items.sort(
+        key=lambda a: (
+            a.row.ranked.rank if a.row and a.row.ranked and a.row.ranked.rank else 10**6,
+            a.organisation.name,
+        )
+    )
+    context = {
+        "round": review_round,
+        "items": items,
+        "can_confirm": can_confirm_selection(request.user),
+        "pending": sum(1 for a in items if a.state == Application.State.REVIEWED),
+    }
+    return render(request, "reviews/confirmations.html", context)
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int, application_pk: int):
+    review_round = _results_round(request.user, pk)
+    application = get_object_or_404(services.round_items(review_round), pk=application_pk)
+    run(
+        request,
+        application_services.application_confirm_decision,
+        success=f"已会签确认：{application.organisation.name}。",
+        application=application,
+        by=request.user,
+    )
+    return redirect("reviews:confirmations", pk=pk)
+
+
+# Publicity --------------------------------------------------------------------------------------
+def _latest_documents(batch) -> list[ReviewDocument]:
+    """The newest version of the batch's publicity notice and its pilot list (what the links serve)."""
+    latest: dict[str, ReviewDocument] = {}
+    for document in batch.review_documents.exclude(kind=ReviewDocument.Kind.SCORE_SHEET):
+        latest.setdefault(document.kind, document)  # ordered newest version first
+    return list(latest.values())
+
+
+@login_required
+def publicity_page(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    batch = Batch.objects.get(pk=review_round.batch_id)
+    applications = batch.applications.select_related("organisation", "organisation__review_unit")
+    objections = Objection.objects.filter(application__batch=batch).select_related(
+        "application__organisation", "recorded_by", "handled_by"
+    )
+    initial = {
+        "contact": batch.publicity_contact,
+        "address": batch.objection_address,
+        "working_days": publicity.DEFAULT_WORKING_DAYS,
+    }
+    context = {
+        "round": review_round,
+        "batch": batch,
+        "open_form": PublicityForm(initial=initial),
+        "objection_form": ObjectionForm(),
+        "handle_form": ObjectionHandleForm(),
+        "shortlisted": [a for a in applications if a.state == Application.State.SHORTLISTED],
+        "in_publicity": [a for a in applications if a.state == Application.State.IN_PUBLICITY],
+        "selected": [a for a in applications if a.state == Application.State.SELECTED],
+        "objections": objections,
+        "documents": _latest_documents(batch),
+        "before_end": batch.publicity_end is not None and timezone.localdate() <= batch.publicity_end,
+        # (working days, whether the holiday calendar lacked the year and Monday–Friday was assumed)
+        "workdays": count_workdays(batch.publicity_start, batch.publicity_end)
+        if batch.publicity_start
+        else (0, False),
+    }
+    return render(request, "reviews/publicity.html", context)
+
+
+@login_required
+@require_POST
+def publicity_open(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    form = PublicityForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:publicity", pk=pk)
+    run(
+        request,
+        publicity.publicity_open,
+        success="拟入选名单已公示。",
+        batch=review_round.batch,
+        by=request.user,
+        **form.cleaned_data,
+    )
+    return redirect("reviews:publicity", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_record(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:publicity", pk=pk)
+    data = form.cleaned_data
+    application = get_object_or_404(Application, pk=data.pop("application"), batch_id=review_round.batch_id)
+    run(
+        request,
+        publicity.objection_record,
+        success="异议已登记。",
+        application=application,
+        by=request.user,
+        **data,
+    )
+    return redirect("reviews:publicity", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_handle(request, pk: int, objection_pk: int):
+    review_round = _managed_round(request.user, pk)
+    objection = get_object_or_404(Objection, pk=objection_pk, application__batch_id=review_round.batch_id)
+    form = ObjectionHandleForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:publicity", pk=pk)
+    run(
+        request,
+        publicity.objection_handle,
+        success="异议处理结果已记录。",
+        objection=objection,
+        by=request.user,
+        **form.cleaned_data,
+    )
+    return redirect("reviews:publicity", pk=pk)
+
+
+@login_required
+@require_POST
+def publicity_confirm(request, pk: int):
+    review_round = _managed_round(request.user, pk)
+    run(
+        request,
+        publicity.publicity_confirm,
+        success="试点名单已确定并公布，试点单位已创建，申报单位已收到通知。",
+        batch=review_round.batch,
+        by=request.user,
+        override_reason=request.POST.get("reason", ""),
+    )
+    return redirect("reviews:publicity", pk=pk)

@@ -1,0 +1,61 @@
+"""The public publicity (公示) pages: no login. Only batches whose shortlist has been put on publicity
+are shown; the PDFs are the stored renderings (reviews.tasks), never rendered per request."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from applications.models import Batch
+from core.uploads import serve_file
+
+from . import documents
+from .models import ReviewDocument
+
+PUBLIC_STATES = (Batch.State.PUBLICITY, Batch.State.PUBLISHED, Batch.State.CLOSED)
+
+
+def _public_batch(pk) -> Batch:
+    return get_object_or_404(Batch, pk=pk, state__in=PUBLIC_STATES, publicity_start__isnull=False)
+
+
+def publicity_index(request):
+    batches = Batch.objects.filter(state__in=PUBLIC_STATES, publicity_start__isnull=False).order_by(
+        "-publicity_start", "-pk"
+    )
+    return render(request, "reviews/public/index.html", {"batches": batches})
+
+
+def publicity_notice(request, batch_pk: int):
+    batch = _public_batch(batch_pk)
+    rendered = batch.review_documents.exclude(file="").exclude(kind=ReviewDocument.Kind.SCORE_SHEET)
+    context = {
+        "batch": batch,
+        "notice": documents.publicity_notice(batch),
+        "publicity_pdf": next((d for d in rendered if d.kind == ReviewDocument.Kind.PUBLICITY_LIST), None),
+        "pilot_pdf": next((d for d in rendered if d.kind == ReviewDocument.Kind.PILOT_LIST), None),
+    }
+    return render(request, "reviews/public/notice.html", context)
+
+
+def _serve(request, batch: Batch, kind: str, filename: str):
+    document = batch.review_documents.filter(kind=kind).first()  # newest version first
+    if document is None:
+        raise Http404
+    if not document.file:
+        document = batch.review_documents.filter(kind=kind).exclude(file="").first()
+        if document is None:
+            messages.info(request, "PDF正在生成，请稍候刷新。")
+            return redirect("publicity:notice", batch_pk=batch.pk)
+    return serve_file(document.file, download_name=filename, content_type="application/pdf")
+
+
+def publicity_pdf(request, batch_pk: int):
+    batch = _public_batch(batch_pk)
+    return _serve(request, batch, ReviewDocument.Kind.PUBLICITY_LIST, f"{batch.name}拟入选名单公示.pdf")
+
+
+def pilot_list_pdf(request, batch_pk: int):
+    batch = _public_batch(batch_pk)
+    if batch.state == Batch.State.PUBLICITY:
+        raise Http404
+    return _serve(request, batch, ReviewDocument.Kind.PILOT_LIST, f"{batch.name}试点名单.pdf")

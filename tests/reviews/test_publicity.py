@@ -1,0 +1,259 @@
+"""Publicity (公示): the period in working days, objections and their handling, the confirmation that
+creates the pilots and publishes the list, the public pages and the stored PDFs."""
+
+import datetime
+import shutil
+import subprocess
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application, Batch
+from core.errors import DomainError
+from core.models import Notification
+from core.workdays import add_workdays
+from pilots.models import Pilot
+from reviews import publicity
+from reviews.models import Objection, ReviewDocument
+
+from ..factories import ApplicationFactory, BatchFactory, county
+from ..helpers import audit_for, refused
+from .officer_setup import HANYIN, LANTIAN, SHIQUAN, make_round
+
+pytestmark = pytest.mark.django_db
+S = Application.State
+CONTACT = "省生态环境厅应对气候变化处 王工 029-63916000"
+NATIONAL_DAY_2025 = datetime.date(
+    2025, 9, 29
+)  # Monday; 10月1日—8日 holidays, 10月11日 (Saturday) a working day
+
+
+@pytest.fixture
+def shortlist(db):
+    batch = BatchFactory(state=Batch.State.PROVINCIAL_REVIEW, name="第二批")
+    apps = {
+        "X": ApplicationFactory(batch=batch, organisation=county(SHIQUAN), state=S.SHORTLISTED),
+        "Y": ApplicationFactory(batch=batch, organisation=county(LANTIAN), state=S.SHORTLISTED),
+        "Z": ApplicationFactory(batch=batch, organisation=county(HANYIN), state=S.NOT_SELECTED),
+    }
+    return batch, apps
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def open_publicity(batch, by, start=NATIONAL_DAY_2025, **kwargs):
+    return publicity.publicity_open(batch=batch, by=by, start=start, contact=CONTACT, **kwargs)
+
+
+def test_publicity_lasts_five_working_days_counted_with_the_holiday_calendar(shortlist, province):
+    batch, apps = shortlist
+    batch = open_publicity(batch, province)
+    assert batch.state == Batch.State.PUBLICITY
+    assert batch.publicity_start == NATIONAL_DAY_2025
+    assert batch.publicity_end == add_workdays(NATIONAL_DAY_2025, 5).end == datetime.date(2025, 10, 11)
+    assert {fresh(a).state for a in (apps["X"], apps["Y"])} == {S.IN_PUBLICITY}
+    assert fresh(apps["Z"]).state == S.NOT_SELECTED
+    entry = audit_for(batch).get(action="publicity_open")
+    assert entry.data["working_days"] == 5 and entry.data["end"] == "2025-10-11"
+
+
+def test_shortlisted_applicants_are_told_and_the_notice_pdf_is_requested(
+    shortlist, province, applicant_county, django_capture_on_commit_callbacks
+):
+    batch, apps = shortlist
+    with django_capture_on_commit_callbacks(execute=True):
+        open_publicity(batch, province)
+    notice = Notification.objects.get(recipient=applicant_county, kind="selection_outcome")
+    assert "拟入选名单" in notice.title and "2025年10月11日" in notice.title
+    document = ReviewDocument.objects.get(batch=batch, kind=ReviewDocument.Kind.PUBLICITY_LIST)
+    assert document.file and document.version == 1
+    assert [r["name"] for r in document.data["rows"]] == [
+        apps["Y"].organisation.name,
+        apps["X"].organisation.name,
+    ]
+
+
+def test_publicity_waits_for_every_confirmation_and_needs_a_contact(shortlist, province):
+    batch, apps = shortlist
+    with refused(batch, match="请填写异议受理联系人"):
+        publicity.publicity_open(batch=batch, by=province, start=NATIONAL_DAY_2025, contact=" ")
+    pending = ApplicationFactory(batch=batch, organisation=county("610923"), state=S.REVIEWED)
+    with refused(batch, match=f"尚有申报书未完成评审或会签（{pending.organisation.name}）"):
+        open_publicity(batch, province)
+    assert fresh(apps["X"]).state == S.SHORTLISTED
+
+
+def test_an_upheld_objection_takes_the_applicant_off_the_list(
+    shortlist, province, applicant_county, django_capture_on_commit_callbacks
+):
+    batch, apps = shortlist
+    with django_capture_on_commit_callbacks(execute=True):
+        open_publicity(batch, province)
+    objection = publicity.objection_record(
+        application=fresh(apps["X"]),
+        by=province,
+        received_on=datetime.date(2025, 9, 30),
+        objector="张某（石泉县居民）",
+        contact="13900000001",
+        content="申报材料中的重点项目已于2023年停建。",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publicity.objection_handle(objection=objection, by=province, upheld=True, handling="经核实情况属实。")
+    assert fresh(apps["X"]).state == S.NOT_SELECTED
+    assert fresh(objection).outcome == Objection.Outcome.UPHELD
+    assert Notification.objects.filter(recipient=applicant_county, title__contains="异议成立").exists()
+    latest = ReviewDocument.objects.filter(batch=batch, kind=ReviewDocument.Kind.PUBLICITY_LIST).first()
+    assert latest.version == 2 and latest.file
+    assert [r["name"] for r in latest.data["rows"]] == [apps["Y"].organisation.name]
+    page = Client().get(reverse("publicity:notice", args=[batch.pk])).text
+    assert apps["Y"].organisation.name in page and apps["X"].organisation.name not in page
+    with pytest.raises(DomainError, match="该异议已处理"):
+        publicity.objection_handle(objection=objection, by=province, upheld=False, handling="重复提交")
+
+
+def test_confirmation_before_the_end_needs_a_reason(shortlist, province):
+    batch, apps = shortlist
+    batch = open_publicity(batch, province, start=timezone.localdate())
+    with refused(batch, match="期满后方可确定名单"):
+        publicity.publicity_confirm(batch=batch, by=province)
+    assert not Pilot.objects.exists()
+    publicity.publicity_confirm(batch=batch, by=province, override_reason="省政府常务会议已提前研究确定。")
+    assert fresh(batch).state == Batch.State.PUBLISHED
+    assert audit_for(batch).get(action="publish_list").reason == "省政府常务会议已提前研究确定。"
+
+
+def test_confirmation_waits_for_open_objections(shortlist, province):
+    batch, apps = shortlist
+    batch = open_publicity(batch, province)
+    publicity.objection_record(
+        application=fresh(apps["Y"]),
+        by=province,
+        received_on=NATIONAL_DAY_2025,
+        objector="李某",
+        contact="13900000002",
+        content="数据存疑。",
+    )
+    with refused(batch, match="尚有1件异议未处理完毕"):
+        publicity.publicity_confirm(batch=batch, by=province)
+
+
+def test_confirmation_creates_the_pilots_and_publishes_the_list(
+    shortlist, province, applicant_county, django_capture_on_commit_callbacks
+):
+    batch, apps = shortlist
+    batch = open_publicity(batch, province)
+    with django_capture_on_commit_callbacks(execute=True):
+        publicity.publicity_confirm(batch=batch, by=province)
+    assert fresh(batch).state == Batch.State.PUBLISHED
+    assert {fresh(apps["X"]).state, fresh(apps["Y"]).state} == {S.SELECTED}
+    assert set(Pilot.objects.values_list("organisation_id", flat=True)) == {
+        apps["X"].organisation_id,
+        apps["Y"].organisation_id,
+    }
+    assert Notification.objects.filter(recipient=applicant_county, title__contains="已入选").exists()
+    document = ReviewDocument.objects.get(batch=batch, kind=ReviewDocument.Kind.PILOT_LIST)
+    assert document.file and len(document.data["rows"]) == 2
+    public = Client().get(reverse("pilots:public_list")).text
+    assert apps["X"].organisation.name in public
+    assert reverse("publicity:pilot_list_pdf", args=[batch.pk]) in public
+
+
+def test_the_public_page_shows_the_list_with_the_period_and_the_contact(shortlist, province):
+    batch, apps = shortlist
+    open_publicity(batch, province, address="西安市雁塔区西影路6号")
+    response = Client().get(reverse("publicity:notice", args=[batch.pk]))
+    assert response.status_code == 200
+    page = response.text
+    assert "关于陕西省低碳近零碳试点示范建设拟入选名单的公示" in page
+    assert "公示期：2025年9月29日至10月11日（5个工作日）" in page
+    assert CONTACT in page and "西安市雁塔区西影路6号" in page
+    assert apps["X"].organisation.name in page and apps["Y"].organisation.name in page
+    assert apps["Z"].organisation.name not in page
+    assert "安康市" in page and "县（区）" in page
+    index = Client().get(reverse("publicity:index")).text
+    assert reverse("publicity:notice", args=[batch.pk]) in index
+
+
+def test_a_batch_not_in_publicity_has_no_public_page(shortlist):
+    batch, _ = shortlist
+    assert Client().get(reverse("publicity:notice", args=[batch.pk])).status_code == 404
+    assert Client().get(reverse("publicity:notice_pdf", args=[batch.pk])).status_code == 404
+    assert Client().get(reverse("publicity:pilot_list_pdf", args=[batch.pk])).status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_the_notice_and_the_pilot_list_are_served_as_stored_pdfs(
+    shortlist, province, django_capture_on_commit_callbacks
+):
+    batch, apps = shortlist
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = open_publicity(batch, province)
+    response = Client().get(reverse("publicity:notice_pdf", args=[batch.pk]))
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=b"".join(response.streaming_content),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    text = "".join(text.split())
+    assert "拟入选名单的公示" in text
+    assert apps["X"].organisation.name in text
+    assert "5个工作日" in text and "陕西省生态环境厅" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        publicity.publicity_confirm(batch=batch, by=province)
+    response = Client().get(reverse("publicity:pilot_list_pdf", args=[batch.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_officer_runs_publicity_from_the_round(province, client_for):
+    review_round = make_round()
+    batch = Batch.objects.get(pk=review_round.batch_id)
+    ApplicationFactory(batch=batch, organisation=county(SHIQUAN), state=S.SHORTLISTED)
+    client = client_for(province)
+    page = client.get(reverse("reviews:publicity", args=[review_round.pk])).text
+    assert "发布拟入选名单公示" in page
+    page = client.post(
+        reverse("reviews:publicity_open", args=[review_round.pk]),
+        {"start": "2025-09-29", "working_days": "5", "contact": CONTACT, "address": ""},
+        follow=True,
+    ).text
+    assert "拟入选名单已公示" in page
+    assert fresh(batch).publicity_end == datetime.date(2025, 10, 11)
+    application = batch.applications.get()
+    client.post(
+        reverse("reviews:objection_record", args=[review_round.pk]),
+        {
+            "application": application.pk,
+            "received_on": "2025-09-30",
+            "objector": "王某",
+            "contact": "13900000003",
+            "content": "异议内容",
+        },
+    )
+    objection = Objection.objects.get()
+    client.post(
+        reverse("reviews:objection_handle", args=[review_round.pk, objection.pk]),
+        {"upheld": "0", "handling": "经核查，异议不成立。"},
+    )
+    assert fresh(objection).outcome == Objection.Outcome.DISMISSED
+    page = client.post(reverse("reviews:publicity_confirm", args=[review_round.pk]), follow=True).text
+    assert "试点名单已确定并公布" in page
+    assert Pilot.objects.filter(application=application).exists()
+
+
+def test_a_lost_rendering_is_queued_again_by_the_outbox_sweep(shortlist, province):
+    from core.tasks import sweep_outbox
+
+    batch, _ = shortlist
+    open_publicity(batch, province)  # the after-commit rendering never ran (as if Redis had been down)
+    document = ReviewDocument.objects.get(batch=batch, kind=ReviewDocument.Kind.PUBLICITY_LIST)
+    assert not document.file
+    ReviewDocument.objects.filter(pk=document.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    sweep_outbox()
+    assert fresh(document).file
