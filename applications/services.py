@@ -274,7 +274,10 @@ def application_propose_decision(
 
 
 def application_confirm_decision(*, application: Application, by) -> Application:
-    name = "shortlist" if application.decision_proposal == Application.Proposal.SHORTLIST else "decline"
+    """The finance department confirms whatever the ecology department proposed (read from the
+    database, not from the caller's possibly stale copy)."""
+    proposal = Application.objects.values_list("decision_proposal", flat=True).get(pk=application.pk)
+    name = "shortlist" if proposal == Application.Proposal.SHORTLIST else "decline"
     return _transition(
         application,
         name,

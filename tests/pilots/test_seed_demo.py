@@ -20,7 +20,7 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
     assert "Demo data loaded." in out.getvalue()
 
     application_states = set(Application.objects.values_list("state", flat=True))
-    assert application_states == set(Application.State.values) - {Application.State.IN_PUBLICITY}
+    assert application_states == set(Application.State.values)
     assert set(Pilot.objects.values_list("state", flat=True)) == set(Pilot.State.values)
     assert set(AnnualReport.objects.values_list("state", flat=True)) == {
         "draft",
@@ -32,6 +32,14 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
     assert Pilot.objects.count() == Application.objects.filter(state=Application.State.SELECTED).count()
     assert AuditEntry.objects.filter(action="select").count() == Pilot.objects.count()
     assert Batch.objects.filter(state=Batch.State.PUBLISHED).count() == 1
+    assert Batch.objects.filter(state=Batch.State.PUBLICITY).count() == 1
+    # Expert review: a round being scored (tasks in every state) and a decided one, with conflicts.
+    from reviews.models import Conflict, Declaration, Objection, ReviewAssignment, ReviewRound
+
+    assert set(ReviewRound.objects.values_list("state", flat=True)) >= {"scoring", "decided"}
+    assert set(ReviewAssignment.objects.values_list("state", flat=True)) >= {"assigned", "accepted", "submitted"}
+    assert Conflict.objects.filter(source="declared").exists() and Conflict.objects.filter(source="rule").exists()
+    assert Declaration.objects.exists() and Objection.objects.filter(outcome="pending").exists()
 
     counts = (Application.objects.count(), Pilot.objects.count(), AnnualReport.objects.count())
     again = StringIO()

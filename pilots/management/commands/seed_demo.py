@@ -6,6 +6,7 @@ the later batches and all figures are illustrative.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,7 +22,9 @@ from pilots import services as pilot_services
 from pilots.models import Membership, Organisation, Pilot, Role
 from reports import services as report_services
 from reports.models import AnnualReport
-from reviews.models import ReviewAssignment, ReviewRound
+from reviews import publicity as review_publicity
+from reviews import services as review_services
+from reviews.models import CriteriaSet, Expert, ReviewAssignment, ReviewRound
 
 DEMO_PASSWORD = "Shaanxi-2026"
 
@@ -121,6 +124,18 @@ SECOND_BATCH = [
     ("西安经济技术开发区管委会", Application.State.FORWARDED),
     ("咸阳高新技术产业开发区管委会", Application.State.REVIEWED),
 ]
+PARK_BATCH = [
+    "宝鸡高新技术产业开发区管委会",
+    "咸阳高新技术产业开发区管委会",
+    "渭南高新技术产业开发区管委会",
+    "西咸新区秦汉新城管委会",
+]
+POOL_EXPERTS = [
+    ("刘建军", "延安大学", "610600", "13700000011", "能源经济、区域碳排放"),
+    ("韩梅", "陕西理工大学", "610700", "13700000012", "生态环境、碳汇"),
+    ("高峰", "榆林学院", "610800", "13700000013", "煤化工节能降碳"),
+    ("周涛", "宝鸡文理学院", "610300", "13700000014", "建筑节能、绿色建筑"),
+]
 THIRD_BATCH = [
     ("610122", Application.State.DRAFT),  # 蓝田县: the applicant persona "lantian"
     ("610924", Application.State.SUBMITTED),
@@ -173,7 +188,9 @@ class Command(BaseCommand):
             self.users = self._personas()
             self.staff: dict[int, object] = {}
             self._first_batch()
+            self._experts()
             self._second_batch()
+            self._park_batch()
             self._third_batch()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
@@ -361,16 +378,16 @@ class Command(BaseCommand):
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
             self._move_pilot(pilot, state)
             self._reports(pilot)
-        acceptance = ReviewRound.objects.create(
+        ReviewRound.objects.create(
             name="首批试点验收评审",
             purpose=ReviewRound.Purpose.ACCEPTANCE,
             batch=batch,
             scoring_deadline=datetime.date(2026, 12, 15),
             experts_per_item=3,
         )
-        for pilot in Pilot.objects.filter(batch=batch, state=Pilot.State.IN_ACCEPTANCE_REVIEW):
-            for username in ("expert_wang", "expert_li", "expert_zhang"):
-                ReviewAssignment.objects.create(round=acceptance, expert=self.users[username], pilot=pilot)
+        # Acceptance scoring is a later capability: the round exists (DRC and the province see it),
+        # without expert tasks yet.
+        review_publicity.pilot_list_document_request(batch)
 
     def _move_pilot(self, pilot: Pilot, state: str) -> None:
         staff = self._staff_of(pilot.organisation)
@@ -433,9 +450,16 @@ class Command(BaseCommand):
                 )
 
     def _second_batch(self) -> None:
+        """Provincial review in progress: experts declared, were assigned and are scoring."""
         batch = self._batch("2026年第二批低碳近零碳试点", 2026, base_year=2024, target_year=2028)
+        in_review = {
+            Application.State.IN_EXPERT_REVIEW,
+            Application.State.REVIEWED,
+            Application.State.SHORTLISTED,
+        }
         for rank, (key, state) in enumerate(SECOND_BATCH, start=1):
-            self._application(batch, self._organisation(key), state, rank)
+            target = Application.State.FORWARDED if state in in_review else state
+            self._application(batch, self._organisation(key), target, rank)
         self._finish_batch(
             batch,
             ["close_applications", "start_provincial_review"],
@@ -444,18 +468,208 @@ class Command(BaseCommand):
             forwarding_deadline=datetime.date(2026, 8, 31),
             construction_end=datetime.date(2028, 12, 31),
         )
-        selection = ReviewRound.objects.create(
+        province = self.users["province"]
+        selection = review_services.round_create(
+            by=province,
             name="第二批试点遴选专家评审",
             purpose=ReviewRound.Purpose.SELECTION,
             batch=batch,
-            scoring_deadline=datetime.date(2026, 12, 5),
+            criteria_set=self.criteria,
             experts_per_item=3,
+            max_per_expert=10,
+            scoring_deadline=datetime.date(2026, 12, 5),
+            aggregation_method="trimmed_mean",
+            tie_break=["median", "criterion:feasibility", "min"],
         )
-        for application in batch.applications.filter(state=Application.State.IN_EXPERT_REVIEW):
-            for username in ("expert_wang", "expert_li", "expert_zhang"):
-                ReviewAssignment.objects.create(
-                    round=selection, expert=self.users[username], application=application
+        targets = {self._organisation(key).pk: state for key, state in SECOND_BATCH if state in in_review}
+        for application in batch.applications.filter(organisation_id__in=targets):
+            app_services.application_start_expert_review(application=application, by=province)
+        self._run_review(selection, declare_conflict_for="安康市")
+        # Complete the sheets of the applications that are further on; leave the others part-scored.
+        finished = [pk for pk, state in targets.items() if state != Application.State.IN_EXPERT_REVIEW]
+        self._score(selection, organisation_ids=finished)
+        partial = [pk for pk, state in targets.items() if state == Application.State.IN_EXPERT_REVIEW]
+        self._score(selection, organisation_ids=partial, limit_per_item=1)
+        # One more expert has confirmed a task and saved a draft sheet, without submitting yet.
+        waiting = selection.assignments.filter(state=ReviewAssignment.State.ASSIGNED).order_by("pk").first()
+        if waiting is not None:
+            review_services.assignment_respond(assignment=waiting, by=waiting.expert, accept=True)
+            first = selection.criteria_set.criteria.order_by("order").first()
+            review_services.scores_save(
+                assignment=waiting,
+                by=waiting.expert,
+                submit=False,
+                opinion="",
+                values={first.code: {"value": Decimal("7.5"), "na": False, "comment": ""}},
+            )
+        for application in batch.applications.filter(state=Application.State.REVIEWED):
+            if targets[application.organisation_id] == Application.State.SHORTLISTED:
+                app_services.application_propose_decision(
+                    application=application,
+                    by=province,
+                    proposal=Application.Proposal.SHORTLIST,
+                    reason="评审已完成的申报单位先行提出建议（演示数据）",
                 )
+                app_services.application_confirm_decision(application=application, by=self.users["finance"])
+
+    def _experts(self) -> None:
+        """The expert pool: the three demo experts (in 西安) and four from other cities."""
+        from pilots.models import ReviewUnit
+
+        for username, phone in (
+            ("expert_wang", "13700000001"),
+            ("expert_li", "13700000002"),
+            ("expert_zhang", "13700000003"),
+        ):
+            user = self.users[username]
+            membership = user.memberships.get(role=Role.EXPERT)
+            Expert.objects.create(
+                user=user,
+                name=user.full_name,
+                employer=membership.organisation.name,
+                phone=phone,
+                email=user.email,
+                title=membership.title,
+                review_unit=ReviewUnit.objects.get(pk="610100"),
+                specialities="碳排放核算、能源系统",
+            )
+        for name, employer, unit, phone, speciality in POOL_EXPERTS:
+            expert = review_services.expert_create(
+                by=self.users["province"],
+                name=name,
+                employer=employer,
+                phone=phone,
+                email=f"{phone}@example.cn",
+                review_unit=ReviewUnit.objects.get(pk=unit),
+                specialities=speciality,
+                title="教授级高级工程师",
+            )
+            expert.user.password = self.password_hash
+            expert.user.save(update_fields=["password"])
+        self.criteria = CriteriaSet.objects.get(name="低碳近零碳试点遴选评分标准", version=1)
+
+    def _run_review(self, review_round, *, declare_conflict_for: str = "") -> None:
+        """Freeze, declare (one expert declares a conflict), assign automatically, open scoring."""
+        province = self.users["province"]
+        review_services.round_transition(review_round=review_round, name="freeze_criteria", by=province)
+        items = list(review_services.round_items(review_round).select_related("organisation__review_unit"))
+        for expert in Expert.objects.filter(active=True).select_related("user").order_by("pk"):
+            conflicts = []
+            if expert.user == self.users["expert_zhang"] and declare_conflict_for:
+                conflicts = [
+                    (a.pk, "other", "曾为该单位提供碳排放核算咨询服务")
+                    for a in items
+                    if a.organisation.review_unit.name == declare_conflict_for
+                ][:1]
+            review_services.declaration_submit(review_round=review_round, by=expert.user, conflicts=conflicts)
+        review_services.round_transition(review_round=review_round, name="close_declarations", by=province)
+        review_services.assignment_auto(review_round=review_round, by=province)
+        review_services.round_transition(review_round=review_round, name="open_scoring", by=province)
+
+    def _score(self, review_round, *, organisation_ids, limit_per_item: int | None = None) -> None:
+        criteria = list(review_round.criteria_set.criteria.all())
+        done_per_item: dict[int, int] = {}
+        assignments = (
+            review_round.assignments.filter(
+                application__organisation_id__in=organisation_ids, state=ReviewAssignment.State.ASSIGNED
+            )
+            .select_related("expert", "application__organisation")
+            .order_by("application_id", "pk")
+        )
+        for assignment in assignments:
+            count = done_per_item.get(assignment.application_id, 0)
+            if limit_per_item is not None and count >= limit_per_item:
+                continue
+            done_per_item[assignment.application_id] = count + 1
+            review_services.assignment_respond(assignment=assignment, by=assignment.expert, accept=True)
+            values = {}
+            for index, criterion in enumerate(criteria):
+                seed = sum(
+                    map(
+                        ord,
+                        f"{assignment.application.organisation.name}{criterion.code}{assignment.expert_id}",
+                    )
+                )
+                values[criterion.code] = {"value": Decimal(50 + seed % 40) / 10, "na": False, "comment": ""}
+                if criterion.allow_na and index % 2 == 0 and seed % 7 == 0:
+                    values[criterion.code] = {
+                        "value": None,
+                        "na": True,
+                        "comment": "申报材料未提供可核算的减排量",
+                    }
+            review_services.scores_save(
+                assignment=assignment,
+                by=assignment.expert,
+                values=values,
+                submit=True,
+                opinion=f"{assignment.application.organisation.short_name or assignment.application.organisation.name}"
+                "工作基础较好，目标设置合理，重点项目可行；建议进一步细化减排量测算依据。",
+            )
+
+    def _park_batch(self) -> None:
+        """A special call for near-zero-carbon parks, reviewed, decided and now in publicity (公示)."""
+        batch = self._batch("2026年省级近零碳园区专项", 2026, base_year=2024, target_year=2028)
+        for rank, key in enumerate(PARK_BATCH, start=1):
+            self._application(batch, self._organisation(key), Application.State.FORWARDED, rank)
+        self._finish_batch(
+            batch,
+            ["close_applications", "start_provincial_review"],
+            application_start=datetime.date(2026, 8, 1),
+            application_deadline=datetime.date(2026, 9, 15),
+            forwarding_deadline=datetime.date(2026, 9, 30),
+            construction_end=datetime.date(2028, 12, 31),
+        )
+        province, finance = self.users["province"], self.users["finance"]
+        review_round = review_services.round_create(
+            by=province,
+            name="近零碳园区专项遴选评审",
+            purpose=ReviewRound.Purpose.SELECTION,
+            batch=batch,
+            criteria_set=self.criteria,
+            experts_per_item=3,
+            max_per_expert=10,
+            scoring_deadline=datetime.date(2026, 11, 10),
+            aggregation_method="trimmed_mean",
+            tie_break=["median", "criterion:feasibility"],
+        )
+        review_services.batch_start_expert_review(review_round=review_round, by=province)
+        self._run_review(review_round)
+        self._score(
+            review_round, organisation_ids=list(batch.applications.values_list("organisation_id", flat=True))
+        )
+        review_round = review_services.round_transition(
+            review_round=review_round, name="aggregate", by=province
+        )
+        from reviews.results import round_results
+
+        ranking = round_results(review_round)
+        ranked_rows = sorted(
+            (r for r in ranking.rows if r.ranked and r.ranked.rank), key=lambda r: r.ranked.rank
+        )
+        ranked = [row.application.pk for row in ranked_rows][: len(PARK_BATCH) - 1]
+        review_services.decision_propose(review_round=review_round, by=province, shortlist=ranked, reasons={})
+        for application in batch.applications.filter(state=Application.State.REVIEWED):
+            app_services.application_confirm_decision(application=application, by=finance)
+        review_services.round_transition(review_round=review_round, name="decide", by=province)
+        Batch.objects.filter(pk=batch.pk).update(publicity_start=None, publicity_end=None)
+        batch.refresh_from_db()
+        review_publicity.publicity_open(
+            batch=batch,
+            by=province,
+            start=datetime.date.today() - datetime.timedelta(days=1),
+            working_days=5,
+            contact="陕西省生态环境厅应对气候变化处 张伟 029-87654321",
+            address="西安市未央区未央路 陕西省生态环境厅应对气候变化处（邮编710018）",
+        )
+        first = batch.applications.filter(state=Application.State.IN_PUBLICITY).order_by("pk").first()
+        review_publicity.objection_record(
+            application=first,
+            by=province,
+            received_on=datetime.date.today(),
+            objector="某企业（署名）",
+            contact="139****0000",
+            content="反映该园区部分企业能耗数据与统计台账不一致，请予核实。",
+        )
 
     def _third_batch(self) -> None:
         batch = self._batch("2027年第三批低碳近零碳试点", 2027, base_year=2025, target_year=2029)
