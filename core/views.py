@@ -13,7 +13,12 @@ from .models import Notification
 def home(request):
     pilots = list(published_pilots())
     open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
-    return render(request, "core/home.html", {"pilots": pilots, "open_batches": open_batches})
+    in_publicity = Batch.objects.filter(state=Batch.State.PUBLICITY).order_by("publicity_end")
+    return render(
+        request,
+        "core/home.html",
+        {"pilots": pilots, "open_batches": open_batches, "in_publicity": in_publicity},
+    )
 
 
 @login_required
