@@ -640,7 +640,11 @@ def _latest_documents(batch) -> list[ReviewDocument]:
 def publicity_page(request, pk: int):
     review_round = _managed_round(request.user, pk)
     batch = Batch.objects.get(pk=review_round.batch_id)
-    applications = batch.applications.select_related("organisation", "organisation__review_unit")
+    # In the order of the published notice and pilot list (documents._ordered), so the numbered lists
+    # here match the 序号 the public reads; the model's default order is newest first.
+    applications = batch.applications.select_related("organisation", "organisation__review_unit").order_by(
+        "organisation__review_unit__order", "organisation__kind", "organisation__name"
+    )
     objections = Objection.objects.filter(application__batch=batch).select_related(
         "application__organisation", "recorded_by", "handled_by"
     )
