@@ -272,22 +272,7 @@ class TargetForm(forms.ModelForm):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = KeyProject
-        fields = [
-            "name",
-            "task",
-            "subtype",
-            "owner_unit",
-            "location",
-            "content",
-            "start_year",
-            "end_year",
-            "status",
-            "total_investment",
-            *KeyProject.FUND_FIELDS,
-            "expected_co2_reduction_t",
-            "expected_energy_saving_tce",
-            "calculation_note",
-        ]
+        fields = list(KeyProject.FORM_FIELDS)
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
             "calculation_note": forms.Textarea(attrs={"rows": 3}),

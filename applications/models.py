@@ -6,20 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.transitions import guard
+from core.transitions import guard, lazy_permission
 from pilots.models import Organisation
 
 
 def _perm(name):
-    """Resolve a permission function lazily (permissions import models)."""
-
-    def check(instance, user):
-        from applications import permissions
-
-        return getattr(permissions, name)(user, instance)
-
-    check.__name__ = name
-    return check
+    return lazy_permission("applications.permissions", name)
 
 
 class Batch(FSMModelMixin, models.Model):
@@ -46,7 +38,10 @@ class Batch(FSMModelMixin, models.Model):
     publicity_start = models.DateField(_("公示开始日期"), null=True, blank=True)
     publicity_end = models.DateField(_("公示结束日期"), null=True, blank=True)
     publicity_contact = models.CharField(
-        _("异议受理联系人及电话"), max_length=128, blank=True, help_text=_("如 省生态环境厅应对气候变化处 王某 029-xxxxxxxx")
+        _("异议受理联系人及电话"),
+        max_length=128,
+        blank=True,
+        help_text=_("如 省生态环境厅应对气候变化处 王某 029-xxxxxxxx"),
     )
     objection_address = models.CharField(_("异议书面材料寄送地址"), max_length=255, blank=True)
     construction_end = models.DateField(_("建设期截止日期"), default=datetime.date(2025, 12, 31))
@@ -711,6 +706,23 @@ class KeyProject(models.Model):
         "fund_enterprise",
         "fund_green_finance",
         "fund_other",
+    )
+    # What the applicant fills in (form) and what a submission freezes (snapshot), in form order.
+    FORM_FIELDS = (
+        "name",
+        "task",
+        "subtype",
+        "owner_unit",
+        "location",
+        "content",
+        "start_year",
+        "end_year",
+        "status",
+        "total_investment",
+        *FUND_FIELDS,
+        "expected_co2_reduction_t",
+        "expected_energy_saving_tce",
+        "calculation_note",
     )
 
     class Meta:

@@ -149,31 +149,12 @@ def serialize(application: Application, factor_set=None) -> dict:
             _fields(t, ["indicator", "custom_name", "base_value", "target_value", "is_binding"])
             for t in application.targets.all()
         ],
-        "projects": [_fields(p, ProjectFields.ALL) for p in application.projects.all()],
+        "projects": [_fields(p, KeyProject.FORM_FIELDS) for p in application.projects.all()],
         "funding": [_fields(f, ["year", "source", "amount", "use"]) for f in application.funding.all()],
         "attachments": [
             {"kind": a.get_kind_display(), "name": a.original_name} for a in application.attachments.all()
         ],
     }
-
-
-class ProjectFields:
-    ALL = [
-        "name",
-        "task",
-        "subtype",
-        "owner_unit",
-        "location",
-        "content",
-        "start_year",
-        "end_year",
-        "status",
-        "total_investment",
-        *KeyProject.FUND_FIELDS,
-        "expected_co2_reduction_t",
-        "expected_energy_saving_tce",
-        "calculation_note",
-    ]
 
 
 def _flatten(data: dict) -> dict[str, tuple[str, str]]:

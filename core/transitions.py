@@ -7,6 +7,7 @@ raises a DomainError with a message in Chinese and changes nothing.
 """
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from typing import TypeVar
 
 from django.db import models, transaction
@@ -16,6 +17,21 @@ from .audit import record
 from .errors import ActionNotPermitted, DomainError, TransitionRefused
 
 M = TypeVar("M", bound=models.Model)
+
+
+def lazy_permission(module: str, name: str):
+    """A transition permission that calls `module.name(user, instance)` when checked.
+
+    Models declare their transitions before their app's permissions module can be imported (it imports
+    the models), so the permission function is looked up at call time.
+    """
+
+    def check(instance, user):
+        return getattr(import_module(module), name)(user, instance)
+
+    check.__name__ = name
+    check.__qualname__ = f"{module}.{name}"
+    return check
 
 
 def guard(message: str):

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.transitions import guard
+from core.transitions import guard, lazy_permission
 
 
 class Division(models.Model):
@@ -233,13 +233,8 @@ class Pilot(FSMModelMixin, models.Model):
         return bool(self.acceptance_grade)
 
     # Transitions: bodies only set fields; services do the rest. -------------------------------
-    def _perm(name):  # noqa: N805 - resolves the permission lazily to avoid an import cycle
-        def check(instance, user):
-            from pilots import permissions
-
-            return getattr(permissions, name)(user, instance)
-
-        return check
+    def _perm(name):  # noqa: N805 - a class-body helper, deleted below
+        return lazy_permission("pilots.permissions", name)
 
     @transition(
         state,

@@ -3,17 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.transitions import guard
+from core.transitions import guard, lazy_permission
 
 
 def _perm(name):
-    def check(instance, user):
-        from reviews import permissions
-
-        return getattr(permissions, name)(user, instance)
-
-    check.__name__ = name
-    return check
+    return lazy_permission("reviews.permissions", name)
 
 
 class ReviewRound(FSMModelMixin, models.Model):

@@ -47,14 +47,11 @@ def transitions_of(model) -> list[Transition]:
 
 
 def permission_name(permission) -> str:
-    """The permission function's name, also through the lazy `_perm("can_x")` wrappers."""
+    """The permission function's name (core.transitions.lazy_permission wrappers carry it)."""
     if permission is None:
         return "—"
     if isinstance(permission, str):
         return permission
-    for cell in getattr(permission, "__closure__", None) or ():
-        if isinstance(cell.cell_contents, str):
-            return cell.cell_contents
     return getattr(permission, "__name__", repr(permission))
 
 
