@@ -72,6 +72,15 @@ def can_edit_application(user, application: Application) -> bool:
     return bool(agency_ids) and application.delegated_agencies.filter(pk__in=agency_ids).exists()
 
 
+def can_request_draft_pdf(user, application: Application) -> bool:
+    """Draft renderings are the applicant's working copies: its staff and its delegated agency."""
+    scope = scope_of(user)
+    if application.organisation_id in scope.orgs(Role.APPLICANT):
+        return True
+    agency_ids = scope.orgs(Role.AGENCY)
+    return bool(agency_ids) and application.delegated_agencies.filter(pk__in=agency_ids).exists()
+
+
 def can_submit_application(user, application: Application) -> bool:
     return application.organisation_id in scope_of(user).orgs(Role.APPLICANT)
 

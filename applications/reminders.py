@@ -9,6 +9,7 @@ import datetime
 from django.urls import reverse
 
 from core.notifications import notify
+from core.reminders import reminder_stage
 from pilots.models import Membership, Role
 
 from .models import Application, Batch
@@ -20,19 +21,17 @@ UNFORWARDED = (Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY
 
 
 def _due(deadline: datetime.date | None, today: datetime.date) -> int | None:
-    if deadline is None:
-        return None
-    days = (deadline - today).days
-    return days if days in REMIND_DAYS_BEFORE else None
+    return reminder_stage(deadline, today, REMIND_DAYS_BEFORE)
 
 
 def application_deadline_reminders(*, today: datetime.date) -> int:
     """Applicants with an unsubmitted draft, 7 and 1 days before the application deadline."""
     sent = 0
     for batch in Batch.objects.filter(state=Batch.State.OPEN):
-        days = _due(batch.application_deadline, today)
-        if days is None:
+        stage = _due(batch.application_deadline, today)
+        if stage is None:
             continue
+        days = (batch.application_deadline - today).days
         pending = Application.objects.filter(batch=batch, state__in=UNSUBMITTED).select_related(
             "organisation"
         )
@@ -51,7 +50,7 @@ def application_deadline_reminders(*, today: datetime.date) -> int:
                     f"您的申报书尚未提交",
                     body="请尽快补齐申报书内容并提交；逾期系统将不再接受提交。",
                     url=reverse("applications:detail", args=[application.pk]),
-                    dedupe_key=f"app-deadline:{batch.pk}:{batch.application_deadline}:{days}:a{application.pk}",
+                    dedupe_key=f"app-deadline:{batch.pk}:{batch.application_deadline}:{stage}:a{application.pk}",
                 )
             )
     return sent
@@ -61,9 +60,10 @@ def forwarding_deadline_reminders(*, today: datetime.date) -> int:
     """City officers, 7 and 1 days before the forwarding deadline, with what is still open."""
     sent = 0
     for batch in Batch.objects.filter(state__in=[Batch.State.OPEN, Batch.State.CITY_SCREENING]):
-        days = _due(batch.forwarding_deadline, today)
-        if days is None:
+        stage = _due(batch.forwarding_deadline, today)
+        if stage is None:
             continue
+        days = (batch.forwarding_deadline - today).days
         open_items: dict[str, dict[str, int]] = {}
         for unit_id, state in Application.objects.filter(
             batch=batch, state__in=UNSCREENED + UNFORWARDED
@@ -84,7 +84,7 @@ def forwarding_deadline_reminders(*, today: datetime.date) -> int:
                     title=f"提醒：{batch.name}市级报送将于{batch.forwarding_deadline:%Y年%-m月%-d日}截止（还剩{days}天）",
                     body=f"尚有{counts['unscreened']}份申报书待审核，{counts['unforwarded']}份已推荐待报送。",
                     url=reverse("applications:city_screening", args=[batch.pk]),
-                    dedupe_key=f"fwd-deadline:{batch.pk}:{batch.forwarding_deadline}:{days}:{unit_id}",
+                    dedupe_key=f"fwd-deadline:{batch.pk}:{batch.forwarding_deadline}:{stage}:{unit_id}",
                 )
             )
     return sent

@@ -490,7 +490,7 @@ def draft_pdf_request(*, application: Application, by):
     from .models import DraftPdf
     from .tasks import render_draft_pdf
 
-    if not permissions.can_view_application(by, application):
+    if not permissions.can_request_draft_pdf(by, application):
         raise ActionNotPermitted()
     with transaction.atomic():
         draft = DraftPdf.objects.create(application=application, requested_by=by, token=new_token())

@@ -10,17 +10,28 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
+def _render_or_retry(task, template: str, context: dict) -> bytes:
+    """Render, or retry the task later (a worker short of memory, a font cache being rebuilt); after
+    the last retry the outbox sweep queues it again, so a PDF is never silently given up on."""
+    from core.pdf import render_pdf  # WeasyPrint loads Pango: only worker processes need it
+
+    try:
+        return render_pdf(template, context)
+    except Exception as exc:
+        logger.warning("PDF %s failed; retrying", template, exc_info=True)
+        raise task.retry(exc=exc) from exc
+
+
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def render_snapshot_pdf(self, snapshot_id: int) -> bool:
-    from core.pdf import render_pdf
-
     from .models import ApplicationSnapshot
     from .pdf import annex1_context
 
     snapshot = ApplicationSnapshot.objects.select_related("application__batch").filter(pk=snapshot_id).first()
     if snapshot is None or snapshot.pdf:
         return False
-    pdf = render_pdf(
+    pdf = _render_or_retry(
+        self,
         "pdf/annex1.html",
         annex1_context(snapshot.data, draft=False, version=snapshot.number, submitted_at=snapshot.created_at),
     )
@@ -36,8 +47,6 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def render_draft_pdf(self, draft_id: int) -> bool:
-    from core.pdf import render_pdf
-
     from .models import DraftPdf
     from .pdf import annex1_context
     from .snapshot import load_for_snapshot, serialize
@@ -46,7 +55,9 @@ def render_draft_pdf(self, draft_id: int) -> bool:
     if draft is None or draft.pdf:
         return False
     data = serialize(load_for_snapshot(draft.application_id))
-    pdf = render_pdf("pdf/annex1.html", annex1_context(data, draft=True, version=None, submitted_at=None))
+    pdf = _render_or_retry(
+        self, "pdf/annex1.html", annex1_context(data, draft=True, version=None, submitted_at=None)
+    )
     with transaction.atomic():
         locked = DraftPdf.objects.select_for_update().get(pk=draft_id)
         if locked.pdf:
@@ -59,8 +70,6 @@ def render_draft_pdf(self, draft_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def render_forwarding_letter(self, forwarding_id: int) -> bool:
-    from core.pdf import render_pdf
-
     from .models import CityForwarding
     from .pdf import cover_letter_context
 
@@ -69,7 +78,7 @@ def render_forwarding_letter(self, forwarding_id: int) -> bool:
     )
     if forwarding is None or forwarding.letter:
         return False
-    pdf = render_pdf("pdf/cover_letter.html", cover_letter_context(forwarding))
+    pdf = _render_or_retry(self, "pdf/cover_letter.html", cover_letter_context(forwarding))
     with transaction.atomic():
         locked = CityForwarding.objects.select_for_update().get(pk=forwarding_id)
         if locked.letter:

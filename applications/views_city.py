@@ -13,7 +13,7 @@ from core.uploads import serve_file, validate_upload
 from pilots.models import ReviewUnit
 from pilots.roles import scope_of
 
-from . import services
+from . import permissions, services
 from .models import Application, ApplicationSnapshot, Batch, CityForwarding, DraftPdf
 from .selectors import applications_visible_to, get_application_for_user
 from .snapshot import diff, load_for_snapshot, serialize
@@ -45,6 +45,7 @@ def versions(request, pk: int):
             "snapshots": snapshots,
             "comparisons": list(reversed(comparisons)),
             "pending_changes": pending,
+            "can_request_draft": permissions.can_request_draft_pdf(request.user, application),
         },
     )
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from core.notifications import notify
+from core.reminders import reminder_stage
 from pilots.models import Membership, Role
 
 from .models import ReviewAssignment, ReviewRound
@@ -43,9 +44,10 @@ def scoring_deadline_reminders(*, today: datetime.date) -> int:
     sent = 0
     for review_round in _scoring_rounds():
         deadline = review_round.scoring_deadline
-        days = (deadline - today).days
-        if days not in REMIND_DAYS_BEFORE:
+        stage = reminder_stage(deadline, today, REMIND_DAYS_BEFORE)
+        if stage is None:
             continue
+        days = (deadline - today).days
         for expert, names in _late_by_expert(review_round).items():
             sent += len(
                 notify(
@@ -55,7 +57,7 @@ def scoring_deadline_reminders(*, today: datetime.date) -> int:
                     f"您尚有{len(names)}项评审任务未提交评分",
                     body="未提交：" + "、".join(names) + "。请在截止前完成打分并提交。",
                     url=reverse("reviews:my_assignments"),
-                    dedupe_key=f"review-deadline:{review_round.pk}:{deadline}:{days}",
+                    dedupe_key=f"review-deadline:{review_round.pk}:{deadline}:{stage}",
                 )
             )
     return sent

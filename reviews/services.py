@@ -283,7 +283,9 @@ def batch_start_expert_review(*, review_round: ReviewRound, by) -> int:
 
 
 def round_items(review_round: ReviewRound):
-    """The applications a selection round reviews."""
+    """The applications a selection round reviews (an acceptance round reviews pilots, not these)."""
+    if review_round.purpose != ReviewRound.Purpose.SELECTION:
+        return Application.objects.none()
     return Application.objects.filter(
         batch=review_round.batch,
         state__in=[
@@ -428,7 +430,12 @@ def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
             action="conflict_override",
             label="排除规则识别的利益冲突",
             reason=reason,
-            data={"expert": locked.expert_id, "application": locked.application_id, "kind": locked.kind},
+            data={
+                "expert": locked.expert_id,
+                "application": locked.application_id,
+                "kind": locked.kind,
+                "internal": True,
+            },
         )
     return locked
 

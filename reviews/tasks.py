@@ -33,7 +33,10 @@ def render_document(self, document_id: int) -> bool:
     )
     if document is None or document.file:
         return False
-    pdf = render_pdf(TEMPLATES[document.kind], context_for(document))
+    try:
+        pdf = render_pdf(TEMPLATES[document.kind], context_for(document))
+    except Exception as exc:  # retried; the outbox sweep picks up what still fails after that
+        raise self.retry(exc=exc) from exc
     with transaction.atomic():
         locked = ReviewDocument.objects.select_for_update().get(pk=document_id)
         if locked.file:  # a duplicate delivery got there first

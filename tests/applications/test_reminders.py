@@ -48,10 +48,16 @@ def test_applicants_with_drafts_are_reminded_once(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [applicant_county.email]
 
 
-def test_no_reminder_on_other_days(batch, applicant_county):
+def test_each_stage_is_sent_once_even_after_a_missed_run(batch, applicant_county):
     ApplicationFactory(batch=batch, organisation=county("610922"))
-    assert application_deadline_reminders(today=today() + datetime.timedelta(days=1)) == 0
+    assert application_deadline_reminders(today=today() - datetime.timedelta(days=3)) == 0  # 10 days left
+    # The run 7 days before was missed: the next day (6 days left) still sends the 7-day stage, once.
+    assert application_deadline_reminders(today=today() + datetime.timedelta(days=1)) == 1
+    assert application_deadline_reminders(today=today() + datetime.timedelta(days=2)) == 0
     assert application_deadline_reminders(today=today() + datetime.timedelta(days=6)) == 1  # 1 day before
+    assert (
+        application_deadline_reminders(today=today() + datetime.timedelta(days=8)) == 0
+    )  # past the deadline
 
 
 def test_city_reminder_counts_what_is_still_open(batch, city_ankang, city_xian):

@@ -37,8 +37,15 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
     from reviews.models import Conflict, Declaration, Objection, ReviewAssignment, ReviewRound
 
     assert set(ReviewRound.objects.values_list("state", flat=True)) >= {"scoring", "decided"}
-    assert set(ReviewAssignment.objects.values_list("state", flat=True)) >= {"assigned", "accepted", "submitted"}
-    assert Conflict.objects.filter(source="declared").exists() and Conflict.objects.filter(source="rule").exists()
+    assert set(ReviewAssignment.objects.values_list("state", flat=True)) >= {
+        "assigned",
+        "accepted",
+        "submitted",
+    }
+    assert (
+        Conflict.objects.filter(source="declared").exists()
+        and Conflict.objects.filter(source="rule").exists()
+    )
     assert Declaration.objects.exists() and Objection.objects.filter(outcome="pending").exists()
 
     counts = (Application.objects.count(), Pilot.objects.count(), AnnualReport.objects.count())

@@ -48,10 +48,18 @@ def test_experts_with_open_tasks_are_reminded_before_the_deadline_once(late, off
     assert "石泉县人民政府" in notice.body and "蓝田县人民政府" in notice.body
 
 
-@pytest.mark.parametrize("offset", [-5, -2, 0])
-def test_no_reminder_on_other_days_before(late, offset):
-    assert scoring_deadline_reminders(today=day(offset)) == 0
-    assert scoring_overdue_reminders(today=day(offset)) == 0
+def test_no_reminder_before_the_first_stage(late):
+    assert scoring_deadline_reminders(today=day(-5)) == 0
+    assert scoring_overdue_reminders(today=day(-5)) == 0
+
+
+def test_a_missed_daily_run_still_sends_each_stage_once(late):
+    # The 3-days-before run was missed: the next day's run sends that stage's reminder.
+    assert scoring_deadline_reminders(today=day(-2)) == 1
+    assert "还剩2天" in Notification.objects.get().title
+    assert scoring_deadline_reminders(today=day(-1)) == 1  # the 1-day stage
+    assert scoring_deadline_reminders(today=day(0)) == 0  # still the 1-day stage: already sent
+    assert scoring_overdue_reminders(today=day(0)) == 0  # not late before the day is over
 
 
 def test_both_reminders_before_the_deadline_are_sent(late):

@@ -388,6 +388,7 @@ class Command(BaseCommand):
         # Acceptance scoring is a later capability: the round exists (DRC and the province see it),
         # without expert tasks yet.
         review_publicity.pilot_list_document_request(batch)
+        review_publicity.publicity_document_request(batch)
 
     def _move_pilot(self, pilot: Pilot, state: str) -> None:
         staff = self._staff_of(pilot.organisation)
@@ -477,7 +478,7 @@ class Command(BaseCommand):
             criteria_set=self.criteria,
             experts_per_item=3,
             max_per_expert=10,
-            scoring_deadline=datetime.date(2026, 12, 5),
+            scoring_deadline=datetime.date.today() + datetime.timedelta(days=10),
             aggregation_method="trimmed_mean",
             tie_break=["median", "criterion:feasibility", "min"],
         )
@@ -502,7 +503,17 @@ class Command(BaseCommand):
                 opinion="",
                 values={first.code: {"value": Decimal("7.5"), "na": False, "comment": ""}},
             )
-        for application in batch.applications.filter(state=Application.State.REVIEWED):
+        pending_confirmation = True
+        for application in batch.applications.filter(state=Application.State.REVIEWED).order_by("pk"):
+            if targets[application.organisation_id] == Application.State.REVIEWED and pending_confirmation:
+                # Proposed by the ecology department, waiting for the finance department's countersignature.
+                app_services.application_propose_decision(
+                    application=application,
+                    by=province,
+                    proposal=Application.Proposal.SHORTLIST,
+                    reason="评审已完成的申报单位先行提出建议（演示数据）",
+                )
+                pending_confirmation = False
             if targets[application.organisation_id] == Application.State.SHORTLISTED:
                 app_services.application_propose_decision(
                     application=application,
@@ -686,4 +697,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         for username, full_name, org_name, role, _title, _email in PERSONAS:
             self.stdout.write(f"  {username:<14} {Role(role).label:<10} {org_name}（{full_name}）")
+        for name, employer, _unit, phone, _speciality in POOL_EXPERTS:
+            self.stdout.write(f"  zj{phone:<12} 评审专家       {employer}（{name}）")
         self.stdout.write(f"  {'admin':<14} 系统管理员")
