@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.transitions import actions_for
 from core.uploads import serve_file
 from pilots.models import Organisation, Role
 from pilots.roles import scope_of
@@ -45,6 +46,9 @@ def application_detail(request, pk: int):
     from .views_form import SECTIONS
 
     can_edit = permissions.can_edit_application(request.user, application)
+    # The transitions are worked out once per page (their guards run queries); the template splits them.
+    special = {"recommend", "shortlist", "decline"}
+    all_actions = actions_for(application, request.user)
     context = {
         "application": application,
         "attachments": application.attachments.select_related("uploaded_by"),
@@ -56,6 +60,8 @@ def application_detail(request, pk: int):
         "steps": steps(application),
         "next_step": next_step(application, request.user),
         "city_screening_batch": permissions.can_screen_application(request.user, application),
+        "available": [a for a in all_actions if a.name not in special],
+        "special_actions": [a for a in all_actions if a.name in special],
     }
     return render(request, "applications/detail.html", context)
 
