@@ -303,6 +303,13 @@ def _fmt_http(page: dict) -> str:
     return f"{page['p50_ms']:g} / {page['p95_ms']:g} / {page['max_ms']:g} ms (n={page['n']})"
 
 
+def _expert_spread(per_city: dict) -> str:
+    xian = per_city.get("610100", 0)
+    none = per_city.get("None", 0)
+    others = {k: v for k, v in per_city.items() if k not in ("610100", "None")}
+    return f"{xian} in 西安, {none} without a city, {sum(others.values())} over {len(others)} other cities"
+
+
 def _difference(a: dict, b: dict) -> str:
     if "p50_ms" not in a or "p50_ms" not in b:
         return "?"
@@ -330,7 +337,8 @@ def summary_markdown(results: dict) -> str:
         "",
         f"Data: one batch in provincial review with {d['applications']} applications in expert review "
         f"({len(d['applications_per_unit'])} review units, {min(d['applications_per_unit'].values())}–"
-        f"{max(d['applications_per_unit'].values())} each); {d['experts']} pool experts; criteria set "
+        f"{max(d['applications_per_unit'].values())} each); {d['experts']} pool experts "
+        f"({_expert_spread(d.get('experts_per_city', {}))}); criteria set "
         f"{d['criteria_set']} ({d['criteria']} criteria); experts_per_item {d['experts_per_item']}, "
         f"max_per_expert {d['max_per_expert']}; {d['conflicts']['rule']} rule conflicts "
         f"({', '.join(f'{k} {v}' for k, v in d['conflicts']['by_kind'].items())}), "
@@ -375,6 +383,9 @@ def summary_markdown(results: dict) -> str:
         lines.append(
             f"CPU calibration (run_bench.calibrate, a fixed Python loop) before each section: {calibration}."
         )
+    loads = ", ".join(f"{n} {v['loadavg_before']:.2f}" for n, v in sections.items() if "loadavg_before" in v)
+    if loads:
+        lines.append(f"1-minute load average when each section started: {loads}.")
     disturbed = [n for n, v in sections.items() if v.get("disturbed") or v.get("still_running")]
     if disturbed:
         lines += ["", f"**Warning:** bench/run_bench.py was running during: {', '.join(disturbed)}."]
@@ -383,6 +394,10 @@ def summary_markdown(results: dict) -> str:
 
 def docs_section(results: dict) -> str:
     service = results["data"].get("scores", {}).get("service", {})
+    sheets = results["data"].get("scores", {}).get("sheets") or 0
+    per_sheet = max(service.get("queries_per_sheet") or [0])
+    estimate = f"{sheets * (service.get('mean_ms') or 0) / 1000:.0f} s" if service.get("mean_ms") else "?"
+    queries = f"{round(sheets * per_sheet, -3):,.0f}" if per_sheet else "?"
     return "\n".join(
         [
             DOCS_HEADING,
@@ -406,14 +421,15 @@ def docs_section(results: dict) -> str:
             f"({service.get('mean_ms')} ms and {', '.join(map(str, service.get('queries_per_sheet', [])))} "
             "queries per sheet); the others are written with `bulk_create` (one Score per criterion, half "
             "points, n/a only on the criterion that allows it, a ScoreVersion, the assignment submitted, the "
-            "applications reviewed), **not** through `scores_save`, which would take that many queries for "
-            "every one of the sheets and reads nothing the panel does not read the same way. The round is "
+            f"applications reviewed), **not** through `scores_save`: at that rate the {sheets} sheets would "
+            f"take about {estimate} and {queries} queries, for the same rows. The round is "
             "aggregated through `round_transition`. The panel and the export are requested over HTTP from "
             "gunicorn (`config.settings.production`, 3 sync workers, PostgreSQL and Redis on the same "
             "machine) by the logged-in provincial officer, sequentially, after a warm-up; queries are counted "
             "with Django's test client and `CaptureQueriesContext`; `round_results()` and the page are also "
             "timed in-process. Nothing is timed while a `bench/run_bench.py` runs (a section it disturbs is "
-            "timed again) or before the load average is below 1.",
+            "timed again), and each timed section first waits (up to 3 minutes) for the 1-minute load average "
+            "to fall below 1.",
             "",
             summary_markdown(results).rstrip(),
             "",

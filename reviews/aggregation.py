@@ -664,8 +664,10 @@ def build_item_results(
         if unknown:
             raise ValueError(f"评分表对应的项目不在本轮项目清单中：{unknown!r}")
     else:
+        seen: set[ItemId] = set()
         for _, item in sheets_by_expert_item:
-            if item not in order:
+            if item not in seen:
+                seen.add(item)
                 order.append(item)
 
     totals: dict[tuple[ExpertLabel, ItemId], Decimal] = {}
@@ -680,9 +682,13 @@ def build_item_results(
             totals[(expert, item)] = total
     normalised = zscore_normalised(totals)
 
+    totals_by_item: dict[ItemId, list[tuple[ExpertLabel, Decimal]]] = {}
+    for (expert, item), total in totals.items():  # grouped once: a round has thousands of totals
+        totals_by_item.setdefault(item, []).append((expert, total))
+
     results = []
     for item in order:
-        item_totals = tuple((expert, t) for (expert, it), t in totals.items() if it == item)
+        item_totals = tuple(totals_by_item.get(item, ()))
         results.append(
             ItemResult(
                 item_id=item,

@@ -1,14 +1,17 @@
 """The officer's aggregation panel: a round's submitted sheets turned into totals, statistics,
 normalised scores, disagreement flags and the ranking.
 
-Reads only (a selector): four queries whatever the size of the round (criteria, items, assignments,
-scores). All the maths is reviews.aggregation; this module loads the rows, labels them and says,
-in Chinese, everything that was left out and why (an incomplete sheet, a missing expert, a tie-break
-rule that cannot apply): nothing is decided silently.
+Reads only (a selector): five queries whatever the size of the round (criteria, items, assignments,
+their experts, scores), plain rows rather than model instances where a row is all it needs. All the
+maths is reviews.aggregation; this module loads the rows, labels them and says, in Chinese,
+everything that was left out and why (an incomplete sheet, a missing expert, a tie-break rule that
+cannot apply): nothing is decided silently.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.contrib.auth import get_user_model
 
 from applications.models import Application
 
@@ -17,6 +20,15 @@ from .models import Criterion, ReviewAssignment, ReviewRound, Score
 
 A = ReviewAssignment.State
 REVEALED_STATES = (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED)
+# The Annex 1 narrative, a few kilobytes per application, which no reader of the results uses
+# (the panel, the decision and confirmation pages, the Excel export, decision_propose).
+UNUSED_APPLICATION_TEXT = (
+    "boundary_description",
+    "work_foundation",
+    "existing_policies",
+    "organisation_setup",
+    "city_opinion",
+)
 
 METHOD_LABELS = {
     "mean": "算术平均",
@@ -98,16 +110,14 @@ class RoundResults:
         return next((r for r in self.rows if r.application.pk == application_id), None)
 
 
-def _labels(assignments) -> dict[int, str]:
+def _labels(experts) -> dict[int, str]:
     """Display names of the experts, made unique (two experts may share a name)."""
     labels: dict[int, str] = {}
     used: dict[str, int] = {}
-    for a in sorted(assignments, key=lambda a: a.expert_id):
-        if a.expert_id in labels:
-            continue
-        name = a.expert.display_name
+    for expert in sorted(experts, key=lambda e: e.pk):
+        name = expert.display_name
         used[name] = used.get(name, 0) + 1
-        labels[a.expert_id] = name if used[name] == 1 else f"{name}（{used[name]}）"
+        labels[expert.pk] = name if used[name] == 1 else f"{name}（{used[name]}）"
     return labels
 
 
@@ -116,19 +126,22 @@ def round_results(review_round: ReviewRound) -> RoundResults:
 
     criteria = list(Criterion.objects.filter(criteria_set_id=review_round.criteria_set_id))
     specs = [c.as_spec() for c in criteria]
-    items = list(round_items(review_round).order_by("pk"))
+    items = list(round_items(review_round).defer(*UNUSED_APPLICATION_TEXT).order_by("pk"))
+    # Tuples, not instances: a round of 300 items has 1,500 assignments, and building them (each with
+    # its expert's whole user row) took longer than all the statistics. The experts are loaded once.
     assignments = list(
         ReviewAssignment.objects.filter(round=review_round, application__isnull=False)
         .exclude(state=A.DECLINED)
-        .select_related("expert")
+        .values_list("pk", "expert_id", "application_id", "state", named=True)
     )
+    experts = get_user_model().objects.filter(pk__in={a.expert_id for a in assignments})
     scores = Score.objects.filter(assignment__round=review_round, assignment__state=A.SUBMITTED).values_list(
         "assignment_id", "criterion_id", "value", "is_na"
     )
 
     by_code = {c.pk: c.code for c in criteria}
     name_of = {a.pk: a.organisation.name for a in items}
-    labels = _labels(assignments)
+    labels = _labels(experts)
     submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED and a.application_id in name_of}
     raw: dict[int, dict[str, Decimal | None]] = {pk: {} for pk in submitted}
     for assignment_id, criterion_id, value, is_na in scores:
