@@ -8,6 +8,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +107,20 @@ def test_an_empty_list_still_exports_its_header(province, client_for):
     table = export_checks.read_response(client_for(province).get(LIST + "?export=xlsx"))["申报书列表"]
     export_checks.assert_well_formed(table, sheet="申报书列表", title_contains="申报书列表")
     assert table.rows == [] and "基准年二氧化碳排放（吨）" in table.header
+
+
+def test_the_file_runs_a_fixed_number_of_queries(
+    applicant_county, applicant_xian, city_ankang, city_xian, province, client_for
+):
+    client = client_for(province)
+
+    def queries() -> int:
+        client.get(LIST + "?export=xlsx")  # warm caches (content types, session)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST + "?export=xlsx").status_code == 200
+        return len(captured)
+
+    forwarded(applicant_county, city_ankang)
+    one = queries()
+    forwarded(applicant_xian, city_xian, code=LANTIAN)
+    assert queries() == one
