@@ -174,7 +174,7 @@ def _number(value: Any, kind: str) -> int | float | Decimal:
 def _naive_local(value: datetime.datetime) -> datetime.datetime:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.replace(tzinfo=None)
+    return value.replace(tzinfo=None, microsecond=0)
 
 
 def _shown(value: Any, column: Column) -> str:
@@ -253,7 +253,6 @@ def add_sheet(book: Workbook, sheet: Sheet) -> Any:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         widths.append(min(display_width(header), HEADER_WRAP_WIDTH))
 
-    wraps = [column.width is not None and column.kind == TEXT for column in columns]
     row_number = HEADER_ROW
     for serial, obj in enumerate(sheet.rows, start=1):
         row_number = HEADER_ROW + serial
@@ -262,17 +261,22 @@ def add_sheet(book: Workbook, sheet: Sheet) -> Any:
             value = serial if column is SERIAL else column.value(obj)
             shown = _put(cell, value, column)
             cell.border = _BORDER
-            if wraps[index - 1]:
+            if column.kind == TEXT:  # a text longer than its column wraps (Excel sizes the row)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif column.kind == TEXT:
-                cell.alignment = Alignment(vertical="top")
             if shown is not None:
                 longest = max(display_width(line) for line in shown.splitlines() or [""])
                 widths[index - 1] = max(widths[index - 1], longest)
 
+    total = 0
     for index, column in enumerate(columns, start=1):
         width = column.width if column.width is not None else min(widths[index - 1], MAX_WIDTH)
-        ws.column_dimensions[get_column_letter(index)].width = max(width, MIN_WIDTH) + 2
+        width = max(width, MIN_WIDTH) + 2
+        ws.column_dimensions[get_column_letter(index)].width = width
+        total += width
+    # A merged cell does not grow with its text: give the scope row the lines it needs.
+    ws.cell(SCOPE_ROW, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    lines = -(-display_width(str(ws.cell(SCOPE_ROW, 1).value or "")) // max(int(total), 1))
+    ws.row_dimensions[SCOPE_ROW].height = 15 * max(lines, 1)
 
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(row_number, HEADER_ROW)}"
