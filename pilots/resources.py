@@ -17,7 +17,7 @@ def scope_label(user) -> str:
     names = list(ReviewUnit.objects.filter(pk__in=scope.review_units).values_list("name", flat=True))
     org_ids = scope.orgs(Role.APPLICANT) | scope.orgs(Role.AGENCY)
     names += list(Organisation.objects.filter(pk__in=org_ids).values_list("name", flat=True))
-    return "、".join(names)
+    return "、".join(names) or gettext("本账号可查看的记录")
 
 
 def list_scope(user, filters) -> str:

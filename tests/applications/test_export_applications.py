@@ -124,3 +124,12 @@ def test_the_file_runs_a_fixed_number_of_queries(
     one = queries()
     forwarded(applicant_xian, city_xian, code=LANTIAN)
     assert queries() == one
+
+
+def test_an_applicants_file_is_scoped_to_its_organisation(applicant_county, city_ankang, expert, client_for):
+    forwarded(applicant_county, city_ankang)
+    table = export_checks.read_response(client_for(applicant_county).get(LIST + "?export=xlsx"))["申报书列表"]
+    assert table.column("申报单位") == ["石泉县人民政府"]
+    assert table.scope.startswith("范围：石泉县人民政府；数据截至")
+    table = export_checks.read_response(client_for(expert).get(LIST + "?export=xlsx"))["申报书列表"]
+    assert table.rows == [] and table.scope.startswith("范围：本账号可查看的记录；")
