@@ -1,79 +1,43 @@
+"""The application list as Excel (core.xlsx): the state each application shows on the list page, plus
+the key figures of its base year."""
+
 from decimal import Decimal
 
-from django.utils import timezone
-from import_export import fields
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from core.resources import ExportResource
+from core import xlsx
+from pilots.resources import list_scope
 from reports.carbon import compute_inventory, q
 from reports.models import EmissionFactorSet
 
-from .models import Application
+PERCENT_POINTS = Decimal(100)
 
 
-class ApplicationResource(ExportResource):
-    """The province's Excel list: status plus the key figures of each application."""
+class KeyFigures:
+    """The base-year figures of each application, computed once per application from data loaded in a
+    fixed number of queries (`prepare`)."""
 
-    id = fields.Field(attribute="id", column_name="编号")
-    batch = fields.Field(attribute="batch__name", column_name="批次")
-    organisation = fields.Field(attribute="organisation__name", column_name="申报单位")
-    kind = fields.Field(column_name="类型")
-    review_unit = fields.Field(attribute="organisation__review_unit__name", column_name="所属市（区）")
-    state = fields.Field(column_name="状态")
-    pilot_level = fields.Field(column_name="申报类型")
-    submitted_at = fields.Field(column_name="提交时间")
-    city_rank = fields.Field(attribute="city_rank", column_name="市内排序")
-    city_opinion = fields.Field(attribute="city_opinion", column_name="市级推荐意见")
-    base_year = fields.Field(column_name="基准年")
-    gdp = fields.Field(column_name="基准年地区生产总值（亿元）")
-    co2 = fields.Field(column_name="基准年二氧化碳排放（吨）")
-    co2_per_gdp = fields.Field(column_name="单位GDP二氧化碳排放（吨/万元）")
-    energy = fields.Field(column_name="基准年综合能耗（吨标准煤）")
-    projects = fields.Field(column_name="重点项目数")
-    investment = fields.Field(column_name="重点项目总投资（万元）")
-    reduction = fields.Field(column_name="预计年减排（吨CO₂）")
-
-    class Meta:
-        model = Application
-        fields = (
-            "id",
-            "batch",
-            "organisation",
-            "kind",
-            "review_unit",
-            "state",
-            "pilot_level",
-            "submitted_at",
-            "city_rank",
-            "city_opinion",
-            "base_year",
-            "gdp",
-            "co2",
-            "co2_per_gdp",
-            "energy",
-            "projects",
-            "investment",
-            "reduction",
+    @staticmethod
+    def prepare(queryset):
+        return queryset.select_related("batch", "organisation", "organisation__review_unit").prefetch_related(
+            "baselines__energy_uses", "projects"
         )
-        export_order = fields
 
-    @classmethod
-    def prepare(cls, queryset):
-        """Everything the figures need, loaded in a fixed number of queries."""
-        return queryset.prefetch_related("baselines__energy_uses", "projects")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        default = EmissionFactorSet.objects.filter(is_default=True).first()
+    def __init__(self):
         self._factor_sets = {s.pk: s for s in EmissionFactorSet.objects.prefetch_related("fuel_factors")}
-        self._default = self._factor_sets.get(default.pk) if default else None
+        self._default = next((s for s in self._factor_sets.values() if s.is_default), None)
         self._inventories: dict[int, object] = {}
 
-    def _inventory(self, application):
+    @staticmethod
+    def base(application):
+        year = application.batch.base_year
+        return next((b for b in application.baselines.all() if b.year == year), None)
+
+    def inventory(self, application):
         if application.pk not in self._inventories:
             factor_set = self._factor_sets.get(application.factor_set_id) or self._default
-            base = next(
-                (b for b in application.baselines.all() if b.year == application.batch.base_year), None
-            )
+            base = self.base(application)
             self._inventories[application.pk] = (
                 compute_inventory(base, factor_set, energy_uses=list(base.energy_uses.all()))
                 if base is not None and factor_set is not None
@@ -81,45 +45,80 @@ class ApplicationResource(ExportResource):
             )
         return self._inventories[application.pk]
 
-    def dehydrate_kind(self, application):
-        return application.organisation.get_kind_display()
+    def gdp(self, application):
+        base = self.base(application)
+        return base.gdp_100m if base else None
 
-    def dehydrate_state(self, application):
-        return application.get_state_display()
+    def non_fossil_share(self, application):
+        base = self.base(application)
+        if base is None or base.non_fossil_share is None:
+            return None
+        return base.non_fossil_share / PERCENT_POINTS  # stored in percent points, written as a fraction
 
-    def dehydrate_pilot_level(self, application):
-        return application.get_pilot_level_display()
+    def co2(self, application):
+        inventory = self.inventory(application)
+        return q(inventory.total_t) if inventory else None
 
-    def dehydrate_submitted_at(self, application):
-        if not application.submitted_at:
-            return ""
-        return timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
-
-    def dehydrate_base_year(self, application):
-        return application.batch.base_year
-
-    def dehydrate_gdp(self, application):
-        base = next((b for b in application.baselines.all() if b.year == application.batch.base_year), None)
-        return float(base.gdp_100m) if base and base.gdp_100m is not None else ""
-
-    def dehydrate_co2(self, application):
-        inventory = self._inventory(application)
-        return float(q(inventory.total_t)) if inventory else ""
-
-    def dehydrate_co2_per_gdp(self, application):
-        inventory = self._inventory(application)
+    def co2_per_gdp(self, application):
+        inventory = self.inventory(application)
         value = inventory.co2_per_gdp if inventory else None
-        return float(q(value, "0.0001")) if value is not None else ""
+        return q(value, "0.0001") if value is not None else None
 
-    def dehydrate_energy(self, application):
-        inventory = self._inventory(application)
-        return float(q(inventory.energy_tce)) if inventory else ""
+    def energy(self, application):
+        inventory = self.inventory(application)
+        return q(inventory.energy_tce) if inventory else None
 
-    def dehydrate_projects(self, application):
-        return len(application.projects.all())
+    @staticmethod
+    def investment(application):
+        return sum((p.total_investment for p in application.projects.all()), Decimal(0))
 
-    def dehydrate_investment(self, application):
-        return float(sum((p.total_investment for p in application.projects.all()), Decimal(0)))
+    @staticmethod
+    def reduction(application):
+        return sum((p.expected_co2_reduction_t for p in application.projects.all()), Decimal(0))
 
-    def dehydrate_reduction(self, application):
-        return float(sum((p.expected_co2_reduction_t for p in application.projects.all()), Decimal(0)))
+
+def application_columns(figures: KeyFigures) -> list[xlsx.Column]:
+    return [
+        xlsx.Column(_("批次"), lambda a: a.batch.name),
+        xlsx.Column(_("申报单位"), lambda a: a.organisation.name),
+        xlsx.Column(_("类型"), lambda a: a.organisation.get_kind_display()),
+        xlsx.Column(
+            _("所属市（区）"),
+            lambda a: a.organisation.review_unit.name if a.organisation.review_unit_id else "",
+        ),
+        xlsx.Column(_("状态"), lambda a: a.get_state_display()),
+        xlsx.Column(_("申报类型"), lambda a: a.get_pilot_level_display()),
+        xlsx.Column(_("提交时间"), lambda a: a.submitted_at, kind=xlsx.DATETIME),
+        xlsx.Column(_("市内排序"), lambda a: a.city_rank, kind=xlsx.INT),
+        xlsx.Column(_("市级推荐意见"), lambda a: a.city_opinion, width=40),
+        xlsx.Column(_("基准年"), lambda a: a.batch.base_year, kind=xlsx.INT),
+        xlsx.Column(_("基准年地区生产总值（亿元）"), figures.gdp, kind=xlsx.DECIMAL),
+        xlsx.Column(_("基准年二氧化碳排放（吨）"), figures.co2, kind=xlsx.DECIMAL),
+        xlsx.Column(
+            _("单位GDP二氧化碳排放（吨/万元）"),
+            figures.co2_per_gdp,
+            kind=xlsx.DECIMAL,
+            number_format=xlsx.decimals(4),
+        ),
+        xlsx.Column(_("基准年综合能耗（吨标准煤）"), figures.energy, kind=xlsx.DECIMAL),
+        xlsx.Column(_("基准年非化石能源消费占比"), figures.non_fossil_share, kind=xlsx.PERCENT),
+        xlsx.Column(
+            _("重点项目数"), lambda a: len(a.projects.all()), kind=xlsx.INT, number_format=xlsx.COUNT
+        ),
+        xlsx.Column(_("重点项目总投资（万元）"), figures.investment, kind=xlsx.DECIMAL),
+        xlsx.Column(_("预计年减排（吨CO₂）"), figures.reduction, kind=xlsx.DECIMAL),
+    ]
+
+
+def application_list_xlsx(applications, *, user, filters):
+    """The list page's applications (same scope and filters), by city, with their key figures."""
+    figures = KeyFigures()
+    rows = KeyFigures.prepare(applications.order_by("organisation__review_unit__order", "pk"))
+    sheet = xlsx.Sheet(
+        name=_("申报书列表"),
+        title=_("陕西省低碳近零碳试点示范建设申报书列表"),
+        scope=list_scope(user, filters),
+        columns=application_columns(figures),
+        rows=rows,
+    )
+    return xlsx.xlsx_response(sheet, filename=gettext("申报书列表.xlsx"))

@@ -18,7 +18,7 @@ from . import permissions, services
 from .filters import ApplicationFilter
 from .forms import AttachmentForm, BatchForm, RecommendForm
 from .models import Application, Attachment, Batch
-from .resources import ApplicationResource
+from .resources import application_list_xlsx
 from .selectors import applications_visible_to, get_application_for_user
 
 PAGE_SIZE = 50
@@ -29,10 +29,7 @@ def application_list(request):
     applications = applications_visible_to(request.user)
     filters = ApplicationFilter(request.GET, applications, user=request.user)
     if request.GET.get("export") == "xlsx":
-        queryset = ApplicationResource.prepare(
-            filters.queryset.order_by("organisation__review_unit__order", "pk")
-        )
-        return ApplicationResource.as_xlsx_response(queryset, filename="申报书列表.xlsx")
+        return application_list_xlsx(filters.queryset, user=request.user, filters=filters)
     page = Paginator(
         filters.queryset.order_by("organisation__review_unit__order", "-submitted_at", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))

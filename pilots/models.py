@@ -217,6 +217,16 @@ class Pilot(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.organisation.name}（{self.batch.name}）"
 
+    @property
+    def public_status(self):
+        """The one status word the public list shows, on the page and in its Excel file: a pilot is
+        建设中 until it is named after acceptance (the internal stages are not published)."""
+        if self.state != self.State.ACCEPTED:
+            return _("建设中")
+        if self.acceptance_grade == self.Grade.EXCELLENT:
+            return _("已通过验收并命名（优秀）")
+        return _("已通过验收并命名")
+
     # Guards -----------------------------------------------------------------------------------
     @guard("须先登记县政府常务会或园区管委会专题会议审议情况（会议名称与印发日期）。")
     def has_local_approval(self) -> bool:

@@ -1,24 +1,71 @@
-from import_export import fields
+"""The pilot lists as Excel (core.xlsx): the public published list and the officers' filtered list."""
 
-from core.resources import ExportResource
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import Pilot
+from core import xlsx
+
+from .models import Organisation, ReviewUnit, Role
+from .roles import scope_of
 
 
-class PilotResource(ExportResource):
-    organisation = fields.Field(attribute="organisation__name", column_name="试点单位")
-    review_unit = fields.Field(attribute="organisation__review_unit__name", column_name="所属市（区）")
-    kind = fields.Field(column_name="类型")
-    batch = fields.Field(attribute="batch__name", column_name="批次")
-    state = fields.Field(column_name="状态")
+def scope_label(user) -> str:
+    """Whose objects a list holds, in words: 全省, the officer's cities, or the user's organisations."""
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        return gettext("全省")
+    names = list(ReviewUnit.objects.filter(pk__in=scope.review_units).values_list("name", flat=True))
+    org_ids = scope.orgs(Role.APPLICANT) | scope.orgs(Role.AGENCY)
+    names += list(Organisation.objects.filter(pk__in=org_ids).values_list("name", flat=True))
+    return "、".join(names) or gettext("本账号可查看的记录")
 
-    class Meta:
-        model = Pilot
-        fields = ("id", "organisation", "review_unit", "kind", "batch", "state")
-        export_order = ("id", "organisation", "review_unit", "kind", "batch", "state")
 
-    def dehydrate_kind(self, pilot):
-        return "县（区）" if pilot.organisation.kind == "county" else "园区"
+def list_scope(user, filters) -> str:
+    """范围 (the user's scope) and the filters applied, for the title rows of a list export."""
+    parts = [gettext("范围：%(scope)s") % {"scope": scope_label(user)}]
+    if summary := xlsx.filter_summary(filters):
+        parts.append(gettext("筛选条件：%(filters)s") % {"filters": summary})
+    return gettext("；").join(parts)
 
-    def dehydrate_state(self, pilot):
-        return pilot.get_state_display()
+
+def _kind(pilot) -> str:
+    return gettext("县（区）") if pilot.organisation.kind == Organisation.Kind.COUNTY else gettext("园区")
+
+
+def _columns(status) -> list[xlsx.Column]:
+    return [
+        xlsx.Column(_("试点单位"), lambda p: p.organisation.name),
+        xlsx.Column(
+            _("所属市（区）"),
+            lambda p: p.organisation.review_unit.name if p.organisation.review_unit_id else "",
+        ),
+        xlsx.Column(_("类型"), _kind),
+        xlsx.Column(_("批次"), lambda p: p.batch.name),
+        xlsx.Column(_("批次年度"), lambda p: p.batch.year, kind=xlsx.INT),
+        xlsx.Column(_("状态"), status),
+        xlsx.Column(_("命名日期"), lambda p: p.named_at, kind=xlsx.DATE),
+    ]
+
+
+def public_pilot_list_xlsx(pilots):
+    """The published list as the public page shows it: same order, same status words."""
+    sheet = xlsx.Sheet(
+        name=_("试点名单"),
+        title=_("陕西省低碳近零碳试点名单"),
+        scope=_("已公布批次的试点单位（不含已取消试点资格的单位）"),
+        columns=_columns(lambda p: p.public_status),
+        rows=pilots,
+    )
+    return xlsx.xlsx_response(sheet, filename=gettext("陕西省低碳近零碳试点名单.xlsx"))
+
+
+def pilot_list_xlsx(pilots, *, user, filters):
+    """The officers' (or a pilot's own) list with the states the list page shows."""
+    sheet = xlsx.Sheet(
+        name=_("试点单位"),
+        title=_("陕西省低碳近零碳试点单位清单"),
+        scope=list_scope(user, filters),
+        columns=_columns(lambda p: p.get_state_display()),
+        rows=pilots,
+    )
+    return xlsx.xlsx_response(sheet, filename=gettext("试点单位.xlsx"))

@@ -12,7 +12,7 @@ from core.actions import run
 from . import services
 from .filters import PilotFilter
 from .models import Pilot
-from .resources import PilotResource
+from .resources import pilot_list_xlsx, public_pilot_list_xlsx
 from .selectors import PUBLIC_BATCH_STATES, get_pilot_for_user, pilots_visible_to, published_pilots
 
 
@@ -21,7 +21,7 @@ def public_pilot_list(request):
 
     pilots = published_pilots()
     if request.GET.get("export") == "xlsx":
-        return PilotResource.as_xlsx_response(pilots, filename="陕西省低碳近零碳试点名单.xlsx")
+        return public_pilot_list_xlsx(pilots)
     # Each batch's list as published, rendered to PDF once at publication (reviews.tasks).
     documents = (
         ReviewDocument.objects.filter(
@@ -38,7 +38,7 @@ def public_pilot_list(request):
 def pilot_list(request):
     filters = PilotFilter(request.GET, pilots_visible_to(request.user), user=request.user)
     if request.GET.get("export") == "xlsx":
-        return PilotResource.as_xlsx_response(filters.queryset, filename="试点单位.xlsx")
+        return pilot_list_xlsx(filters.queryset, user=request.user, filters=filters)
     page = Paginator(filters.queryset, 50).get_page(request.GET.get("page"))
     return render(request, "pilots/list.html", {"page": page, "filters": filters})
 

@@ -1,20 +1,22 @@
 """Excel in and out for expert review: the expert pool (import and export share the columns, so an
-export is also the import template) and the round's scores, aggregates and ranking."""
+export is also the import template) and the round's scores, aggregates and ranking. Files are written by
+core.xlsx; the pool's import reads them back here, row by row through the same form as the page."""
 
-from urllib.parse import quote
+import io
+from decimal import Decimal
 
-import tablib
-from django.http import HttpResponse
-from django.utils import timezone
-from import_export import fields
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
 
-from core.resources import XLSX, ExportResource
+from core import xlsx
 
 from . import aggregation as agg
 from .forms import ExpertRowForm
 from .models import Expert, ReviewAssignment, Score
 
-# Import column -> ExpertRowForm field. The export below writes the same headers.
+# Import column -> ExpertRowForm field. The export below writes the same headers (in the active language;
+# the import reads either the Chinese header or its translation).
 EXPERT_COLUMNS = {
     "姓名": "name",
     "工作单位": "employer",
@@ -26,49 +28,92 @@ EXPERT_COLUMNS = {
     "电子邮箱": "email",
 }
 REQUIRED_COLUMNS = ("姓名", "工作单位", "手机")
+EXPERT_HEADERS = {
+    "姓名": _("姓名"),
+    "工作单位": _("工作单位"),
+    "所在市（区）": _("所在市（区）"),
+    "所在县（市、区）": _("所在县（市、区）"),
+    "职称/职务": _("职称/职务"),
+    "专业领域": _("专业领域"),
+    "手机": _("手机"),
+    "电子邮箱": _("电子邮箱"),
+}
+HEADER_SEARCH_ROWS = 10  # the header row is found among the first rows (an export has title rows above)
 
 
-class ExpertResource(ExportResource):
+def _expert_status(expert) -> str:
+    """The pool page's words for an expert."""
+    return gettext("在库") if expert.active else gettext("已停用")
+
+
+EXPERT_EXPORT_COLUMNS = [
+    xlsx.Column(EXPERT_HEADERS["姓名"], lambda e: e.name),
+    xlsx.Column(EXPERT_HEADERS["工作单位"], lambda e: e.employer),
+    xlsx.Column(EXPERT_HEADERS["所在市（区）"], lambda e: e.review_unit.name if e.review_unit_id else ""),
+    xlsx.Column(EXPERT_HEADERS["所在县（市、区）"], lambda e: e.division.name if e.division_id else ""),
+    xlsx.Column(EXPERT_HEADERS["职称/职务"], lambda e: e.title),
+    xlsx.Column(EXPERT_HEADERS["专业领域"], lambda e: e.specialities),
+    xlsx.Column(EXPERT_HEADERS["手机"], lambda e: e.phone),  # text: a phone number is not a quantity
+    xlsx.Column(EXPERT_HEADERS["电子邮箱"], lambda e: e.email),
+    xlsx.Column(_("状态"), _expert_status),
+]
+
+
+class ExpertResource:
     """The expert pool as Excel; `rows_from` reads the same layout back, row by row through the form."""
 
-    name = fields.Field(attribute="name", column_name="姓名")
-    employer = fields.Field(attribute="employer", column_name="工作单位")
-    city = fields.Field(attribute="review_unit__name", column_name="所在市（区）")
-    county = fields.Field(attribute="division__name", column_name="所在县（市、区）")
-    title = fields.Field(attribute="title", column_name="职称/职务")
-    specialities = fields.Field(attribute="specialities", column_name="专业领域")
-    phone = fields.Field(attribute="phone", column_name="手机")
-    email = fields.Field(attribute="email", column_name="电子邮箱")
-    active = fields.Field(column_name="在库")
+    @staticmethod
+    def as_xlsx_response(experts, *, q: str = ""):
+        scope = gettext("关键词：%(q)s") % {"q": q} if q else gettext("全部专家（在库与已停用）")
+        sheet = xlsx.Sheet(
+            name=_("评审专家库"),
+            title=_("陕西省低碳近零碳试点示范建设评审专家库"),
+            scope=scope,
+            columns=EXPERT_EXPORT_COLUMNS,
+            rows=experts,
+        )
+        return xlsx.xlsx_response(sheet, filename=gettext("评审专家库.xlsx"))
 
-    class Meta:
-        model = Expert
-        fields = ("name", "employer", "city", "county", "title", "specialities", "phone", "email", "active")
-        export_order = fields
-
-    def dehydrate_active(self, expert):
-        return "是" if expert.active else "否"
-
-    @classmethod
-    def template_response(cls) -> HttpResponse:
-        return cls.as_xlsx_response(Expert.objects.none(), filename="专家库导入模板.xlsx")
+    @staticmethod
+    def template_response():
+        sheet = xlsx.Sheet(
+            name=_("专家库导入模板"),
+            title=_("评审专家库导入模板"),
+            scope=_("自表头下一行起每行填写一位专家；姓名、工作单位、手机必填；序号和状态列不导入"),
+            columns=EXPERT_EXPORT_COLUMNS,
+            rows=[],
+            dated=False,
+        )
+        return xlsx.xlsx_response(sheet, filename=gettext("专家库导入模板.xlsx"))
 
     @staticmethod
     def rows_from(content: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
         """(valid rows as (Excel row number, cleaned fields), errors in Chinese naming each row).
 
+        The header row is the first of the top rows that holds the required columns, so an exported
+        pool (title rows above the header) or a plain sheet (header in row 1) both import.
         The caller imports nothing unless `errors` is empty."""
         try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            table = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
         except Exception:  # openpyxl raises many types for a damaged or foreign file
             return [], ["无法读取该文件，请使用导入模板（.xlsx）填写后上传。"]
-        headers = [str(h or "").strip() for h in (dataset.headers or [])]
-        missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-        if missing:
+        names = {str(label): source for source, label in EXPERT_HEADERS.items()} | {
+            source: source for source in EXPERT_COLUMNS
+        }
+        header_at, headers = 0, []
+        for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
+            found = [names.get(str(h or "").strip(), "") for h in row]
+            if all(c in found for c in REQUIRED_COLUMNS):
+                header_at, headers = index, found
+                break
+        else:
+            first = [names.get(str(h or "").strip(), "") for h in (table[0] if table else ())]
+            missing = [c for c in REQUIRED_COLUMNS if c not in first]
             return [], [f"文件缺少必填列：{'、'.join(missing)}（请使用导入模板）。"]
         rows, errors, phones = [], [], {}
         existing = set(Expert.objects.values_list("phone", flat=True))
-        for number, values in enumerate(dataset, start=2):  # row 1 holds the headers
+        for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
             raw = {EXPERT_COLUMNS[h]: v for h, v in zip(headers, values, strict=False) if h in EXPERT_COLUMNS}
             if all(v in (None, "") for v in raw.values()):
                 continue
@@ -94,135 +139,142 @@ class ExpertResource(ExportResource):
         return rows, errors
 
 
-class ScoreResource(ExportResource):
-    """Every criterion score of every submitted sheet, with the expert's comment."""
+# The round's workbook -----------------------------------------------------------------------------
+def _n(value) -> Decimal | None:
+    """A figure at the published precision (2 places), as the panel shows it."""
+    return agg.publish(value)
 
-    application = fields.Field(
-        attribute="assignment__application__organisation__name", column_name="申报单位"
-    )
-    expert = fields.Field(column_name="评审专家")
-    criterion = fields.Field(attribute="criterion__name", column_name="评分项")
-    weight = fields.Field(column_name="权重（分）")
-    scale = fields.Field(attribute="criterion__scale_max", column_name="满分")
-    value = fields.Field(column_name="得分")
-    na = fields.Field(column_name="不适用")
-    comment = fields.Field(attribute="comment", column_name="评语")
 
-    class Meta:
-        model = Score
-        fields = ("application", "expert", "criterion", "weight", "scale", "value", "na", "comment")
-        export_order = fields
+def _stat(key):
+    return lambda row: _n(row.statistics[key])
 
-    @staticmethod
-    def for_round(review_round):
-        return (
-            Score.objects.filter(
-                assignment__round=review_round, assignment__state=ReviewAssignment.State.SUBMITTED
-            )
-            .select_related("assignment__expert", "assignment__application__organisation", "criterion")
-            .order_by(
-                "assignment__application__organisation__name", "assignment__expert_id", "criterion__order"
-            )
+
+def ranking_sheet(results) -> xlsx.Sheet:
+    criteria_columns = [
+        xlsx.Column(
+            gettext("%(name)s均分（满分%(max)s）") % {"name": criterion.name, "max": criterion.scale_max},
+            lambda row, i=i: _n(row.criterion_means[i][1]),
+            kind=xlsx.DECIMAL,
         )
-
-    def dehydrate_expert(self, score):
-        return score.assignment.expert.display_name
-
-    def dehydrate_weight(self, score):
-        return float(score.criterion.weight)
-
-    def dehydrate_value(self, score):
-        return "" if score.is_na or score.value is None else float(score.value)
-
-    def dehydrate_na(self, score):
-        return "是" if score.is_na else ""
-
-
-def _n(value):
-    published = agg.publish(value)
-    return "" if published is None else float(published)
-
-
-def ranking_dataset(results) -> tablib.Dataset:
-    criteria = results.criteria
-    headers = [
-        "名次",
-        "并列",
-        "申报单位",
-        "所属市（区）",
-        "有效评分专家数",
-        "应评专家数",
-        f"主得分（{results.method_label}）",
-        "算术平均",
-        "中位数",
-        "去掉最高最低后平均",
-        "专家z分数校正",
-        "最低",
-        "最高",
-        "极差",
-        "标准差",
-        *[f"{c.name}均分（满分{c.scale_max}）" for c in criteria],
-        "各专家加权总分",
-        "分歧提示",
-        "排名说明",
+        for i, criterion in enumerate(results.criteria)
     ]
-    data = tablib.Dataset(headers=headers, title="汇总与排名")
-    for row in results.rows:
-        stats, ranked = row.statistics, row.ranked
-        data.append(
-            [
-                ranked.rank if ranked and ranked.rank else "",
-                "是" if ranked and ranked.tied else "",
-                row.name,
+    columns = [
+        xlsx.Column(
+            _("名次"), lambda row: row.ranked.rank if row.ranked and row.ranked.rank else None, kind=xlsx.INT
+        ),
+        xlsx.Column(_("并列"), lambda row: gettext("是") if row.ranked and row.ranked.tied else ""),
+        xlsx.Column(_("申报单位"), lambda row: row.name),
+        xlsx.Column(
+            _("所属市（区）"),
+            lambda row: (
                 row.application.organisation.review_unit.name
                 if row.application.organisation.review_unit_id
-                else "",
-                stats["n"],
-                row.expected,
-                _n(row.primary),
-                _n(stats["mean"]),
-                _n(stats["median"]),
-                _n(stats["trimmed_mean"]),
-                _n(row.result.zscore),
-                _n(stats["min"]),
-                _n(stats["max"]),
-                _n(stats["range"]),
-                _n(stats["stdev"]),
-                *[_n(mean) for _, mean in row.criterion_means],
-                "；".join(
-                    f"{e.label} {'全部不适用' if e.total is None else agg.publish(e.total)}"
-                    for e in row.experts
-                ),
-                "；".join(row.flags),
-                ranked.note if ranked else "",
-            ]
-        )
-    return data
+                else ""
+            ),
+        ),
+        xlsx.Column(_("有效评分专家数"), lambda row: row.statistics["n"], kind=xlsx.INT),
+        xlsx.Column(_("应评专家数"), lambda row: row.expected, kind=xlsx.INT),
+        xlsx.Column(
+            gettext("主得分（%(method)s）") % {"method": results.method_label},
+            lambda row: _n(row.primary),
+            kind=xlsx.DECIMAL,
+        ),
+        xlsx.Column(_("算术平均"), _stat("mean"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("中位数"), _stat("median"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("去掉最高最低后平均"), _stat("trimmed_mean"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("专家z分数校正"), lambda row: _n(row.result.zscore), kind=xlsx.DECIMAL),
+        xlsx.Column(_("最低"), _stat("min"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("最高"), _stat("max"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("极差"), _stat("range"), kind=xlsx.DECIMAL),
+        xlsx.Column(_("标准差"), _stat("stdev"), kind=xlsx.DECIMAL),
+        *criteria_columns,
+        xlsx.Column(_("各专家加权总分"), _expert_totals, width=40),
+        xlsx.Column(_("分歧提示"), lambda row: "；".join(row.flags), width=30),
+        xlsx.Column(_("排名说明"), lambda row: row.ranked.note if row.ranked else "", width=30),
+    ]
+    sheet = _round_sheet(results, _("汇总与排名"), _("评分汇总与排名"), columns, results.rows)
+    sheet.notes = [results.error] if results.error else []
+    return sheet
 
 
-def opinions_dataset(review_round) -> tablib.Dataset:
-    data = tablib.Dataset(
-        headers=["申报单位", "评审专家", "综合意见", "评分版本", "提交时间"], title="专家综合意见"
+def _round_sheet(results, name, what, columns, rows) -> xlsx.Sheet:
+    """A sheet of the round's workbook: titled with the round's name, scoped by its batch and method."""
+    return xlsx.Sheet(
+        name=name,
+        title=gettext("%(round)s %(what)s") % {"round": results.review_round.name, "what": what},
+        scope=_round_scope(results),
+        columns=columns,
+        rows=rows,
     )
+
+
+def _expert_totals(row) -> str:
+    return "；".join(
+        f"{e.label} {gettext('全部不适用') if e.total is None else agg.publish(e.total)}" for e in row.experts
+    )
+
+
+def _round_scope(results) -> str:
+    review_round = results.review_round
+    parts = [
+        gettext("批次：%(batch)s") % {"batch": review_round.batch.name},
+        gettext("计分方法：%(method)s") % {"method": results.method_label},
+    ]
+    if results.tie_break_labels:
+        parts.append(gettext("同分排序：%(rules)s") % {"rules": "、".join(results.tie_break_labels)})
+    return gettext("；").join(parts)
+
+
+def _expert_labels(results) -> dict[int, str]:
+    """The experts' names as the panel shows them (made unique when two share a name)."""
+    return {e.expert_id: e.label for row in results.rows for e in row.experts}
+
+
+def scores_sheet(results) -> xlsx.Sheet:
+    """Every criterion score of every submitted sheet, with the expert's comment."""
+    labels = _expert_labels(results)
+    scores = (
+        Score.objects.filter(
+            assignment__round=results.review_round, assignment__state=ReviewAssignment.State.SUBMITTED
+        )
+        .select_related("assignment__expert", "assignment__application__organisation", "criterion")
+        .order_by("assignment__application__organisation__name", "assignment__expert_id", "criterion__order")
+    )
+    columns = [
+        xlsx.Column(_("申报单位"), lambda s: s.assignment.application.organisation.name),
+        xlsx.Column(
+            _("评审专家"), lambda s: labels.get(s.assignment.expert_id) or s.assignment.expert.display_name
+        ),
+        xlsx.Column(_("评分项"), lambda s: s.criterion.name),
+        xlsx.Column(_("权重（分）"), lambda s: s.criterion.weight, kind=xlsx.DECIMAL),
+        xlsx.Column(_("满分"), lambda s: s.criterion.scale_max, kind=xlsx.INT),
+        xlsx.Column(_("得分"), lambda s: None if s.is_na else s.value, kind=xlsx.DECIMAL),
+        xlsx.Column(_("不适用"), lambda s: gettext("是") if s.is_na else ""),
+        xlsx.Column(_("评语"), lambda s: s.comment, width=50),
+    ]
+    return _round_sheet(results, _("评分明细"), _("评分明细"), columns, scores)
+
+
+def opinions_sheet(results) -> xlsx.Sheet:
+    labels = _expert_labels(results)
     assignments = (
-        ReviewAssignment.objects.filter(round=review_round, state=ReviewAssignment.State.SUBMITTED)
+        ReviewAssignment.objects.filter(round=results.review_round, state=ReviewAssignment.State.SUBMITTED)
         .select_related("expert", "application__organisation")
         .order_by("application__organisation__name", "expert_id")
     )
-    for a in assignments:
-        submitted = timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""
-        data.append(
-            [a.application.organisation.name, a.expert.display_name, a.overall_opinion, a.version, submitted]
-        )
-    return data
+    columns = [
+        xlsx.Column(_("申报单位"), lambda a: a.application.organisation.name),
+        xlsx.Column(_("评审专家"), lambda a: labels.get(a.expert_id) or a.expert.display_name),
+        xlsx.Column(_("综合意见"), lambda a: a.overall_opinion, width=60),
+        xlsx.Column(_("评分版本"), lambda a: a.version, kind=xlsx.INT),
+        xlsx.Column(_("提交时间"), lambda a: a.submitted_at, kind=xlsx.DATETIME),
+    ]
+    return _round_sheet(results, _("专家综合意见"), _("专家综合意见"), columns, assignments)
 
 
-def round_workbook_response(review_round, results) -> HttpResponse:
+def round_workbook_response(review_round, results):
     """Three sheets: the aggregates and ranking, every criterion score with comments, the opinions."""
-    scores = ScoreResource().export(queryset=ScoreResource.for_round(review_round))
-    scores.title = "评分明细"
-    book = tablib.Databook([ranking_dataset(results), scores, opinions_dataset(review_round)])
-    response = HttpResponse(book.export("xlsx"), content_type=XLSX)
-    filename = f"{review_round.name}-评分汇总与排名.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx.xlsx_response(
+        [ranking_sheet(results), scores_sheet(results), opinions_sheet(results)],
+        filename=gettext("%(round)s-评分汇总与排名.xlsx") % {"round": review_round.name},
+    )

@@ -93,7 +93,7 @@ def expert_list(request):
             Q(name__icontains=q) | Q(employer__icontains=q) | Q(specialities__icontains=q) | Q(phone=q)
         )
     if request.GET.get("export") == "xlsx":
-        return ExpertResource.as_xlsx_response(experts, filename="评审专家库.xlsx")
+        return ExpertResource.as_xlsx_response(experts, q=q)
     page = Paginator(experts, 50).get_page(request.GET.get("page"))
     return render(request, "reviews/experts.html", {"page": page, "q": q, "import_form": ExpertImportForm()})
 

@@ -1,12 +1,10 @@
 """The aggregation panel through the database, against numbers computed by hand (officer_setup.SHEETS),
 and the exports: the Excel workbook and each expert's score sheet PDF."""
 
-import io
 import shutil
 import subprocess
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -15,6 +13,7 @@ from reviews.models import ReviewDocument, ReviewRound
 from reviews.results import round_results
 from reviews.tasks import render_document
 
+from .. import export_checks
 from .officer_setup import R, scored_round
 
 pytestmark = pytest.mark.django_db
@@ -122,22 +121,27 @@ def test_scores_stay_hidden_until_revealed(province, client_for):
 def test_excel_export_has_every_score_comment_aggregate_and_rank(province, client_for):
     review_round, applications, _ = scored_round(tie_break=["median", "mean"])
     response = client_for(province).get(reverse("reviews:results", args=[review_round.pk]) + "?export=xlsx")
-    assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["汇总与排名", "评分明细", "专家综合意见"]
+    book = export_checks.read_response(response)
+    assert list(book) == ["汇总与排名", "评分明细", "专家综合意见"]
 
-    ranking = list(book["汇总与排名"].iter_rows(values_only=True))
-    header = ranking[0]
-    first = dict(zip(header, ranking[1], strict=True))
-    assert first["名次"] == 1
+    ranking = book["汇总与排名"]
+    export_checks.assert_well_formed(ranking, sheet="汇总与排名", title_contains=review_round.name)
+    first = ranking.rows[0]
+    assert first["序号"] == 1 and first["名次"] == 1
     assert first["申报单位"] == applications["X"].organisation.name
     assert first["主得分（去掉最高分和最低分后平均）"] == 78.0
     assert first["算术平均"] == 77.33
     assert first["专家z分数校正"] == 79.97
     assert first["减排成效均分（满分10）"] == 7.5
+    assert [r["名次"] for r in ranking.rows] == [1, 2, 3]
+    export_checks.assert_numbers(ranking, "名次", "0")
+    export_checks.assert_numbers(ranking, "算术平均", "#,##0.00")
+    export_checks.assert_numbers(ranking, "有效评分专家数", "0")
 
-    details = list(book["评分明细"].iter_rows(values_only=True))
-    assert details[0][:8] == (
+    details = book["评分明细"]
+    export_checks.assert_well_formed(details, sheet="评分明细", title_contains="评分明细")
+    assert details.header == [
+        "序号",
         "申报单位",
         "评审专家",
         "评分项",
@@ -146,14 +150,18 @@ def test_excel_export_has_every_score_comment_aggregate_and_rank(province, clien
         "得分",
         "不适用",
         "评语",
-    )
-    assert len(details) == 1 + 9 * 2  # nine sheets of two criteria
-    na_row = next(r for r in details[1:] if r[1] == "专家乙" and r[6] == "是")
-    assert na_row[0] == applications["X"].organisation.name and na_row[5] in (None, "")
-    assert "专家甲对工作基础的评语" in [r[7] for r in details]
+    ]
+    assert len(details.rows) == 9 * 2  # nine sheets of two criteria
+    na_row = next(r for r in details.rows if r["评审专家"] == "专家乙" and r["不适用"] == "是")
+    assert na_row["申报单位"] == applications["X"].organisation.name and na_row["得分"] is None
+    assert "专家甲对工作基础的评语" in details.column("评语")
+    export_checks.assert_numbers(details, "得分", "#,##0.00")
+    export_checks.assert_numbers(details, "权重（分）", "#,##0.00")
 
-    opinions = list(book["专家综合意见"].iter_rows(values_only=True))
-    assert len(opinions) == 1 + 9
+    opinions = book["专家综合意见"]
+    export_checks.assert_well_formed(opinions, sheet="专家综合意见", title_contains="专家综合意见")
+    assert len(opinions.rows) == 9
+    export_checks.assert_datetimes(opinions, "提交时间", 'yyyy"年"m"月"d"日" hh:mm')
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
