@@ -165,7 +165,7 @@ def test_a_decided_rounds_proposal_page_is_read_only_with_its_columns_in_place(p
     table = page[page.index('data-testid="proposal-table"') :]
     table = table[: table.index("</table>")]
     headers = re.findall(r"<th>(.*?)</th>", table)
-    assert headers == ["名次", "申报单位", "得分", "提示", "拟入选", "理由（偏离排名时必填）", "当前"]
+    assert headers == ["名次", "申报单位", "得分", "提示", "拟入选", "理由", "当前"]
     assert "colspan" not in table
     for key, proposal, state in (("X", "拟入选", "拟入选"), ("Y", "不予入选", "未入选")):
         row = table[table.index(f'data-testid="proposal-{apps[key].pk}"') :]
