@@ -218,3 +218,30 @@ def test_decision_counts_take_two_queries(django_assert_num_queries):
     review_round = ReviewRound.objects.get(pk=review_round.pk)
     with django_assert_num_queries(2):
         decision_counts(review_round)
+
+
+def test_the_pages_read_the_reasons_from_the_decision_rows(province, finance, client_for):
+    """A proposal row written without any audit entry: its reasons are what both pages show."""
+    review_round, apps, _ = scored_round(tie_break=["median", "mean"])
+    items = []
+    for key, proposal in (("X", "shortlist"), ("Z", "decline"), ("Y", "decline")):
+        Application.objects.filter(pk=apps[key].pk).update(state=S.REVIEWED, decision_proposal=proposal)
+        items.append(
+            {
+                "application": apps[key].pk,
+                "name": apps[key].organisation.name,
+                "proposal": proposal,
+                "reason": f"记录于决定行的理由{key}",
+                "rank": None,
+                "score": "",
+                "departs": key == "Z",
+            }
+        )
+    SelectionDecision.objects.create(round=review_round, kind=K.PROPOSE, by=province, items=items)
+    page = client_for(finance).get(reverse("reviews:confirmations", args=[review_round.pk])).text
+    assert all(f"记录于决定行的理由{key}" in page for key in "XYZ")
+    assert page.count("偏离排名</span>") == 1
+    assert (
+        "记录于决定行的理由X"
+        in client_for(province).get(reverse("reviews:decision", args=[review_round.pk])).text
+    )
