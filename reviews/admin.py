@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_mixins import ReadOnlyAdminMixin
 
-from .models import ReviewAssignment, ReviewRound
+from .models import ReviewAssignment, ReviewRound, SelectionDecision
 
 
 @admin.register(ReviewRound)
@@ -14,3 +14,8 @@ class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("round", "expert", "application", "pilot", "state")
+
+
+@admin.register(SelectionDecision)
+class SelectionDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("round", "kind", "by", "at")

@@ -100,8 +100,90 @@ def publicity_notice(batch: Batch, rows: list[dict] | None = None) -> dict:
     }
 
 
+def publication_date(batch: Batch) -> datetime.date | None:
+    """The day the batch's pilot list was published, as the audit trail recorded it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+
+    published = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Batch),
+            object_id=str(batch.pk),
+            action__in=("publish_list", "publish"),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(published) if published else None
+
+
+def _entry_text(entry, what: str) -> str:
+    when = cn_date(timezone.localdate(entry.created_at))
+    return f"{when}{what}" + (f"（{entry.reason.rstrip('。')}）" if entry.reason else "")
+
+
+def list_differences(batch: Batch, listed: set[int]) -> tuple[int, list[dict]]:
+    """Who was on the publicity list but is not on the published pilot list, and why, from the records:
+    an objection upheld during publicity, a withdrawal, a pilot later disqualified (取消试点资格).
+    Returns (how many units the publicity list held, the differences)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+    from pilots.models import Pilot
+
+    application_type = ContentType.objects.get_for_model(Application)
+    ids = [str(pk) for pk in batch.applications.values_list("pk", flat=True)]
+    publicised = set(
+        AuditEntry.objects.filter(
+            content_type=application_type, object_id__in=ids, action="publicise"
+        ).values_list("object_id", flat=True)
+    )
+    missing = [
+        a
+        for a in _ordered(batch.applications.filter(pk__in=[int(pk) for pk in publicised]))
+        if a.organisation_id not in listed
+    ]
+    if not missing:
+        return len(publicised), []
+    pilots = {p.application_id: p for p in Pilot.objects.filter(application__in=missing)}
+    pilot_entries = {
+        e.object_id: e
+        for e in AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Pilot),
+            object_id__in=[str(p.pk) for p in pilots.values()],
+            to_state="disqualified",
+        ).order_by("created_at", "id")
+    }
+    application_entries = {
+        e.object_id: e
+        for e in AuditEntry.objects.filter(
+            content_type=application_type,
+            object_id__in=[str(a.pk) for a in missing],
+            from_state=Application.State.IN_PUBLICITY,
+        ).order_by("created_at", "id")
+    }
+    differences = []
+    for application in missing:
+        pilot = pilots.get(application.pk)
+        entry = pilot_entries.get(str(pilot.pk)) if pilot else None
+        if entry is not None:
+            why = _entry_text(entry, "取消试点资格")
+        elif (entry := application_entries.get(str(application.pk))) is not None:
+            why = _entry_text(entry, entry.action_label or "不予入选")
+        else:
+            why = f"现状态为“{application.get_state_display()}”"
+        differences.append({"name": application.organisation.name, "why": why})
+    return len(publicised), differences
+
+
 def pilot_list(batch: Batch, *, published_on: datetime.date | None = None) -> dict:
-    """The published list of a batch's pilots (the batch's part of the public pilot list)."""
+    """The published list of a batch's pilots (the batch's part of the public pilot list).
+
+    Dated the day the list was published (given, or as recorded in the audit trail), never the day the
+    PDF happens to be generated; a unit that was on the publicity list and is not on this one is named
+    with the reason recorded for it."""
     pilots = (
         batch.pilots.select_related("organisation", "organisation__review_unit", "application")
         .exclude(state="disqualified")
@@ -119,7 +201,14 @@ def pilot_list(batch: Batch, *, published_on: datetime.date | None = None) -> di
                 "level": str(dict(Application.PilotLevel.choices).get(pilot.pilot_level, "")),
             }
         )
-    published_on = published_on or timezone.localdate()
+    published_on = published_on or publication_date(batch) or timezone.localdate()
+    publicised, differences = list_differences(batch, {p.organisation_id for p in pilots})
+    notes = []
+    if differences:
+        notes.append(
+            f"{batch.name}拟入选名单公示{publicised}个单位，本名单{len(rows)}个，"
+            f"差异{len(differences)}个：" + "；".join(f"{d['name']}，{d['why']}" for d in differences) + "。"
+        )
     return {
         "title": f"{PILOT_LIST_TITLE}（{batch.name}）",
         "batch": batch.name,
@@ -129,6 +218,9 @@ def pilot_list(batch: Batch, *, published_on: datetime.date | None = None) -> di
             f"现将{batch.name}陕西省低碳近零碳试点示范建设试点名单公布如下。"
         ),
         "rows": rows,
+        "differences": differences,
+        "notes": notes,
         "issuer": ISSUER,
+        "published_on": published_on.isoformat(),
         "issued_on": cn_date(published_on),
     }

@@ -47,3 +47,10 @@ def can_view_round(user, review_round: ReviewRound) -> bool:
 def can_see_other_scores(user, assignment: ReviewAssignment) -> bool:
     """An expert sees the others' scores on an item only after submitting their own."""
     return assignment.expert_id == user.pk and assignment.state == ReviewAssignment.State.SUBMITTED
+
+
+def can_answer_proposal(user, review_round: ReviewRound | None = None) -> bool:
+    """Confirm or return the ecology department's proposal: the finance department (joint decision)."""
+    if review_round is not None and review_round.purpose != ReviewRound.Purpose.SELECTION:
+        return False
+    return scope_of(user).has(Role.FINANCE_OFFICER)

@@ -107,14 +107,15 @@ def publicity_document_request(batch: Batch) -> ReviewDocument:
     )
 
 
-def pilot_list_document_request(batch: Batch) -> ReviewDocument:
+def pilot_list_document_request(batch: Batch, *, published_on: datetime.date | None = None) -> ReviewDocument:
+    """The published list as a PDF, dated the day of publication (`published_on`, else as recorded)."""
     from .services import request_document
 
     return request_document(
         kind=ReviewDocument.Kind.PILOT_LIST,
         key=f"pilots:b{batch.pk}",
         batch=batch,
-        data=documents.pilot_list(batch),
+        data=documents.pilot_list(batch, published_on=published_on),
     )
 
 

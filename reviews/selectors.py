@@ -50,3 +50,54 @@ def get_assignment_for_expert(user, pk) -> ReviewAssignment:
     if assignment is None:
         raise Http404("评审任务不存在")
     return assignment
+
+
+# The joint decision ------------------------------------------------------------------------------
+# An application's proposal counts as confirmed once the finance department has acted on it: the
+# states it can reach from there (an upheld objection later takes a shortlisted one to not_selected).
+CONFIRMED_STATES = ("shortlisted", "not_selected", "in_publicity", "selected")
+
+
+def decision_counts(review_round: ReviewRound) -> dict:
+    """The joint decision's numbers: the one source of the round hub, the proposal page and the finance
+    department's page, so they can never disagree. Two queries.
+
+    - undecided: under review, or reviewed without a proposal (nothing for finance yet);
+    - awaiting_confirmation (of which awaiting_shortlist): reviewed with a proposal, waiting for finance;
+    - confirmed (confirmed_shortlist / confirmed_decline): finance has confirmed the proposal;
+    - returned: the latest step was finance returning the proposal (the row, else None)."""
+    from django.db.models import Count
+
+    from applications.models import Application
+
+    from .services import round_items
+
+    S = Application.State
+    proposed = ~Q(decision_proposal="")
+    confirmed = Q(state__in=CONFIRMED_STATES) & proposed
+    numbers = round_items(review_round).aggregate(
+        items=Count("pk"),
+        undecided=Count("pk", filter=Q(state=S.IN_EXPERT_REVIEW) | Q(state=S.REVIEWED, decision_proposal="")),
+        awaiting_confirmation=Count("pk", filter=Q(state=S.REVIEWED) & proposed),
+        awaiting_shortlist=Count("pk", filter=Q(state=S.REVIEWED, decision_proposal="shortlist")),
+        confirmed=Count("pk", filter=confirmed),
+        confirmed_shortlist=Count("pk", filter=confirmed & Q(decision_proposal="shortlist")),
+        confirmed_decline=Count("pk", filter=confirmed & Q(decision_proposal="decline")),
+    )
+    latest = decision_history(review_round).last()
+    numbers["returned"] = latest if latest is not None and latest.kind == latest.Kind.RETURN else None
+    numbers["latest"] = latest
+    return numbers
+
+
+def decision_history(review_round: ReviewRound):
+    """The proposals, returns and confirmations of a round, oldest first, with who made them."""
+    from .models import SelectionDecision
+
+    return SelectionDecision.objects.filter(round=review_round).select_related("by").order_by("at", "pk")
+
+
+def latest_proposal(review_round: ReviewRound):
+    from .models import SelectionDecision
+
+    return decision_history(review_round).filter(kind=SelectionDecision.Kind.PROPOSE).last()

@@ -32,6 +32,7 @@ from .models import (
     ReviewRound,
     Score,
     ScoreVersion,
+    SelectionDecision,
 )
 from .permissions import can_manage_round
 
@@ -287,7 +288,7 @@ def round_items(review_round: ReviewRound):
     if review_round.purpose != ReviewRound.Purpose.SELECTION:
         return Application.objects.none()
     return Application.objects.filter(
-        batch=review_round.batch,
+        batch_id=review_round.batch_id,
         state__in=[
             Application.State.IN_EXPERT_REVIEW,
             Application.State.REVIEWED,
@@ -1050,12 +1051,24 @@ def _departures(rows, shortlist: set[int]) -> list:
     return departures
 
 
-def decision_propose(*, review_round: ReviewRound, by, shortlist: list[int], reasons: dict[int, str]) -> int:
+def _lock_selection_round(review_round: ReviewRound) -> ReviewRound:
+    """The row lock of the joint decision: proposals, confirmations and returns of one round queue here."""
+    locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if locked.purpose != ReviewRound.Purpose.SELECTION:
+        raise DomainError("只有遴选评审可以提出和会签入选建议。")
+    return locked
+
+
+def decision_propose(
+    *, review_round: ReviewRound, by, shortlist: list[int], reasons: dict[int, str], note: str = ""
+) -> int:
     """The ecology department proposes, from the ranking, who is shortlisted and who is not.
 
     Every application still open gets a proposal. Following the ranking needs no further word (the
     reason recorded is the rank and score); any departure from it, a split tie included, needs its
-    own reason for each application concerned. The finance department then confirms each one."""
+    own reason for each application concerned. The proposal is kept as a SelectionDecision row (and
+    each application carries its proposal) until the finance department confirms or returns it; a
+    returned proposal is revised and proposed again (`note` says what changed)."""
     from applications.services import application_finish_review, application_propose_decision
 
     from .results import round_results
@@ -1063,55 +1076,191 @@ def decision_propose(*, review_round: ReviewRound, by, shortlist: list[int], rea
     _require_officer(by)
     if review_round.purpose != ReviewRound.Purpose.SELECTION:
         raise DomainError("只有遴选评审可以提出入选建议。")
-    if review_round.state not in (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED):
-        raise DomainError("须先揭示并汇总评分，再提出入选建议。")
-    results = round_results(review_round)
-    open_states = (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED)
-    rows = [r for r in results.rows if r.application.state in open_states]
-    if not rows:
-        raise DomainError("没有待提出建议的申报书（均已会签确认）。")
-    chosen = set(shortlist)
-    if chosen - {r.application.pk for r in rows}:
-        raise DomainError("所选申报书不在本轮待决定的范围内，请刷新页面后重试。")
-    reasons = {pk: (text or "").strip() for pk, text in reasons.items()}
-    unexplained = [r.name for r in _departures(rows, chosen) if not reasons.get(r.application.pk)]
-    if unexplained:
-        raise DomainError(
-            "以下申报单位的建议与评审排名不一致（或拆分了并列名次），须逐一说明理由："
-            + "、".join(unexplained)
-        )
     with transaction.atomic():
+        review_round = _lock_selection_round(review_round)
+        if review_round.state == ReviewRound.State.DECIDED:
+            raise DomainError("本轮已形成评审结论，不能再提出入选建议。")
+        if review_round.state != ReviewRound.State.AGGREGATED:
+            raise DomainError("须先揭示并汇总评分，再提出入选建议。")
+        results = round_results(review_round)
+        if any(
+            r.application.state == Application.State.REVIEWED and r.application.decision_proposal
+            for r in results.rows
+        ):
+            raise DomainError("已提出的入选建议正待省财政厅会签，不能重复提出；如需修改，请待其会签或退回。")
+        open_states = (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED)
+        rows = [r for r in results.rows if r.application.state in open_states]
+        if not rows:
+            raise DomainError("没有待提出建议的申报书（均已会签确认）。")
+        chosen = set(shortlist)
+        if chosen - {r.application.pk for r in rows}:
+            raise DomainError("所选申报书不在本轮待决定的范围内，请刷新页面后重试。")
+        reasons = {pk: (text or "").strip() for pk, text in reasons.items()}
+        departing = {r.application.pk for r in _departures(rows, chosen)}
+        unexplained = [
+            r.name for r in rows if r.application.pk in departing and not reasons.get(r.application.pk)
+        ]
+        if unexplained:
+            raise DomainError(
+                "以下申报单位的建议与评审排名不一致（或拆分了并列名次），须逐一说明理由："
+                + "、".join(unexplained)
+            )
+        items = []
         for row in rows:
             application = row.application
             if application.state == Application.State.IN_EXPERT_REVIEW:
                 application = application_finish_review(application=application, by=by)
+            rank = row.ranked.rank if row.ranked and row.ranked.rank else None
             reason = reasons.get(application.pk) or (
-                f"评审排名第{row.ranked.rank}名（{results.method_label}{row.primary}分）"
-                if row.ranked and row.ranked.rank
-                else "尚无有效评分"
+                f"评审排名第{rank}名（{results.method_label}{row.primary}分）" if rank else "尚无有效评分"
             )
-            application_propose_decision(
-                application=application,
-                by=by,
-                proposal=(
-                    Application.Proposal.SHORTLIST
-                    if application.pk in chosen
-                    else Application.Proposal.DECLINE
-                ),
-                reason=reason,
+            proposal = (
+                Application.Proposal.SHORTLIST if application.pk in chosen else Application.Proposal.DECLINE
             )
+            application_propose_decision(application=application, by=by, proposal=proposal, reason=reason)
+            items.append(
+                {
+                    "application": application.pk,
+                    "name": row.name,
+                    "proposal": str(proposal),
+                    "reason": reason,
+                    "rank": rank,
+                    "score": "" if row.primary is None else str(row.primary),
+                    "departs": application.pk in departing,
+                }
+            )
+        decision = SelectionDecision.objects.create(
+            round=review_round,
+            kind=SelectionDecision.Kind.PROPOSE,
+            by=by,
+            opinion=(note or "").strip(),
+            items=items,
+        )
         record(
             review_round,
             actor=by,
-            action="propose_shortlist",
+            action="reviews.proposal.propose",
             label="提出拟入选名单建议",
+            reason=decision.opinion,
             data={
+                "decision": decision.pk,
                 "shortlist": sorted(chosen),
                 "declined": sorted(r.application.pk for r in rows if r.application.pk not in chosen),
+                "departures": sorted(departing),
                 "internal": True,
             },
         )
     return len(rows)
+
+
+def _pending_applications(review_round: ReviewRound) -> list[Application]:
+    """The applications of the proposal waiting for the finance department, locked."""
+    return list(
+        round_items(review_round)
+        .filter(state=Application.State.REVIEWED)
+        .exclude(decision_proposal="")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
+def _answerable(review_round: ReviewRound, by) -> tuple[ReviewRound, list[Application], object]:
+    """Permission, lock and guards shared by confirming and returning a proposal."""
+    from .permissions import can_answer_proposal
+    from .results import REVEALED_STATES
+
+    if not can_answer_proposal(by, review_round):
+        raise ActionNotPermitted()
+    review_round = _lock_selection_round(review_round)
+    if review_round.state not in REVEALED_STATES:
+        raise DomainError("评审结果尚未产生（评分未揭示汇总），没有可会签的入选建议。")
+    pending = _pending_applications(review_round)
+    if not pending:
+        raise DomainError("省生态环境厅尚未提出入选建议（或建议已会签、已退回），没有可会签的内容。")
+    proposal = (
+        SelectionDecision.objects.filter(round=review_round, kind=SelectionDecision.Kind.PROPOSE)
+        .order_by("at", "pk")
+        .last()
+    )
+    return review_round, pending, proposal
+
+
+def decision_confirm(*, review_round: ReviewRound, by, opinion: str = "") -> SelectionDecision:
+    """The finance department confirms the ecology department's proposal as it stands (联合决定):
+    every application of it becomes 拟入选 or 未入选 and its applicant is told."""
+    from applications.services import application_confirm_decision
+
+    with transaction.atomic():
+        review_round, pending, proposal = _answerable(review_round, by)
+        for application in pending:
+            application_confirm_decision(application=application, by=by)
+        decision = SelectionDecision.objects.create(
+            round=review_round,
+            kind=SelectionDecision.Kind.CONFIRM,
+            by=by,
+            opinion=(opinion or "").strip(),
+            proposal=proposal,
+        )
+        shortlisted = [a.pk for a in pending if a.decision_proposal == Application.Proposal.SHORTLIST]
+        record(
+            review_round,
+            actor=by,
+            action="reviews.proposal.confirm",
+            label="会签确认入选建议",
+            reason=decision.opinion,
+            data={
+                "decision": decision.pk,
+                "shortlisted": shortlisted,
+                "declined": [a.pk for a in pending if a.pk not in shortlisted],
+                "internal": True,
+            },
+        )
+        notify(
+            _officers(),
+            kind="decision_confirmed",
+            title=(
+                f"省财政厅已会签确认{review_round.name}的入选建议（拟入选{len(shortlisted)}个）"
+                + (f"：{decision.opinion}" if decision.opinion else "")
+            ),
+            url=reverse("reviews:confirmations", args=[review_round.pk]),
+        )
+    return decision
+
+
+def decision_return(*, review_round: ReviewRound, by, opinion: str) -> SelectionDecision:
+    """The finance department returns the proposal to the ecology department with its opinion; the
+    applications go back to 评审完成 without a proposal, to be revised and proposed again."""
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise DomainError("退回入选建议须填写意见，说明不同意之处。", code="reason_required")
+    with transaction.atomic():
+        review_round, pending, proposal = _answerable(review_round, by)
+        Application.objects.filter(pk__in=[a.pk for a in pending]).update(
+            decision_proposal="", decision_proposed_by=None, updated_at=timezone.now()
+        )
+        decision = SelectionDecision.objects.create(
+            round=review_round,
+            kind=SelectionDecision.Kind.RETURN,
+            by=by,
+            opinion=opinion,
+            proposal=proposal,
+        )
+        record(
+            review_round,
+            actor=by,
+            action="reviews.proposal.return",
+            label="退回入选建议",
+            reason=opinion,
+            data={"decision": decision.pk, "applications": [a.pk for a in pending], "internal": True},
+        )
+        notify(
+            _officers(),
+            kind="decision_returned",
+            title=f"省财政厅退回了{review_round.name}的入选建议，请修改后重新提出",
+            body=opinion,
+            url=reverse("reviews:decision", args=[review_round.pk]),
+        )
+    return decision
 
 
 # Generated documents ----------------------------------------------------------------------------

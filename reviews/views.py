@@ -12,7 +12,7 @@ from . import services
 from .models import Expert, ReviewAssignment, ReviewRound
 from .permissions import can_manage_round, can_see_results
 from .results import tie_break_label
-from .selectors import get_round_for_user, rounds_visible_to
+from .selectors import decision_counts, get_round_for_user, rounds_visible_to
 
 A = ReviewAssignment.State
 STEPS = [
@@ -80,8 +80,6 @@ def _overview(review_round: ReviewRound) -> dict:
         "overridden": conflicts["overridden"],
         "declarations": review_round.declarations.count(),
         "pool": Expert.objects.filter(active=True).count(),
-        "awaiting_confirmation": item_states.get(Application.State.REVIEWED, 0),
-        "shortlisted": item_states.get(Application.State.SHORTLISTED, 0),
     }
 
 
@@ -102,6 +100,8 @@ def round_detail(request, pk: int):
     }
     if manage or results_visible:
         context["overview"] = _overview(review_round)
+        if review_round.purpose == ReviewRound.Purpose.SELECTION:
+            context["counts"] = decision_counts(review_round)
     if not scope_of(request.user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         context["assignments"] = review_round.assignments.filter(expert=request.user).select_related(
             "expert", "application__organisation", "pilot__organisation"

@@ -8,7 +8,6 @@ Small function views: pages read through selectors, actions are POST-only and ca
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -16,13 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from applications import services as application_services
 from applications.models import Application, Batch
-from applications.permissions import can_confirm_selection
 from core.actions import run
 from core.audit import history_for
 from core.errors import DomainError
-from core.models import AuditEntry
 from core.uploads import serve_file
 
 from . import publicity, services
@@ -48,10 +44,10 @@ from .models import (
     ReviewDocument,
     ReviewRound,
 )
-from .permissions import can_manage_round, can_see_results
+from .permissions import can_answer_proposal, can_manage_round, can_see_results
 from .resources import ExpertResource, round_workbook_response
 from .results import REVEALED_STATES, round_progress, round_results
-from .selectors import get_round_for_user
+from .selectors import decision_counts, decision_history, get_round_for_user, latest_proposal
 
 A = ReviewAssignment.State
 
@@ -532,15 +528,61 @@ def score_sheet_download(request, pk: int, expert_pk: int):
 
 
 # Decision ---------------------------------------------------------------------------------------
+def _decision_rows(review_round, results) -> list[dict]:
+    """The ranking with each application's proposal and the reason recorded for it, read from the
+    SelectionDecision rows (the latest proposal), in the order of the ranking."""
+    proposal = latest_proposal(review_round)
+    items = {item["application"]: item for item in (proposal.items if proposal else [])}
+    rows = []
+    for row in results.rows if results else []:
+        application = row.application
+        item = items.get(application.pk, {})
+        rows.append(
+            {
+                "row": row,
+                "application": application,
+                "open": application.state in (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED),
+                "proposal": application.decision_proposal,
+                "proposal_label": application.get_decision_proposal_display()
+                if application.decision_proposal
+                else "",
+                # What the last proposal said of it (kept when finance returned it, to revise from).
+                "last_proposal": item.get("proposal", ""),
+                "reason": item.get("reason", ""),
+                "departs": item.get("departs", False),
+            }
+        )
+    return rows
+
+
+def _decision_context(review_round) -> dict:
+    counts = decision_counts(review_round)
+    results = round_results(review_round) if review_round.state in REVEALED_STATES else None
+    return {
+        "round": review_round,
+        "results": results,
+        "rows": _decision_rows(review_round, results),
+        "counts": counts,
+        "history": list(decision_history(review_round)),
+    }
+
+
 @login_required
 def decision(request, pk: int):
     review_round = _managed_round(request.user, pk)
     if review_round.state not in REVEALED_STATES:
         messages.info(request, "须先揭示并汇总评分，再提出入选建议。")
         return redirect("reviews:detail", pk=pk)
-    return render(
-        request, "reviews/decision.html", {"round": review_round, "results": round_results(review_round)}
+    context = _decision_context(review_round)
+    counts = context["counts"]
+    # Proposing is open while the round awaits its conclusion, something is undecided and nothing is
+    # already waiting for the finance department.
+    context["can_propose"] = (
+        review_round.state == ReviewRound.State.AGGREGATED
+        and counts["undecided"] > 0
+        and counts["awaiting_confirmation"] == 0
     )
+    return render(request, "reviews/decision.html", context)
 
 
 @login_required
@@ -561,68 +603,50 @@ def decision_propose(request, pk: int):
         by=request.user,
         shortlist=shortlist,
         reasons=reasons,
+        note=request.POST.get("note", ""),
     )
     return redirect("reviews:confirmations" if ok else "reviews:decision", pk=pk)
 
 
-def _proposals(review_round):
-    items = (
-        services.round_items(review_round)
-        .exclude(decision_proposal="")
-        .select_related("decision_proposed_by")
-        .order_by("organisation__review_unit__order", "organisation__name")
-    )
-    items = list(items)
-    reasons: dict[str, str] = {}
-    entries = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application),
-        object_id__in=[str(a.pk) for a in items],
-        action="propose_decision",
-    ).order_by("created_at", "id")
-    for entry in entries:
-        reasons[entry.object_id] = entry.reason
-    for application in items:
-        application.proposal_reason = reasons.get(str(application.pk), "")
-    return items
-
-
 @login_required
 def confirmations(request, pk: int):
-    """The finance department's page: each proposal with one-click confirmation (joint decision)."""
+    """The finance department's page: the ranking, the scores, the proposal and its reasons, and the
+    joint decision on it (confirm with an optional opinion, or return with a required one)."""
     review_round = _results_round(request.user, pk)
-    items = _proposals(review_round)
-    ranking = {}
-    if review_round.state in REVEALED_STATES:
-        for row in round_results(review_round).rows:
-            ranking[row.application.pk] = row
-    for application in items:
-        application.row = ranking.get(application.pk)
-    items.sort(
-        key=lambda a: (
-            a.row.ranked.rank if a.row and a.row.ranked and a.row.ranked.rank else 10**6,
-            a.organisation.name,
-        )
-    )
-    context = {
-        "round": review_round,
-        "items": items,
-        "can_confirm": can_confirm_selection(request.user),
-        "pending": sum(1 for a in items if a.state == Application.State.REVIEWED),
-    }
+    context = _decision_context(review_round)
+    context["can_answer"] = can_answer_proposal(request.user, review_round)
+    context["revealed"] = review_round.state in REVEALED_STATES
+    if not context["revealed"]:
+        context["progress"] = round_progress(review_round)
     return render(request, "reviews/confirmations.html", context)
 
 
 @login_required
 @require_POST
-def confirm(request, pk: int, application_pk: int):
+def decision_confirm(request, pk: int):
     review_round = _results_round(request.user, pk)
-    application = get_object_or_404(services.round_items(review_round), pk=application_pk)
     run(
         request,
-        application_services.application_confirm_decision,
-        success=f"已会签确认：{application.organisation.name}。",
-        application=application,
+        services.decision_confirm,
+        success="已会签确认入选建议，申报单位已收到通知。",
+        review_round=review_round,
         by=request.user,
+        opinion=request.POST.get("opinion", ""),
+    )
+    return redirect("reviews:confirmations", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_return(request, pk: int):
+    review_round = _results_round(request.user, pk)
+    run(
+        request,
+        services.decision_return,
+        success="入选建议已退回省生态环境厅修改。",
+        review_round=review_round,
+        by=request.user,
+        opinion=request.POST.get("opinion", ""),
     )
     return redirect("reviews:confirmations", pk=pk)
 

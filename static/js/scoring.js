@@ -6,7 +6,12 @@
   var form = document.querySelector("form[data-testid=score-form]");
   if (!form) return;
   var output = document.getElementById("running-total");
+  var line = document.querySelector("[data-testid=total-line]");
+  var label = document.getElementById("running-label");
+  var count = document.getElementById("running-count");
+  var of = document.getElementById("running-of");
   var note = document.getElementById("running-note");
+  var baseNote = note.textContent;
   var rows = Array.prototype.slice.call(form.querySelectorAll("tr[data-criterion]"));
 
   function parse(text) {
@@ -36,13 +41,28 @@
       }
     });
     output.textContent = weights > 0 ? (Math.round(numerator / weights * 10000) / 100).toFixed(2) : "—";
-    var text = "已评 " + answered + " / " + rows.length + " 项";
-    if (answered < rows.length) text += "，暂按已评项计算";
-    if (invalid) text += "；有 " + invalid + " 项分值超出范围或格式有误";
-    note.textContent = text + "；“不适用”项不计入，其权重由其余各项按比例分摊。";
+    // "x / 已评 n 项": the weighted score of what is scored so far; the total only once all are in.
+    var complete = answered === rows.length;
+    line.classList.toggle("partial", !complete);
+    line.classList.toggle("final", complete);
+    label.textContent = complete ? line.dataset.labelFinal : line.dataset.labelPartial;
+    count.textContent = line.dataset.count.replace("{n}", answered);
+    of.textContent = complete ? "" : line.dataset.of;
+    note.textContent = invalid ? line.dataset.invalid.replace("{n}", invalid) + baseNote : baseNote;
   }
 
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   update();
+
+  // 提交评分 reveals the others' scores: its data-confirm is asked by static/js/confirm.js where the
+  // page loads it; without it, here (the server accepts the submission either way).
+  if (!document.querySelector("script[src*='/js/confirm.']")) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  }
 })();

@@ -13,7 +13,8 @@ experts in the pool and the officers. Everything else is clicks and form fills:
    王立新 then changes a submitted sheet with a reason (version 2) — which reorders the list;
 5. the officer reveals the scores, reads the panel (mean, median, trimmed mean, z-score, a tie split by
    the published chain) and proposes the top three;
-6. the finance officer confirms each proposal;
+6. the finance officer reads the ranking, the scores and the reasons, returns the proposal with an
+   opinion; the officer answers it and proposes again; the finance officer confirms, with an opinion;
 7. the officer opens publicity, the public (not logged in) reads the notice, an objection is recorded
    and dismissed, the list is confirmed before the end of the period with a reason;
 8. the public pilot list shows the three pilots, and every applicant was told its outcome.
@@ -56,6 +57,8 @@ CONTACT = "省生态环境厅应对气候变化处 王工 029-63916000"
 ADDRESS = "西安市未央区凤城九路8号"
 CHANGE_REASON = "复核重点项目清单后，上调复制推广价值评分。"
 EARLY_REASON = "国家年度试点名单报送时间提前，经厅务会研究提前确定名单。"
+RETURN_OPINION = "洋县与蓝田县得分仅差0.5分，且洋县评分经专家修改，请核实修改情况后重新提出。"
+REVISION_NOTE = "已核实：洋县评分修改有书面理由（第2版），按公布的算术平均排名，维持原建议。"
 
 # Applicants, in the order their applications are created (the automatic assignment goes by id).
 COUNTIES = {"石泉": "610922", "蓝田": "610122", "凤县": "610330", "洋县": "610723"}  # 安康 西安 宝鸡 汉中
@@ -200,7 +203,7 @@ def confirm_and_score(page, expert, key, name):
     if (expert, key) == ("王立新", "石泉"):  # 10 of 10 is extreme: refused until it is explained
         fill_sheet(page, scores, {}, "工作基础扎实，项目成熟，建议入选。")
         assert "extreme" in (page.locator("tr[data-criterion=feasibility]").get_attribute("class") or "")
-        press(page, "提交评分")
+        press(page, "提交评分", confirm=True)
         refusal = messages(page)
         assert "「可行性高」评分为10分，属极端分值" in refusal and "须填写评语" in refusal
         assert page.locator("input[name=score-feasibility]").input_value() == "10"  # kept as typed
@@ -208,8 +211,8 @@ def confirm_and_score(page, expert, key, name):
     else:
         fill_sheet(page, scores, comments, f"{name}申报材料完整，路径基本清晰。")
     assert page.get_by_test_id("total").inner_text() == total  # scoring.js, while typing
-    assert "已评 7 / 7 项" in page.locator("#running-note").inner_text()
-    press(page, "提交评分")
+    assert f"加权总分（百分制）：{total} / 已评 7 项" in page.get_by_test_id("total-line").inner_text()
+    press(page, "提交评分", confirm=True)  # it reveals the others' scores: confirmed first
     said(page, "评分已提交。")
     assert state(page) == "已提交评分"
     assert page.get_by_test_id("total").inner_text() == total  # the server's
@@ -409,40 +412,59 @@ def test_selection_round_from_set_up_to_the_published_pilot_list(new_page, provi
     follow(office, "据此提出入选建议")
     for key in SHORTLIST:
         office.check(f"#s-{applications[key].pk}")
-    press(office, "提交入选建议")
+    press(office, "提交入选建议", confirm=True)
     said(office, "入选建议已提出，待省财政厅会签确认。")
     assert office.url.endswith(f"/reviews/{review_round.pk}/confirmations/")
     table = office.get_by_test_id("confirmations")
-    assert "待会签 4 项。" in table.inner_text()
-    assert table.get_by_text("待省财政厅会签").count() == 4
+    assert "待会签 4 项，已会签 0 项（拟入选 0 项），尚未提出建议 0 项" in table.inner_text()
+    assert "待省财政厅会签。" in table.inner_text()
     assert table.get_by_role("button").count() == 0  # the ecology department proposes, never confirms
     assert "评审排名第1名（算术平均82.00分）" in table.locator("tr", has_text=names["石泉"]).inner_text()
 
-    # 6. The finance department confirms each proposal --------------------------------------------
+    # 6. The finance department reads the proposal, returns it, then confirms the revision ---------
     treasury = new_page()
     log_in(treasury, finance.username, PASSWORD)
     follow(treasury, "评审")
     follow(treasury, ROUND)
     tab(treasury, "会签确认")
-    for key in SHORTLIST:
-        row = treasury.get_by_test_id("confirmations").locator("tbody tr", has_text=names[key])
-        assert "拟入选" in row.inner_text()
-        press(treasury, "会签确认拟入选", within=row)
-        said(treasury, f"已会签确认：{names[key]}。")
-    row = treasury.get_by_test_id("confirmations").locator("tbody tr", has_text=names["蓝田"])
-    assert "不予入选" in row.inner_text()
-    press(treasury, "会签确认不予入选", within=row)
-    said(treasury, f"已会签确认：{names['蓝田']}。")
     table = treasury.get_by_test_id("confirmations")
-    assert table.get_by_role("button").count() == 0 and "待会签" not in table.locator("p").inner_text()
-    assert table.get_by_text("已会签").count() == 4
+    for key, rank, mean, _zscore, _spread in RANKING:
+        cells = table.locator("tbody tr", has_text=names[key]).locator("td").all_inner_texts()
+        assert cells[0].strip() == rank and cells[2] == mean, cells  # the ranking and the scores
+        assert cells[3].strip() == ("拟入选" if key in SHORTLIST else "不予入选"), cells
+        assert f"评审排名第{rank}名（算术平均{mean}分）" in cells[4], cells
+    treasury.fill("#return-opinion", RETURN_OPINION)
+    press(treasury, "退回修改", confirm=True)
+    said(treasury, "入选建议已退回省生态环境厅修改。")
+    assert treasury.get_by_test_id("confirmations").get_by_role("button").count() == 0
+    assert "省财政厅退回了" in inbox(office)
+    office.goto(f"/reviews/{review_round.pk}/")
+    tab(office, "入选建议")
+    assert RETURN_OPINION in office.get_by_test_id("returned").inner_text()
+    for key in COUNTIES:  # the returned proposal, pre-filled to revise
+        assert office.is_checked(f"#s-{applications[key].pk}") == (key in SHORTLIST)
+    office.fill("#note", REVISION_NOTE)
+    press(office, "提交入选建议", confirm=True)
+    said(office, "入选建议已提出，待省财政厅会签确认。")
+
+    treasury.reload()
+    history = treasury.get_by_test_id("decision-history").inner_text()
+    assert RETURN_OPINION in history and REVISION_NOTE in history  # the history stays visible
+    kinds = treasury.get_by_test_id("decision-history").locator("li > div > strong").all_inner_texts()
+    assert kinds == ["提出入选建议", "退回修改", "提出入选建议"]
+    treasury.fill("#confirm-opinion", "同意。")
+    press(treasury, "会签确认", confirm=True)
+    said(treasury, "已会签确认入选建议，申报单位已收到通知。")
+    table = treasury.get_by_test_id("confirmations")
+    assert table.get_by_role("button").count() == 0
+    assert "待会签 0 项，已会签 4 项（拟入选 3 项）" in table.inner_text()
     outcome = {
         k: table.locator("tbody tr", has_text=names[k]).locator("td").nth(5).inner_text() for k in COUNTIES
     }
     assert outcome == {"石泉": "拟入选", "蓝田": "未入选", "凤县": "拟入选", "洋县": "拟入选"}
 
     tab(office, "概览")
-    assert "待会签 0 项，已确认拟入选 3 项" in office.get_by_test_id("overview").inner_text()
+    assert "待会签 0 项，已会签 4 项（拟入选 3 项）" in office.get_by_test_id("overview").inner_text()
     press(office, "形成评审结论")
     assert state(office) == "已决定"
 

@@ -4,6 +4,7 @@ versioned resubmission, the others' scores after one's own, and no scoring once 
 The criteria are the selection criteria of the migration: weights 15/15/15/15/20/10/10 (effect may be
 n/a), every scale 0..10; a score ≤ 3 or ≥ 9.5 is extreme."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -143,8 +144,11 @@ def test_the_page_shows_the_total_of_a_draft_without_javascript(accepted, client
     response = client.post(reverse("reviews:my_assignment_scores", args=[accepted.pk]), data, follow=True)
     assert "草稿已保存" in response.text
     # (15×0.8 + 20×0.6) / 35 × 100 = 68.57 over the two criteria scored so far; effect n/a left out
-    assert 'data-testid="total">68.57<' in response.text
-    assert "已评 3 / 7 项" in response.text
+    # "x / 已评 n 项", marked partial (plain text), not a final total in large red.
+    text = re.sub(r"<[^>]+>", "", response.text)
+    assert "已评项加权得分（百分制）：68.57 / 已评 3 项（共 7 项，全部评完后即为加权总分）" in text
+    assert '<p class="total partial" data-testid="total-line"' in response.text
+    assert "加权总分（百分制）：" not in text
     accepted.refresh_from_db()
     assert accepted.state == A.ACCEPTED and accepted.version == 0
 
@@ -292,3 +296,17 @@ def test_others_scores_are_hidden_until_ones_own_is_submitted(accepted, client_f
     others = client.get(others_url)
     assert others.status_code == 200 and "专家A" in others.text and "68.33" in others.text
     assert "排名" not in others.text.replace("不显示本轮排名", "")
+
+
+def test_a_complete_sheet_shows_the_total_and_submitting_asks_for_confirmation(accepted, client_for):
+    client = client_for(accepted.expert)
+    data = {"action": "draft", "opinion": ""}
+    for code in ("foundation", "commitment", "distinctiveness", "targets", "feasibility", "replicability"):
+        data[f"score-{code}"] = "7"
+    data["na-effect"] = "1"
+    page = client.post(reverse("reviews:my_assignment_scores", args=[accepted.pk]), data, follow=True).text
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "加权总分（百分制）：70.00 / 已评 7 项" in text and "全部评完后" not in text
+    assert '<p class="total final"' in page
+    button = re.search(r'<button[^>]*value="submit"[^>]*>提交评分</button>', page).group(0)
+    assert 'data-confirm="确认提交评分？' in button and "其他专家的评分" in button

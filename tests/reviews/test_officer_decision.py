@@ -1,6 +1,7 @@
 """The joint decision: revealed scores first (or a logged reason), the ecology department's proposal from
-the ranking with reasons for any departure, the finance department's one-click confirmation (once),
-and the applicants told of their outcome."""
+the ranking with reasons for any departure, the finance department's confirmation (once), and the
+applicants told of their outcome. Returning a proposal, the decision rows and the counters are in
+test_joint_decision."""
 
 import pytest
 from django.urls import reverse
@@ -63,7 +64,7 @@ def test_proposal_following_the_ranking_then_finance_confirms_once(province, fin
         == "评审排名第1名（去掉最高分和最低分后平均78.00分）"
     )
     assert Notification.objects.filter(recipient=finance, kind="decision_proposed").count() == 3
-    assert audit_for(review_round).filter(action="propose_shortlist").exists()
+    assert audit_for(review_round).filter(action="reviews.proposal.propose").exists()
 
     application_services.application_confirm_decision(application=x, by=finance)
     assert fresh(x).state == S.SHORTLISTED
@@ -113,20 +114,23 @@ def test_taking_one_of_a_tie_must_be_explained(province):
     assert fresh(apps["Z"]).decision_proposal == "decline"
 
 
-def test_finance_confirms_in_one_click_and_a_second_click_is_refused(province, finance, client_for):
+def test_finance_confirms_the_proposal_once_and_a_second_confirmation_is_refused(
+    province, finance, client_for
+):
     review_round, apps, _ = scored_round(tie_break=["median", "mean"])
     services.decision_propose(
         review_round=review_round, by=province, shortlist=[apps["X"].pk], reasons={apps["Z"].pk: "名额所限。"}
     )
     client = client_for(finance)
     page = client.get(reverse("reviews:confirmations", args=[review_round.pk])).text
-    assert "会签确认拟入选" in page and "会签确认不予入选" in page
+    assert "会签确认" in page and "退回修改" in page
     assert "评审排名第1名" in page and "名额所限。" in page
-    url = reverse("reviews:confirm", args=[review_round.pk, apps["Y"].pk])
-    assert "已会签确认" in client.post(url, follow=True).text
-    assert fresh(apps["Y"]).state == S.NOT_SELECTED
+    url = reverse("reviews:decision_confirm", args=[review_round.pk])
+    assert "已会签确认入选建议" in client.post(url, follow=True).text
+    states = {key: fresh(app).state for key, app in apps.items()}
+    assert states == {"X": S.SHORTLISTED, "Y": S.NOT_SELECTED, "Z": S.NOT_SELECTED}
     page = client.post(url, follow=True).text
-    assert "当前状态为「未入选」" in page
+    assert "没有可会签的内容" in page
     assert fresh(apps["Y"]).state == S.NOT_SELECTED
 
 

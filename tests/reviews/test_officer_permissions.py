@@ -112,11 +112,13 @@ def test_only_finance_confirms(province, city_ankang, selection, client_for):
         shortlist=list(selection.batch.applications.values_list("pk", flat=True)),
         reasons={},
     )
-    url = reverse("reviews:confirm", args=[selection.pk, application.pk])
-    assert client_for(city_ankang).post(url).status_code == 404
-    page = client_for(province).post(url, follow=True).text
-    assert "您没有执行此操作的权限" in page
+    for name in ("reviews:decision_confirm", "reviews:decision_return"):
+        url = reverse(name, args=[selection.pk])
+        assert client_for(city_ankang).post(url, {"opinion": "不同意。"}).status_code == 404
+        page = client_for(province).post(url, {"opinion": "不同意。"}, follow=True).text
+        assert "您没有执行此操作的权限" in page
     assert Application.objects.get(pk=application.pk).state == Application.State.REVIEWED
+    assert Application.objects.get(pk=application.pk).decision_proposal == "shortlist"
 
 
 def test_the_public_pages_need_no_login_but_show_only_publicised_batches(selection):

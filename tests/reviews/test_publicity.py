@@ -4,6 +4,7 @@ creates the pilots and publishes the list, the public pages and the stored PDFs.
 import datetime
 import shutil
 import subprocess
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -257,3 +258,105 @@ def test_a_lost_rendering_is_queued_again_by_the_outbox_sweep(shortlist, provinc
     )
     sweep_outbox()
     assert fresh(document).file
+
+
+# The published list and the notice as documents -------------------------------------------------
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, without layout spaces (CJK runs may be split by the layout)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return ["".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def stored_pdf(document) -> bytes:
+    document = fresh(document)
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_the_published_list_is_dated_the_day_of_publication_and_names_who_left_the_list(
+    shortlist, province, django_capture_on_commit_callbacks
+):
+    from core.audit import record
+    from reviews import documents
+
+    batch, apps = shortlist
+    batch = open_publicity(batch, province)
+    objection = publicity.objection_record(
+        application=fresh(apps["X"]),
+        by=province,
+        received_on=datetime.date(2025, 9, 30),
+        objector="张某（石泉县居民）",
+        contact="13900000001",
+        content="重点项目已停建。",
+    )
+    publicity.objection_handle(objection=objection, by=province, upheld=True, handling="经核实情况属实。")
+    # Published on 2025年10月15日 as the audit trail records it; rendered (and re-requested) later.
+    published_at = datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=published_at):
+        publicity.publicity_confirm(batch=batch, by=province, override_reason="提前研究确定。")
+    ReviewDocument.objects.filter(batch=batch, kind=ReviewDocument.Kind.PILOT_LIST).delete()
+    upheld_on = documents.cn_date(timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        document = publicity.pilot_list_document_request(fresh(batch))
+    assert document.data["issued_on"] == "2025年10月15日"  # was the day of rendering
+    assert [r["name"] for r in document.data["rows"]] == [apps["Y"].organisation.name]
+    x = apps["X"].organisation.name
+    note = f"第二批拟入选名单公示2个单位，本名单1个，差异1个：{x}，{upheld_on}异议成立，不予入选（经核实情况属实）。"
+    assert document.data["notes"] == [note]
+    pages = pdf_pages(stored_pdf(document))
+    assert f"说明：{note}" in pages[-1]
+    assert "特此公布。陕西省生态环境厅2025年10月15日" in pages[-1]
+    assert documents.cn_date(timezone.localdate()) not in pages[-1].split("特此公布。")[1]
+
+    # A pilot disqualified since is named with the reason recorded for it.
+    pilot = Pilot.objects.get(application=apps["Y"])
+    Pilot.objects.filter(pk=pilot.pk).update(state="disqualified")
+    record(
+        pilot,
+        actor=province,
+        action="disqualify",
+        label="取消试点资格",
+        from_state="implementing",
+        to_state="disqualified",
+        reason="建设期满未提出验收申请。",
+    )
+    data = documents.pilot_list(fresh(batch))
+    assert data["rows"] == [] and data["issued_on"] == "2025年10月15日"
+    y = apps["Y"].organisation.name
+    assert f"{y}，{upheld_on}取消试点资格（建设期满未提出验收申请）" in data["notes"][0]
+    assert "公示2个单位，本名单0个，差异2个" in data["notes"][0]
+
+
+NOTICE = {
+    "kind": "publicity_list",
+    "title_lines": ["关于陕西省低碳近零碳试点示范建设", "拟入选名单的公示"],
+    "basis": "根据工作方案，经申报、审核推荐、专家评审，省生态环境厅会同省财政厅研究，提出拟入选名单，现予以公示。",
+    "period": "2026年11月30日至12月4日",
+    "working_days": 5,
+    "objection": "公示期间，如有异议，请以书面形式向省生态环境厅反映。单位提出异议的须加盖公章，"
+    "个人提出异议的须署真实姓名并提供联系方式；匿名异议不予受理。异议受理截止时间为2026年12月4日。",
+    "contact": "陕西省生态环境厅应对气候变化处 张伟 029-87654321",
+    "address": "西安市未央区未央路 陕西省生态环境厅应对气候变化处（邮编710018）",
+    "issuer": "陕西省生态环境厅",
+    "issued_on": "2026年11月30日",
+}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_the_issuer_and_the_date_never_stand_alone_on_a_page():
+    """Whatever the length of the list, the signature block shares its page with the last paragraph
+    (the park call's notice of 3 rows used to put 陕西省生态环境厅 / the date alone on page 2)."""
+    from core.pdf import render_pdf
+
+    for n in range(1, 9):
+        rows = [
+            {"index": i, "name": f"某某高新技术产业开发区管委会{i}", "city": "西安市", "kind": "园区"}
+            for i in range(1, n + 1)
+        ]
+        pages = pdf_pages(render_pdf("pdf/publicity_list.html", {**NOTICE, "rows": rows}))
+        last = pages[-1]
+        assert "陕西省生态环境厅2026年11月30日" in last, (n, pages)
+        assert "书面材料寄送地址" in last, (n, len(pages), last)

@@ -117,13 +117,14 @@ SECOND_BATCH = [
     ("610122", Application.State.FORWARDED),  # 蓝田县 is the persona of the third batch; see below
     ("610124", Application.State.IN_EXPERT_REVIEW),
     ("610923", Application.State.REVIEWED),
-    ("610921", Application.State.SHORTLISTED),
+    ("610921", Application.State.REVIEWED),
     ("610117", Application.State.RETURNED_TO_CITY),
     ("610925", Application.State.NOT_RECOMMENDED),
     ("陕西航天经济技术开发区管委会", Application.State.IN_EXPERT_REVIEW),
     ("西安经济技术开发区管委会", Application.State.FORWARDED),
     ("咸阳高新技术产业开发区管委会", Application.State.REVIEWED),
 ]
+COUNTY_CALL = ["610323", "610326", "610423", "610523"]  # 岐山县, 眉县, 泾阳县, 大荔县
 PARK_BATCH = [
     "宝鸡高新技术产业开发区管委会",
     "咸阳高新技术产业开发区管委会",
@@ -191,6 +192,7 @@ class Command(BaseCommand):
             self._experts()
             self._second_batch()
             self._park_batch()
+            self._county_call()
             self._third_batch()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
@@ -372,8 +374,14 @@ class Command(BaseCommand):
             forwarding_deadline=datetime.date(2023, 8, 25),
             publicity_start=datetime.date(2023, 9, 1),
             publicity_end=datetime.date(2023, 9, 7),
+            publicity_contact="陕西省生态环境厅应对气候变化处 029-87654321",
             construction_end=datetime.date(2025, 12, 31),
         )
+        # The notice and the published list as they stood at publication (2023年9月12日), before the
+        # pilots moved on (a pilot disqualified since is named, with the reason, on a list requested later).
+        batch.refresh_from_db()
+        review_publicity.publicity_document_request(batch)
+        review_publicity.pilot_list_document_request(batch, published_on=datetime.date(2023, 9, 12))
         for key, state in entries:
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
             self._move_pilot(pilot, state)
@@ -387,8 +395,6 @@ class Command(BaseCommand):
         )
         # Acceptance scoring is a later capability: the round exists (DRC and the province see it),
         # without expert tasks yet.
-        review_publicity.pilot_list_document_request(batch)
-        review_publicity.publicity_document_request(batch)
 
     def _move_pilot(self, pilot: Pilot, state: str) -> None:
         staff = self._staff_of(pilot.organisation)
@@ -503,25 +509,6 @@ class Command(BaseCommand):
                 opinion="",
                 values={first.code: {"value": Decimal("7.5"), "na": False, "comment": ""}},
             )
-        pending_confirmation = True
-        for application in batch.applications.filter(state=Application.State.REVIEWED).order_by("pk"):
-            if targets[application.organisation_id] == Application.State.REVIEWED and pending_confirmation:
-                # Proposed by the ecology department, waiting for the finance department's countersignature.
-                app_services.application_propose_decision(
-                    application=application,
-                    by=province,
-                    proposal=Application.Proposal.SHORTLIST,
-                    reason="评审已完成的申报单位先行提出建议（演示数据）",
-                )
-                pending_confirmation = False
-            if targets[application.organisation_id] == Application.State.SHORTLISTED:
-                app_services.application_propose_decision(
-                    application=application,
-                    by=province,
-                    proposal=Application.Proposal.SHORTLIST,
-                    reason="评审已完成的申报单位先行提出建议（演示数据）",
-                )
-                app_services.application_confirm_decision(application=application, by=self.users["finance"])
 
     def _experts(self) -> None:
         """The expert pool: the three demo experts (in 西安) and four from other cities."""
@@ -617,31 +604,31 @@ class Command(BaseCommand):
                 "工作基础较好，目标设置合理，重点项目可行；建议进一步细化减排量测算依据。",
             )
 
-    def _park_batch(self) -> None:
-        """A special call for near-zero-carbon parks, reviewed, decided and now in publicity (公示)."""
-        batch = self._batch("2026年省级近零碳园区专项", 2026, base_year=2024, target_year=2028)
-        for rank, key in enumerate(PARK_BATCH, start=1):
+    def _aggregated_round(self, batch_name: str, keys: list[str], round_name: str, *, dates: dict, **fields):
+        """A special call whose applications were forwarded, scored by three experts each and
+        aggregated. Returns the batch, the round and its rows in the order of the ranking."""
+        from reviews.results import round_results
+
+        batch = self._batch(batch_name, 2026, base_year=2024, target_year=2028)
+        for rank, key in enumerate(keys, start=1):
             self._application(batch, self._organisation(key), Application.State.FORWARDED, rank)
         self._finish_batch(
             batch,
             ["close_applications", "start_provincial_review"],
-            application_start=datetime.date(2026, 8, 1),
-            application_deadline=datetime.date(2026, 9, 15),
-            forwarding_deadline=datetime.date(2026, 9, 30),
+            **dates,
             construction_end=datetime.date(2028, 12, 31),
         )
-        province, finance = self.users["province"], self.users["finance"]
+        province = self.users["province"]
         review_round = review_services.round_create(
             by=province,
-            name="近零碳园区专项遴选评审",
+            name=round_name,
             purpose=ReviewRound.Purpose.SELECTION,
             batch=batch,
             criteria_set=self.criteria,
             experts_per_item=3,
             max_per_expert=10,
-            scoring_deadline=datetime.date(2026, 11, 10),
             aggregation_method="trimmed_mean",
-            tie_break=["median", "criterion:feasibility"],
+            **fields,
         )
         review_services.batch_start_expert_review(review_round=review_round, by=province)
         self._run_review(review_round)
@@ -651,16 +638,30 @@ class Command(BaseCommand):
         review_round = review_services.round_transition(
             review_round=review_round, name="aggregate", by=province
         )
-        from reviews.results import round_results
-
-        ranking = round_results(review_round)
-        ranked_rows = sorted(
-            (r for r in ranking.rows if r.ranked and r.ranked.rank), key=lambda r: r.ranked.rank
+        ranked = sorted(
+            (r for r in round_results(review_round).rows if r.ranked and r.ranked.rank),
+            key=lambda r: r.ranked.rank,
         )
+        return batch, review_round, ranked
+
+    def _park_batch(self) -> None:
+        """A special call for near-zero-carbon parks, reviewed, decided and now in publicity (公示)."""
+        batch, review_round, ranked_rows = self._aggregated_round(
+            "2026年省级近零碳园区专项",
+            PARK_BATCH,
+            "近零碳园区专项遴选评审",
+            dates={
+                "application_start": datetime.date(2026, 8, 1),
+                "application_deadline": datetime.date(2026, 9, 15),
+                "forwarding_deadline": datetime.date(2026, 9, 30),
+            },
+            scoring_deadline=datetime.date(2026, 11, 10),
+            tie_break=["median", "criterion:feasibility"],
+        )
+        province, finance = self.users["province"], self.users["finance"]
         ranked = [row.application.pk for row in ranked_rows][: len(PARK_BATCH) - 1]
         review_services.decision_propose(review_round=review_round, by=province, shortlist=ranked, reasons={})
-        for application in batch.applications.filter(state=Application.State.REVIEWED):
-            app_services.application_confirm_decision(application=application, by=finance)
+        review_services.decision_confirm(review_round=review_round, by=finance, opinion="同意。")
         review_services.round_transition(review_round=review_round, name="decide", by=province)
         Batch.objects.filter(pk=batch.pk).update(publicity_start=None, publicity_end=None)
         batch.refresh_from_db()
@@ -681,6 +682,53 @@ class Command(BaseCommand):
             contact="139****0000",
             content="反映该园区部分企业能耗数据与统计台账不一致，请予核实。",
         )
+
+    def _county_call(self) -> None:
+        """A county call, scored and aggregated. The finance department returned the ecology
+        department's first proposal with its opinion; the proposal was revised and proposed again,
+        and confirmed. Publicity is not open yet (the confirmed applications are 拟入选)."""
+        _batch, review_round, ranked = self._aggregated_round(
+            "2026年省级低碳县（区）专项",
+            COUNTY_CALL,
+            "县（区）专项遴选评审",
+            dates={
+                "application_start": datetime.date(2026, 7, 1),
+                "application_deadline": datetime.date(2026, 8, 31),
+                "forwarding_deadline": datetime.date(2026, 9, 15),
+            },
+            scoring_deadline=datetime.date(2026, 11, 20),
+            tie_break=["median", "criterion:feasibility", "min"],
+        )
+        province, finance = self.users["province"], self.users["finance"]
+        # 岐山县 and 眉县 tie for the third place: the first proposal takes 岐山县, with its reasons.
+        third, fourth = ranked[2], ranked[3]
+        review_services.decision_propose(
+            review_round=review_round,
+            by=province,
+            shortlist=[r.application.pk for r in ranked[:3]],
+            reasons={
+                third.application.pk: f"与{fourth.name}并列第3名，重点项目前期工作更为成熟。",
+                fourth.application.pk: f"与{third.name}并列第3名，名额所限。",
+            },
+        )
+        review_services.decision_return(
+            review_round=review_round,
+            by=finance,
+            opinion=f"{third.name}与{fourth.name}评分并列，仅以前期工作成熟度取舍依据不足；"
+            f"{third.name}重点项目资金以申请省级资金为主，地方配套未落实。"
+            "建议本期两县均暂不列入，请研究后重新提出。",
+        )
+        review_services.decision_propose(
+            review_round=review_round,
+            by=province,
+            shortlist=[r.application.pk for r in ranked[:2]],
+            reasons={
+                row.application.pk: "并列第3名，按省财政厅意见本期暂不列入，下一批次择优支持。"
+                for row in ranked[2:]
+            },
+            note="已按省财政厅意见研究，拟入选调整为排名前2位的2个县。",
+        )
+        review_services.decision_confirm(review_round=review_round, by=finance, opinion="同意。")
 
     def _third_batch(self) -> None:
         batch = self._batch("2027年第三批低碳近零碳试点", 2027, base_year=2025, target_year=2029)
