@@ -6,6 +6,10 @@ Figures are illustrative (orders of magnitude of Shaanxi counties and parks), no
 import hashlib
 from decimal import Decimal
 
+from django.utils import timezone
+
+from core.models import Notification
+
 from . import services
 from .models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
 
@@ -188,3 +192,16 @@ def fill(application, by) -> None:
             ]
         ]
     )
+
+
+def restate_opening_notice(batch) -> None:
+    """The demo opens each batch with provisional future dates (so that its applications can be
+    submitted through the services) and sets the real dates afterwards. The "已开放申报" notice must
+    then state the real deadline, and a call that has long closed leaves no notice in today's inbox."""
+    batch.refresh_from_db()
+    notices = Notification.objects.filter(dedupe_key__startswith=f"{services.opening_notice_key(batch)}:")
+    deadline = batch.application_deadline
+    if deadline is None or deadline < timezone.localdate():
+        notices.delete()
+    else:
+        notices.update(title=services.opening_notice_title(batch))

@@ -89,6 +89,16 @@ def batch_update(*, batch: Batch, by, fields: dict) -> Batch:
     return locked
 
 
+def opening_notice_title(batch: Batch) -> str:
+    """The "已开放申报" notice: stored Chinese text, with the batch's own deadline."""
+    deadline = batch.application_deadline
+    return f"{batch.name}已开放申报，截止日期{deadline.year}年{deadline.month}月{deadline.day}日"
+
+
+def opening_notice_key(batch: Batch) -> str:
+    return f"batch_opened:{batch.pk}"
+
+
 def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
     allowed = {"open", "close_applications", "start_provincial_review", "start_publicity", "publish", "close"}
     if name not in allowed:
@@ -99,8 +109,9 @@ def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
             notify(
                 _users_with(Role.APPLICANT),
                 kind="batch_opened",
-                title=f"{batch.name}已开放申报，截止日期{batch.application_deadline:%Y年%-m月%-d日}",
+                title=opening_notice_title(batch),
                 url=reverse("core:dashboard"),
+                dedupe_key=opening_notice_key(batch),
             )
     return batch
 
