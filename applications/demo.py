@@ -12,6 +12,7 @@ from core.models import Notification
 
 from . import services
 from .models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
+from .validators import ALPHABET, credit_code_check_char
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林"
 GIVEN = ["建华", "晓东", "海燕", "志强", "丽娟", "文博", "国庆", "红梅", "永刚", "静"]
@@ -36,6 +37,18 @@ def _person(key: str, n: int) -> str:
     return SURNAMES[digest[0] % len(SURNAMES)] + GIVEN[digest[1] % len(GIVEN)]
 
 
+def _organisation_fields(org) -> dict:
+    """A well-formed (illustrative) unified social credit code and an address, unless already set."""
+    division = org.division.code if org.division else "610000"
+    digest = hashlib.sha256(org.name.encode()).digest()
+    body = "11" + division[:6] + "".join(ALPHABET[b % 10] for b in digest[:8]) + ALPHABET[digest[8] % 31]
+    place = org.division.full_name if org.division else "陕西省"
+    return {
+        "credit_code": org.credit_code or body + credit_code_check_char(body),
+        "address": org.address or f"{place}{org.short_name or org.name}政务服务中心",
+    }
+
+
 def fill(application, by) -> None:
     org = application.organisation
     r = _rng(org.name)
@@ -45,6 +58,7 @@ def fill(application, by) -> None:
         application=application,
         by=by,
         section="基本情况与边界",
+        organisation_fields=_organisation_fields(org),
         fields={
             "pilot_scope": "whole",
             "boundary_area_km2": r(20, 80) if park else r(600, 2800),

@@ -399,13 +399,24 @@ def _changed(obj, fields: dict) -> dict:
     return changed
 
 
-def application_update(*, application: Application, by, fields: dict, section: str) -> Application:
-    """Save one section's fields of a draft; the audit entry lists what changed."""
+def application_update(
+    *, application: Application, by, fields: dict, section: str, organisation_fields: dict | None = None
+) -> Application:
+    """Save one section's fields of a draft; the audit entry lists what changed. `organisation_fields`
+    (the credit code, the address) are the applicant organisation's own, asked in the form."""
     with transaction.atomic():
         locked = _lock_editable(application, by)
         changed = _changed(locked, fields)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
+        if organisation_fields:
+            organisation = Organisation.objects.select_for_update().get(pk=locked.organisation_id)
+            organisation_changed = _changed(organisation, organisation_fields)
+            if organisation_changed:
+                organisation.save(update_fields=list(organisation_changed))
+                locked.organisation = organisation
+                changed.update({f"organisation.{k}": v for k, v in organisation_changed.items()})
+        if changed:
             record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"changed": changed})
     return locked
 

@@ -101,7 +101,8 @@ def _single_form(request, pk, section):
                 services.application_update(
                     application=application,
                     by=request.user,
-                    fields=form.cleaned_data,
+                    fields=form.application_fields() if section == "basic" else form.cleaned_data,
+                    organisation_fields=form.organisation_fields() if section == "basic" else None,
                     section=SECTION_LABELS[section],
                 )
             except DomainError as error:
