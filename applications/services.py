@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
@@ -522,21 +523,45 @@ def draft_pdf_request(*, application: Application, by):
 
 
 # City forwarding --------------------------------------------------------------------------------
-def city_rank_update(*, review_unit, batch: Batch, by, order: list[int]) -> None:
-    """Re-rank the city's recommended applications (1 = first) in one go."""
+def city_rank_update(*, review_unit, batch: Batch, by, ranks: dict[int, int]) -> list[int]:
+    """Rank the city's recommended applications in one go: `ranks` maps each application to the rank
+    typed for it. Two applications cannot share a rank; gaps close up (1, 2, 5 is saved as 1, 2, 3).
+    Returns the application ids in their new order."""
     if review_unit.pk not in scope_of(by).review_units:
         raise ActionNotPermitted()
     with transaction.atomic():
         recommended = {
             a.pk: a
-            for a in Application.objects.select_for_update().filter(
+            for a in Application.objects.select_for_update()
+            .select_related("organisation")
+            .filter(
                 batch=batch,
                 organisation__review_unit=review_unit,
                 state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY],
             )
         }
-        if sorted(order) != sorted(recommended):
-            raise DomainError("排序列表与已推荐的申报书不一致，请刷新页面后重试。")
+        if sorted(ranks) != sorted(recommended):
+            raise DomainError(gettext("排序列表与已推荐的申报书不一致，请刷新页面后重试。"))
+        if any(rank < 1 for rank in ranks.values()):
+            raise DomainError(gettext("排序须为正整数。"), code="rank_invalid")
+        sharing: dict[int, list[str]] = {}
+        for pk, rank in sorted(
+            ranks.items(), key=lambda item: (item[1], recommended[item[0]].organisation.name)
+        ):
+            sharing.setdefault(rank, []).append(recommended[pk].organisation.name)
+        duplicates = {rank: names for rank, names in sharing.items() if len(names) > 1}
+        if duplicates:
+            details = "；".join(
+                gettext("第%(rank)s位填写了%(n)s次（%(names)s）")
+                % {"rank": rank, "n": len(names), "names": "、".join(names)}
+                for rank, names in sorted(duplicates.items())
+            )
+            raise DomainError(
+                gettext("排序不能重复：%(details)s。请为每个申报单位填写不同的位次后再保存。")
+                % {"details": details},
+                code="rank_duplicate",
+            )
+        order = sorted(ranks, key=lambda pk: ranks[pk])
         for rank, pk in enumerate(order, start=1):
             if recommended[pk].city_rank != rank:
                 Application.objects.filter(pk=pk).update(city_rank=rank)
@@ -547,6 +572,7 @@ def city_rank_update(*, review_unit, batch: Batch, by, order: list[int]) -> None
             label=f"{review_unit.name}调整推荐排序",
             data={"order": order},
         )
+    return order
 
 
 def city_forward(
