@@ -36,9 +36,33 @@ class SectionForm(forms.ModelForm):
 
 
 def mark_required(form) -> None:
+    """aria-required on required fields (the template shows the visible mark), and "请选择" instead of
+    Django's "---------" as the empty choice."""
     for field in form.fields.values():
         if field.required:
             field.widget.attrs["aria-required"] = "true"
+        choices = getattr(field, "choices", None)
+        if choices and isinstance(field.widget, forms.Select) and list(choices)[0][0] == "":
+            field.choices = [("", _("请选择")), *list(choices)[1:]]
+
+
+def display_rows(form) -> list[dict]:
+    """A form's fields as label and text, for the read-only view of a frozen section."""
+    rows = []
+    for bound in form:
+        if bound.name == "DELETE":
+            continue
+        field, value = bound.field, bound.initial
+        if isinstance(field, forms.BooleanField):
+            text = _("是") if value else _("否")
+        elif isinstance(field, FigureField):
+            text = field.widget.format_value(value) or ""
+        elif getattr(field, "choices", None) is not None and not isinstance(field, forms.ModelChoiceField):
+            text = dict(field.choices).get(value, value) if value not in (None, "") else ""
+        else:
+            text = "" if value is None else value
+        rows.append({"label": bound.label, "text": text, "long": isinstance(field.widget, forms.Textarea)})
+    return rows
 
 
 class BatchForm(forms.ModelForm):
@@ -364,6 +388,16 @@ class FundingForm(SectionForm):
         return data
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=0, can_delete=True, max_num=10, validate_max=True)
-TargetFormSet = forms.formset_factory(TargetForm, extra=0, can_delete=True, max_num=30, validate_max=True)
-FundingFormSet = forms.formset_factory(FundingForm, extra=0, can_delete=True, max_num=60, validate_max=True)
+def row_formset(form, max_num: int, extra: int = 0):
+    """A repeating section. Rows are added in place (htmx, or a submit button without JS), so no blank
+    rows are offered in advance. `absolute_max` equal to `max_num`: a forged TOTAL_FORMS of a million
+    builds at most `max_num` forms, and `validate_max` says so."""
+    return forms.formset_factory(
+        form, extra=extra, can_delete=True, max_num=max_num, absolute_max=max_num, validate_max=True
+    )
+
+
+ROW_LIMITS = {"contacts": 10, "targets": 30, "funding": 60}
+ContactFormSet = row_formset(ContactForm, ROW_LIMITS["contacts"])
+TargetFormSet = row_formset(TargetForm, ROW_LIMITS["targets"])
+FundingFormSet = row_formset(FundingForm, ROW_LIMITS["funding"])
