@@ -15,7 +15,7 @@ UNITS: dict[str, tuple[int, int]] = {
     "money": (2, 2),  # 万元, 亿元
     "tce": (2, 2),  # 吨标准煤
     "co2": (2, 2),  # 吨二氧化碳
-    "quantity": (2, 3),  # physical quantities (吨, 万立方米, 万千瓦时, 吉焦)
+    "quantity": (2, 2),  # physical quantities (吨, 万立方米, 万千瓦时, 吉焦); inputs keep stored digits
     "area": (2, 2),  # 平方千米
     "capacity": (2, 2),  # 兆瓦
     "percent": (1, 2),  # %, the sign is in the label

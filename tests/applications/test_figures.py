@@ -17,7 +17,7 @@ from ..factories import ApplicationFactory, county
     [
         ("1234567.5", "money", "1,234,567.50"),
         (Decimal("152300.000"), "quantity", "152,300.00"),  # tonnes: two decimals…
-        ("3120.755", "quantity", "3,120.755"),  # …but a stored third decimal is never hidden
+        ("3120.755", "quantity", "3,120.76"),  # (an input shows a stored third decimal: see below)
         ("542934.846", "co2", "542,934.85"),
         ("12000", "tce", "12,000.00"),
         ("45.50", "percent", "45.5"),
