@@ -34,8 +34,11 @@ def fill_application(page, application_id, base_year, tmp_path):
 
     page.goto(f"/applications/{application_id}/edit/contacts/")
     assert page.get_by_test_id("row").count() == 1  # one blank row to start, no raw formset look
+    page.evaluate("window.samePage = true")
     page.get_by_role("button", name="增加一行").click()  # added in place (htmx), the page stays
     page.wait_for_selector("#id_contacts-1-name")
+    assert page.evaluate("window.samePage === true")
+    assert page.locator("#add-row-contacts").get_attribute("hx-get").endswith("index=2")
     assert page.input_value("#id_contacts-TOTAL_FORMS") == "2"
     for index, (role, name, title, mobile) in enumerate(
         [("leader", "王建国", "县长", "13800000001"), ("contact", "李明", "科长", "13900000002")]
