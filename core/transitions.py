@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext
 from django_fsm import Transition
 
 from .audit import record
@@ -134,11 +135,17 @@ class Action:
         self.name = transition.name
         self.label = str(transition.custom.get("label", transition.name))
         self.reason_required = bool(transition.custom.get("reason_required"))
-        self.destructive = bool(transition.custom.get("destructive"))
+        # Every transition that needs a reason here is a return or a refusal: destructive unless it says not.
+        self.destructive = bool(transition.custom.get("destructive", self.reason_required))
         self.style = transition.custom.get("style", "danger" if self.destructive else "primary")
         self.refusal = refusal
         confirm = transition.custom.get("confirm")
-        self.confirm = str(confirm) % confirm_context(obj) if confirm else ""
+        if confirm:
+            self.confirm = str(confirm) % confirm_context(obj)
+        elif self.destructive:
+            self.confirm = gettext("确认办理「%(label)s」？") % {"label": self.label}
+        else:
+            self.confirm = ""
 
     @property
     def enabled(self) -> bool:

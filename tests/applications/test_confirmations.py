@@ -82,3 +82,17 @@ def test_confirm_script_is_loaded_on_every_page_and_uses_no_inline_code(client):
     assert re.search(r'<script src="[^"]*js/confirm\.js" defer></script>', body)
     script = (Path(settings.BASE_DIR) / "static" / "js" / "confirm.js").read_text()
     assert "data-confirm-check" in script and "window.confirm" in script
+
+
+def test_a_return_declared_only_with_a_reason_is_still_destructive_and_confirmed():
+    """reports' 退回修改 declares only reason_required: it is still kept apart and confirmed."""
+    from core.transitions import Action
+    from reports.models import AnnualReport
+
+    transition = next(
+        t
+        for t in AnnualReport._meta.get_field("state").get_all_transitions(AnnualReport)
+        if t.custom.get("reason_required")
+    )
+    action = Action(transition, None)
+    assert action.destructive and "退回修改" in action.confirm
