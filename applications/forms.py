@@ -329,6 +329,14 @@ class TargetForm(SectionForm):
         model = ApplicationTarget
         fields = ["indicator", "custom_name", "base_value", "target_value", "is_binding"]
 
+    def __init__(self, *args, base_year: int | None = None, target_year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The batch's own years, as the Annex 1 prints them (2029 for the 2027 batch, not 2025).
+        if base_year:
+            self.fields["base_value"].label = _("基准年（%(year)s年）值") % {"year": base_year}
+        if target_year:
+            self.fields["target_value"].label = _("%(year)s年目标值") % {"year": target_year}
+
     def clean(self):
         data = super().clean()
         if data.get("indicator") == ApplicationTarget.Indicator.OTHER and not data.get("custom_name"):

@@ -154,11 +154,14 @@ def _single_form(request, pk, section):
     )
 
 
-def _row_formset(section: str, data=None, initial=None):
+def _row_formset(section: str, application, data=None, initial=None):
     form, _model, _fields = ROW_SECTIONS[section]
     # One blank row to start an empty section; more are added in place.
     formset_class = row_formset(form, ROW_LIMITS[section], extra=0 if initial else 1)
-    return formset_class(data, initial=initial, prefix=section)
+    form_kwargs = {}
+    if section == "targets":
+        form_kwargs = {"base_year": application.batch.base_year, "target_year": application.batch.target_year}
+    return formset_class(data, initial=initial, prefix=section, form_kwargs=form_kwargs)
 
 
 def _with_one_more_row(data, section: str):
@@ -179,9 +182,9 @@ def _row_section(request, pk, section):
     rows = model.objects.filter(application=application)
     initial = [{f: getattr(row, f) for f in fields} for row in rows]
     if request.method == "POST" and editable and "add_row" in request.POST:
-        formset = _row_formset(section, _with_one_more_row(request.POST, section), initial)
+        formset = _row_formset(section, application, _with_one_more_row(request.POST, section), initial)
         return _render_section(request, application, section, formset=formset, row_limit=ROW_LIMITS[section])
-    formset = _row_formset(section, request.POST or None, initial)
+    formset = _row_formset(section, application, request.POST or None, initial)
     if request.method == "POST" and editable:
         if formset.is_valid():
             kept = []
@@ -229,7 +232,7 @@ def section_row(request, pk: int, section: str):
     limit = ROW_LIMITS[section]
     if not 0 <= index < limit:
         return HttpResponse(status=204)  # the limit is reached: nothing is added
-    form = _row_formset(section).empty_form
+    form = _row_formset(section, application).empty_form
     form.prefix = f"{section}-{index}"
     return render(
         request,

@@ -174,3 +174,12 @@ def test_removing_a_row_in_place_deletes_it_on_save(applicant_county, client_for
         "李明",
         "王建国",
     ]
+
+
+def test_target_rows_name_the_batch_s_years(applicant_county, client_for):
+    from ..factories import BatchFactory
+
+    batch = BatchFactory(name="2027年第三批", year=2027, base_year=2025, target_year=2029)
+    draft = ApplicationFactory(batch=batch, organisation=county("610922"))
+    body = section(client_for(applicant_county), draft, "targets")
+    assert "2029年目标值" in body and "基准年（2025年）值" in body and "2025年目标" not in body
