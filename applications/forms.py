@@ -405,7 +405,4 @@ def row_formset(form, max_num: int, extra: int = 0):
     )
 
 
-ROW_LIMITS = {"contacts": 10, "targets": 30, "funding": 60}
-ContactFormSet = row_formset(ContactForm, ROW_LIMITS["contacts"])
-TargetFormSet = row_formset(TargetForm, ROW_LIMITS["targets"])
-FundingFormSet = row_formset(FundingForm, ROW_LIMITS["funding"])
+ROW_LIMITS = {"contacts": 10, "targets": 30, "funding": 60}  # rows per repeating section, at most
