@@ -6,8 +6,13 @@ Figures are illustrative (orders of magnitude of Shaanxi counties and parks), no
 import hashlib
 from decimal import Decimal
 
+from django.utils import timezone
+
+from core.models import Notification
+
 from . import services
 from .models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
+from .validators import ALPHABET, credit_code_check_char
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林"
 GIVEN = ["建华", "晓东", "海燕", "志强", "丽娟", "文博", "国庆", "红梅", "永刚", "静"]
@@ -32,6 +37,18 @@ def _person(key: str, n: int) -> str:
     return SURNAMES[digest[0] % len(SURNAMES)] + GIVEN[digest[1] % len(GIVEN)]
 
 
+def _organisation_fields(org) -> dict:
+    """A well-formed (illustrative) unified social credit code and an address, unless already set."""
+    division = org.division.code if org.division else "610000"
+    digest = hashlib.sha256(org.name.encode()).digest()
+    body = "11" + division[:6] + "".join(ALPHABET[b % 10] for b in digest[:8]) + ALPHABET[digest[8] % 31]
+    place = org.division.full_name if org.division else "陕西省"
+    return {
+        "credit_code": org.credit_code or body + credit_code_check_char(body),
+        "address": org.address or f"{place}{org.short_name or org.name}政务服务中心",
+    }
+
+
 def fill(application, by) -> None:
     org = application.organisation
     r = _rng(org.name)
@@ -41,6 +58,7 @@ def fill(application, by) -> None:
         application=application,
         by=by,
         section="基本情况与边界",
+        organisation_fields=_organisation_fields(org),
         fields={
             "pilot_scope": "whole",
             "boundary_area_km2": r(20, 80) if park else r(600, 2800),
@@ -188,3 +206,16 @@ def fill(application, by) -> None:
             ]
         ]
     )
+
+
+def restate_opening_notice(batch) -> None:
+    """The demo opens each batch with provisional future dates (so that its applications can be
+    submitted through the services) and sets the real dates afterwards. The "已开放申报" notice must
+    then state the real deadline, and a call that has long closed leaves no notice in today's inbox."""
+    batch.refresh_from_db()
+    notices = Notification.objects.filter(dedupe_key__startswith=f"{services.opening_notice_key(batch)}:")
+    deadline = batch.application_deadline
+    if deadline is None or deadline < timezone.localdate():
+        notices.delete()
+    else:
+        notices.update(title=services.opening_notice_title(batch))

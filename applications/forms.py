@@ -2,10 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
 from reports.models import Fuel
 
+from .figures import FigureField, figure_field
 from .models import (
     AnnualBaseline,
     Application,
@@ -16,8 +18,51 @@ from .models import (
     FundingPlan,
     KeyProject,
 )
+from .validators import normalise_credit_code, validate_credit_code
 
 PDF_OR_IMAGE = {"application/pdf", "image/png", "image/jpeg"}
+
+
+class SectionForm(forms.ModelForm):
+    """A form of the Annex 1: decimals accept and show thousands separators (figures.FigureField),
+    required fields say so to assistive technology as well as with the visible mark."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if type(field) is forms.DecimalField:
+                self.fields[name] = figure_field(field)
+        mark_required(self)
+
+
+def mark_required(form) -> None:
+    """aria-required on required fields (the template shows the visible mark), and "请选择" instead of
+    Django's "---------" as the empty choice."""
+    for field in form.fields.values():
+        if field.required:
+            field.widget.attrs["aria-required"] = "true"
+        choices = getattr(field, "choices", None)
+        if choices and isinstance(field.widget, forms.Select) and list(choices)[0][0] == "":
+            field.choices = [("", _("请选择")), *list(choices)[1:]]
+
+
+def display_rows(form) -> list[dict]:
+    """A form's fields as label and text, for the read-only view of a frozen section."""
+    rows = []
+    for bound in form:
+        if bound.name == "DELETE":
+            continue
+        field, value = bound.field, bound.initial
+        if isinstance(field, forms.BooleanField):
+            text = _("是") if value else _("否")
+        elif isinstance(field, FigureField):
+            text = field.widget.format_value(value) or ""
+        elif getattr(field, "choices", None) is not None and not isinstance(field, forms.ModelChoiceField):
+            text = dict(field.choices).get(value, value) if value not in (None, "") else ""
+        else:
+            text = "" if value is None else value
+        rows.append({"label": bound.label, "text": text, "long": isinstance(field.widget, forms.Textarea)})
+    return rows
 
 
 class BatchForm(forms.ModelForm):
@@ -115,7 +160,20 @@ def _non_negative(form, names):
             form.add_error(name, "不能为负数。")
 
 
-class BasicInfoForm(forms.ModelForm):
+class BasicInfoForm(SectionForm):
+    """Section 一/二 of the Annex 1. The unified social credit code and the postal address belong to
+    the applicant organisation; they are asked here because the form prints them."""
+
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=24,
+        validators=[validate_credit_code],
+        help_text=_("18位，含校验位（GB 32100-2015）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "code"}),
+    )
+    address = forms.CharField(label=_("通讯地址"), max_length=255)
+    ORGANISATION_FIELDS = ("credit_code", "address")
+
     class Meta:
         model = Application
         fields = [
@@ -146,6 +204,10 @@ class BasicInfoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation
+        for name in self.ORGANISATION_FIELDS:
+            self.fields[name].initial = getattr(organisation, name)
+        self.order_fields(["credit_code", "address"])
         if not self.instance.is_park:
             for name in (
                 "statistical_boundary_clear",
@@ -154,6 +216,15 @@ class BasicInfoForm(forms.ModelForm):
                 "leading_industries",
             ):
                 self.fields.pop(name)
+
+    def clean_credit_code(self):
+        return normalise_credit_code(self.cleaned_data["credit_code"])
+
+    def organisation_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.ORGANISATION_FIELDS}
+
+    def application_fields(self) -> dict:
+        return {n: v for n, v in self.cleaned_data.items() if n not in self.ORGANISATION_FIELDS}
 
     def clean_boundary_area_km2(self):
         value = self.cleaned_data.get("boundary_area_km2")
@@ -169,7 +240,7 @@ class BasicInfoForm(forms.ModelForm):
         return data
 
 
-class EligibilitySectionForm(forms.ModelForm):
+class EligibilitySectionForm(SectionForm):
     class Meta:
         model = Application
         fields = [
@@ -185,7 +256,7 @@ class EligibilitySectionForm(forms.ModelForm):
         labels = {"declares_no_major_accident": "本单位郑重声明：近3年内未发生重大环境污染和生态破坏事故"}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(SectionForm):
     class Meta:
         model = Contact
         fields = ["role", "name", "title", "unit", "mobile", "phone", "email"]
@@ -197,7 +268,7 @@ class ContactForm(forms.ModelForm):
         return mobile
 
 
-class BaselineForm(forms.ModelForm):
+class BaselineForm(SectionForm):
     """One year of baseline data plus energy use by fuel (fields fuel_<code>)."""
 
     class Meta:
@@ -209,7 +280,8 @@ class BaselineForm(forms.ModelForm):
         from reports.carbon import unit_for
 
         for code, label in Fuel.choices:
-            self.fields[f"fuel_{code}"] = forms.DecimalField(
+            self.fields[f"fuel_{code}"] = FigureField(
+                unit="quantity",
                 label=f"{label}（{unit_for(code)}）",
                 required=False,
                 max_digits=14,
@@ -252,10 +324,18 @@ class BaselineForm(forms.ModelForm):
         }
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(SectionForm):
     class Meta:
         model = ApplicationTarget
         fields = ["indicator", "custom_name", "base_value", "target_value", "is_binding"]
+
+    def __init__(self, *args, base_year: int | None = None, target_year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The batch's own years, as the Annex 1 prints them (2029 for the 2027 batch, not 2025).
+        if base_year:
+            self.fields["base_value"].label = _("基准年（%(year)s年）值") % {"year": base_year}
+        if target_year:
+            self.fields["target_value"].label = _("%(year)s年目标值") % {"year": target_year}
 
     def clean(self):
         data = super().clean()
@@ -269,7 +349,7 @@ class TargetForm(forms.ModelForm):
         return data
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(SectionForm):
     class Meta:
         model = KeyProject
         fields = list(KeyProject.FORM_FIELDS)
@@ -303,7 +383,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(SectionForm):
     class Meta:
         model = FundingPlan
         fields = ["year", "source", "amount", "use"]
@@ -316,6 +396,13 @@ class FundingForm(forms.ModelForm):
         return data
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=0, can_delete=True, max_num=10, validate_max=True)
-TargetFormSet = forms.formset_factory(TargetForm, extra=0, can_delete=True, max_num=30, validate_max=True)
-FundingFormSet = forms.formset_factory(FundingForm, extra=0, can_delete=True, max_num=60, validate_max=True)
+def row_formset(form, max_num: int, extra: int = 0):
+    """A repeating section. Rows are added in place (htmx, or a submit button without JS), so no blank
+    rows are offered in advance. `absolute_max` equal to `max_num`: a forged TOTAL_FORMS of a million
+    builds at most `max_num` forms, and `validate_max` says so."""
+    return forms.formset_factory(
+        form, extra=extra, can_delete=True, max_num=max_num, absolute_max=max_num, validate_max=True
+    )
+
+
+ROW_LIMITS = {"contacts": 10, "targets": 30, "funding": 60}  # rows per repeating section, at most

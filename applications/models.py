@@ -272,6 +272,15 @@ class Application(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
+    def confirm_context(self) -> dict:
+        """What the confirmation of a transition names (see custom["confirm"])."""
+        unit = self.organisation.review_unit
+        return {
+            "version": self.submission_count + 1,
+            "bureau": unit.bureau_name if unit else _("市级生态环境局"),
+            "organisation": self.organisation.name,
+        }
+
     def missing_for_submission(self) -> list[str]:
         """What still stops submission, in the applicant's words."""
         from .completeness import missing_items
@@ -311,7 +320,13 @@ class Application(FSMModelMixin, models.Model):
         target=State.SUBMITTED,
         conditions=[batch_accepting, form_complete],
         permission=_perm("can_submit_application"),
-        custom={"label": "提交申报书"},
+        custom={
+            "label": "提交申报书",
+            "confirm": _(
+                "提交后，申报书将冻结为第%(version)s版（提交后不能修改，被退回后方可修改），"
+                "报送%(bureau)s审核，并生成申报表PDF。确认提交？"
+            ),
+        },
     )
     def submit(self, *, by=None, reason=""):
         self.submitted_at = timezone.now()
@@ -322,7 +337,13 @@ class Application(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.WITHDRAWN,
         permission=_perm("can_submit_application"),
-        custom={"label": "撤回申报"},
+        custom={
+            "label": "撤回申报",
+            "destructive": True,
+            "confirm": _(
+                "撤回后申报书不再进入%(bureau)s审核；如需参加本批次申报，须修改后重新提交。确认撤回？"
+            ),
+        },
     )
     def withdraw(self, *, by=None, reason=""):
         pass
@@ -332,7 +353,12 @@ class Application(FSMModelMixin, models.Model):
         source=[State.SUBMITTED, State.RETURNED_TO_CITY],
         target=State.RETURNED,
         permission=_perm("can_screen_application"),
-        custom={"label": "退回修改", "reason_required": True},
+        custom={
+            "label": "退回修改",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("申报书将退回%(organisation)s修改，须由其重新提交。确认退回？"),
+        },
     )
     def return_for_revision(self, *, by=None, reason=""):
         pass
@@ -342,7 +368,14 @@ class Application(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.NOT_RECOMMENDED,
         permission=_perm("can_screen_application"),
-        custom={"label": "不予推荐", "reason_required": True},
+        custom={
+            "label": "不予推荐",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _(
+                "%(organisation)s的申报书将不予推荐，本批次不再报送省生态环境厅。此操作不能撤销，确认不予推荐？"
+            ),
+        },
     )
     def reject(self, *, by=None, reason=""):
         pass
@@ -374,7 +407,12 @@ class Application(FSMModelMixin, models.Model):
         source=State.FORWARDED,
         target=State.RETURNED_TO_CITY,
         permission=_perm("can_run_selection"),
-        custom={"label": "退回市级（材料不全）", "reason_required": True},
+        custom={
+            "label": "退回市级（材料不全）",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("申报书将退回%(bureau)s补正材料。确认退回？"),
+        },
     )
     def return_to_city(self, *, by=None, reason=""):
         pass
@@ -446,7 +484,12 @@ class Application(FSMModelMixin, models.Model):
         source=State.IN_PUBLICITY,
         target=State.NOT_SELECTED,
         permission=_perm("can_run_selection"),
-        custom={"label": "异议成立，不予入选", "reason_required": True},
+        custom={
+            "label": "异议成立，不予入选",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("%(organisation)s将因异议成立不予入选。此操作不能撤销，确认？"),
+        },
     )
     def uphold_objection(self, *, by=None, reason=""):
         pass

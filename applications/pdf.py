@@ -2,14 +2,18 @@
 
 The Annex 1 context is built from a snapshot's JSON (applications.snapshot.serialize), never from the
 rows as they are today: the PDF shows what was submitted. Everything the template prints is prepared
-here (numbers formatted with thousands separators, check boxes resolved, tables pivoted), so the
-template only lays it out and the formatting can be tested without rendering a PDF.
+here (numbers written per unit by applications.figures, as on the web pages; check boxes resolved,
+tables pivoted), so the template only lays it out and the formatting can be tested without a PDF.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
+
+from .figures import figure, fmt, to_decimal, unit_of_label
+
+__all__ = ["annex1_context", "cover_letter_context", "fmt", "to_decimal"]
 
 CHECKED, UNCHECKED = "☑", "☐"
 BLANK_DATE = "　　年　　月　　日"
@@ -44,27 +48,6 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def to_decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value).replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def fmt(value, places: int | None = None, min_places: int = 0) -> str:
-    """Thousands-separated number. `places` fixes the decimals; otherwise the value's own decimals are
-    kept (at least `min_places`). Text that is not a number is returned unchanged; blanks stay blank."""
-    number = to_decimal(value)
-    if number is None:
-        return "" if value is None else str(value)
-    if places is None:
-        exponent = number.normalize().as_tuple().exponent
-        places = max(-exponent if isinstance(exponent, int) and exponent < 0 else 0, min_places)
-    return f"{number:,.{places}f}"
-
-
 def _strip_unit(label: str) -> str:
     """'中央资金（万元）' -> '中央资金'."""
     return label.split("（万元）")[0]
@@ -78,16 +61,15 @@ def _checkbox(options: list[str], value: str) -> list[dict]:
     return [{"label": option, "mark": CHECKED if option == value else UNCHECKED} for option in options]
 
 
-def _baseline_fields() -> tuple[dict[str, str], dict[str, int]]:
-    """Labels of the AnnualBaseline fields (rows of a blank form) and their decimals (money and
-    quantities print with fixed decimals)."""
+def _baseline_fields() -> tuple[dict[str, str], dict[str, str]]:
+    """Labels of the AnnualBaseline fields (rows of a blank form) and their units (figures.UNITS)."""
     from .models import AnnualBaseline
     from .snapshot import BASELINE_FIELDS
 
     fields = [AnnualBaseline._meta.get_field(name) for name in BASELINE_FIELDS]
     labels = {f.name: str(f.verbose_name) for f in fields if f.name != "data_source"}
-    places = {f.name: f.decimal_places for f in fields if getattr(f, "decimal_places", None) is not None}
-    return labels, places
+    units = {name: unit_of_label(label) for name, label in labels.items()}
+    return labels, units
 
 
 def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
@@ -95,7 +77,7 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
     expected = [base_year - 2, base_year - 1, base_year] if base_year else []
     years = sorted(set(expected) | {b["year"] for b in baselines})
     column_of = {year: index for index, year in enumerate(years)}
-    labels, places = _baseline_fields()
+    labels, units = _baseline_fields()
     rows: dict[str, dict] = {}
     if not baselines:  # nothing filled in yet: the form's rows, blank
         rows = {key: {"label": label, "values": [""] * len(years)} for key, label in labels.items()}
@@ -107,7 +89,7 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
                 sources[column] = item["value"]
                 continue
             row = rows.setdefault(item["key"], {"label": item["label"], "values": [""] * len(years)})
-            row["values"][column] = fmt(item["value"], places.get(item["key"]))
+            row["values"][column] = figure(item["value"], units.get(item["key"], "quantity"))
 
     # Energy by fuel: the fuels any year reports, in the order of the fuel list (as the inventory).
     from reports.carbon import unit_for
@@ -122,7 +104,7 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
                 use["fuel"],
                 {"label": use["label"], "unit": unit_for(use["fuel"]), "values": [""] * len(years)},
             )
-            row["values"][column_of[baseline["year"]]] = fmt(use["quantity"], min_places=2)
+            row["values"][column_of[baseline["year"]]] = figure(use["quantity"], "quantity")
     energy_rows = [
         fuels[f] for f in sorted(fuels, key=lambda f: order.index(f) if f in order else len(order))
     ]
@@ -136,12 +118,12 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
     summary_rows = []
     if any("carbon" in b for b in baselines):
         by_year = {b["year"]: b.get("carbon", {}) for b in baselines}
-        for key, label, unit, decimals in (
-            ("energy_tce", "综合能源消费量（当量值）", "吨标准煤", 2),
-            ("total_t", "二氧化碳排放总量", "吨二氧化碳", 2),
-            ("co2_per_gdp", "单位GDP二氧化碳排放", "吨二氧化碳/万元", 4),
+        for key, label, unit, kind in (
+            ("energy_tce", "综合能源消费量（当量值）", "吨标准煤", "tce"),
+            ("total_t", "二氧化碳排放总量", "吨二氧化碳", "co2"),
+            ("co2_per_gdp", "单位GDP二氧化碳排放", "吨二氧化碳/万元", "intensity"),
         ):
-            values = [fmt(by_year.get(year, {}).get(key), decimals) for year in years]
+            values = [figure(by_year.get(year, {}).get(key), kind) for year in years]
             summary_rows.append({"label": label, "unit": unit, "values": values})
     return {
         "years": years,
@@ -161,18 +143,18 @@ def _carbon(baselines: list[dict], base_year: int | None) -> dict | None:
     return {
         "year": base["year"],
         "factor_set": carbon.get("factor_set", ""),
-        "total_t": fmt(carbon.get("total_t"), 2),
-        "energy_tce": fmt(carbon.get("energy_tce"), 2),
-        "co2_per_gdp": fmt(carbon.get("co2_per_gdp"), 4),
-        "co2_per_capita": fmt(carbon.get("co2_per_capita"), 2),
+        "total_t": figure(carbon.get("total_t"), "co2"),
+        "energy_tce": figure(carbon.get("energy_tce"), "tce"),
+        "co2_per_gdp": figure(carbon.get("co2_per_gdp"), "intensity"),
+        "co2_per_capita": figure(carbon.get("co2_per_capita"), "co2"),
         "lines": [
             {
                 "label": line["label"],
-                "quantity": fmt(line["quantity"], min_places=2),
+                "quantity": figure(line["quantity"], "quantity"),
                 "unit": line["unit"],
-                "factor": fmt(line["factor"], 4),
+                "factor": figure(line["factor"], "factor"),
                 "note": line.get("note", ""),
-                "emissions_t": fmt(line["emissions_t"], 2),
+                "emissions_t": figure(line["emissions_t"], "co2"),
             }
             for line in carbon.get("lines", [])
         ],
@@ -192,11 +174,12 @@ def _targets(rows: list[list[dict]]) -> list[dict]:
         name = item.get("custom_name") or item.get("indicator", "")
         if item.get("custom_name") and item.get("indicator") not in ("", "其他"):
             name = f"{item['indicator']}：{item['custom_name']}"
+        unit = unit_of_label(name)
         targets.append(
             {
                 "name": name,
-                "base_value": fmt(item.get("base_value")),
-                "target_value": fmt(item.get("target_value")),
+                "base_value": figure(item.get("base_value"), unit),
+                "target_value": figure(item.get("target_value"), unit),
                 "kind": "约束性" if item.get("is_binding") == "是" else "预期性",
             }
         )
@@ -246,25 +229,25 @@ def _projects(rows: list[list[dict]]) -> tuple[list[dict], dict]:
                 if start and end and start != end
                 else (f"{start}年" if start else ""),
                 "status": value.get("status", ""),
-                "total_investment": fmt(value.get("total_investment"), 2),
+                "total_investment": figure(value.get("total_investment"), "money"),
                 "amounts": amounts,
-                "reduction": fmt(value.get("expected_co2_reduction_t"), 2),
-                "saving": fmt(value.get("expected_energy_saving_tce"), 2),
+                "reduction": figure(value.get("expected_co2_reduction_t"), "co2"),
+                "saving": figure(value.get("expected_energy_saving_tce"), "tce"),
                 "calculation_note": value.get("calculation_note", ""),
             }
         )
     columns = [key for key in FUND_FIELDS if fund_totals[key]]
     for project in projects:
         amounts = project.pop("amounts")
-        project["funds"] = [fmt(amounts[key], 2) for key in columns]
-        project["funded"] = fmt(sum(amounts.values(), Decimal(0)), 2)
+        project["funds"] = [figure(amounts[key], "money") for key in columns]
+        project["funded"] = figure(sum(amounts.values(), Decimal(0)), "money")
     summary = {
-        "investment": fmt(totals["investment"], 2),
-        "reduction": fmt(totals["reduction"], 2),
-        "saving": fmt(totals["saving"], 2) if totals["saving"] else "",
+        "investment": figure(totals["investment"], "money"),
+        "reduction": figure(totals["reduction"], "co2"),
+        "saving": figure(totals["saving"], "tce") if totals["saving"] else "",
         "fund_columns": [labels[key] for key in columns],
-        "funds": [fmt(fund_totals[key], 2) for key in columns],
-        "funded": fmt(sum(fund_totals.values(), Decimal(0)), 2),
+        "funds": [figure(fund_totals[key], "money") for key in columns],
+        "funded": figure(sum(fund_totals.values(), Decimal(0)), "money"),
     }
     return projects, summary
 
@@ -280,18 +263,18 @@ def _funding(rows: list[list[dict]]) -> dict:
             {
                 "year": value.get("year", ""),
                 "source": value.get("source", ""),
-                "amount": fmt(amount, 2),
+                "amount": figure(amount, "money"),
                 "use": value.get("use", ""),
             }
         )
     return {
         "lines": lines,
-        "total": fmt(total, 2),
+        "total": figure(total, "money"),
         "by_source": [
             {
                 "source": source,
-                "amount": fmt(amount, 2),
-                "share": fmt(amount / total * 100, 1) if total else "",
+                "amount": figure(amount, "money"),
+                "share": figure(amount / total * 100, "percent") if total else "",
             }
             for source, amount in by_source.items()
         ],
@@ -306,6 +289,7 @@ def annex1_context(data: dict, *, draft: bool, version: int | None, submitted_at
     is_park = bool(org.get("is_park"))
     baselines = sorted(data.get("baselines", []), key=lambda b: b["year"])
     base_year = data.get("base_year")
+    target_year = data.get("target_year")  # the batch's (2025 for 2023-2025, 2029 for the 2027 batch)
     projects, project_totals = _projects(data.get("projects", []))
 
     priorities = [
@@ -326,9 +310,10 @@ def annex1_context(data: dict, *, draft: bool, version: int | None, submitted_at
         "labels": labels,
         "pilot_levels": _checkbox(PILOT_LEVELS, app.get("pilot_level", "")),
         "pilot_scopes": _checkbox(PILOT_SCOPES, app.get("pilot_scope", "")),
-        "area": fmt(app.get("boundary_area_km2"), 2),
-        "enterprises": fmt(app.get("enterprises_count"), 0),
-        "above_scale_enterprises": fmt(app.get("above_scale_enterprises_count"), 0),
+        "target_year": target_year,
+        "area": figure(app.get("boundary_area_km2"), "area"),
+        "enterprises": figure(app.get("enterprises_count"), "count"),
+        "above_scale_enterprises": figure(app.get("above_scale_enterprises_count"), "count"),
         "boundary_clear": CHECKED if app.get("statistical_boundary_clear") == "是" else UNCHECKED,
         "no_accident": CHECKED if app.get("declares_no_major_accident") == "是" else UNCHECKED,
         "fenwei": CHECKED if org.get("fenwei_priority") else UNCHECKED,

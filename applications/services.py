@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
@@ -89,6 +90,16 @@ def batch_update(*, batch: Batch, by, fields: dict) -> Batch:
     return locked
 
 
+def opening_notice_title(batch: Batch) -> str:
+    """The "已开放申报" notice: stored Chinese text, with the batch's own deadline."""
+    deadline = batch.application_deadline
+    return f"{batch.name}已开放申报，截止日期{deadline.year}年{deadline.month}月{deadline.day}日"
+
+
+def opening_notice_key(batch: Batch) -> str:
+    return f"batch_opened:{batch.pk}"
+
+
 def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
     allowed = {"open", "close_applications", "start_provincial_review", "start_publicity", "publish", "close"}
     if name not in allowed:
@@ -99,8 +110,9 @@ def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
             notify(
                 _users_with(Role.APPLICANT),
                 kind="batch_opened",
-                title=f"{batch.name}已开放申报，截止日期{batch.application_deadline:%Y年%-m月%-d日}",
+                title=opening_notice_title(batch),
                 url=reverse("core:dashboard"),
+                dedupe_key=opening_notice_key(batch),
             )
     return batch
 
@@ -388,13 +400,24 @@ def _changed(obj, fields: dict) -> dict:
     return changed
 
 
-def application_update(*, application: Application, by, fields: dict, section: str) -> Application:
-    """Save one section's fields of a draft; the audit entry lists what changed."""
+def application_update(
+    *, application: Application, by, fields: dict, section: str, organisation_fields: dict | None = None
+) -> Application:
+    """Save one section's fields of a draft; the audit entry lists what changed. `organisation_fields`
+    (the credit code, the address) are the applicant organisation's own, asked in the form."""
     with transaction.atomic():
         locked = _lock_editable(application, by)
         changed = _changed(locked, fields)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
+        if organisation_fields:
+            organisation = Organisation.objects.select_for_update().get(pk=locked.organisation_id)
+            organisation_changed = _changed(organisation, organisation_fields)
+            if organisation_changed:
+                organisation.save(update_fields=list(organisation_changed))
+                locked.organisation = organisation
+                changed.update({f"organisation.{k}": v for k, v in organisation_changed.items()})
+        if changed:
             record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"changed": changed})
     return locked
 
@@ -500,21 +523,45 @@ def draft_pdf_request(*, application: Application, by):
 
 
 # City forwarding --------------------------------------------------------------------------------
-def city_rank_update(*, review_unit, batch: Batch, by, order: list[int]) -> None:
-    """Re-rank the city's recommended applications (1 = first) in one go."""
+def city_rank_update(*, review_unit, batch: Batch, by, ranks: dict[int, int]) -> list[int]:
+    """Rank the city's recommended applications in one go: `ranks` maps each application to the rank
+    typed for it. Two applications cannot share a rank; gaps close up (1, 2, 5 is saved as 1, 2, 3).
+    Returns the application ids in their new order."""
     if review_unit.pk not in scope_of(by).review_units:
         raise ActionNotPermitted()
     with transaction.atomic():
         recommended = {
             a.pk: a
-            for a in Application.objects.select_for_update().filter(
+            for a in Application.objects.select_for_update()
+            .select_related("organisation")
+            .filter(
                 batch=batch,
                 organisation__review_unit=review_unit,
                 state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY],
             )
         }
-        if sorted(order) != sorted(recommended):
-            raise DomainError("排序列表与已推荐的申报书不一致，请刷新页面后重试。")
+        if sorted(ranks) != sorted(recommended):
+            raise DomainError(gettext("排序列表与已推荐的申报书不一致，请刷新页面后重试。"))
+        if any(rank < 1 for rank in ranks.values()):
+            raise DomainError(gettext("排序须为正整数。"), code="rank_invalid")
+        sharing: dict[int, list[str]] = {}
+        for pk, rank in sorted(
+            ranks.items(), key=lambda item: (item[1], recommended[item[0]].organisation.name)
+        ):
+            sharing.setdefault(rank, []).append(recommended[pk].organisation.name)
+        duplicates = {rank: names for rank, names in sharing.items() if len(names) > 1}
+        if duplicates:
+            details = "；".join(
+                gettext("第%(rank)s位填写了%(n)s次（%(names)s）")
+                % {"rank": rank, "n": len(names), "names": "、".join(names)}
+                for rank, names in sorted(duplicates.items())
+            )
+            raise DomainError(
+                gettext("排序不能重复：%(details)s。请为每个申报单位填写不同的位次后再保存。")
+                % {"details": details},
+                code="rank_duplicate",
+            )
+        order = sorted(ranks, key=lambda pk: ranks[pk])
         for rank, pk in enumerate(order, start=1):
             if recommended[pk].city_rank != rank:
                 Application.objects.filter(pk=pk).update(city_rank=rank)
@@ -525,6 +572,7 @@ def city_rank_update(*, review_unit, batch: Batch, by, order: list[int]) -> None
             label=f"{review_unit.name}调整推荐排序",
             data={"order": order},
         )
+    return order
 
 
 def city_forward(

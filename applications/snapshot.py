@@ -126,6 +126,7 @@ def serialize(application: Application, factor_set=None) -> dict:
         "application_id": application.pk,
         "batch": application.batch.name,
         "base_year": application.batch.base_year,
+        "target_year": application.batch.target_year,
         "organisation": {
             "name": org.name,
             "kind": org.get_kind_display(),
@@ -160,6 +161,10 @@ def serialize(application: Application, factor_set=None) -> dict:
 def _flatten(data: dict) -> dict[str, tuple[str, str]]:
     """{path: (human label, value)} for every leaf a person would compare."""
     flat: dict[str, tuple[str, str]] = {}
+    organisation = data.get("organisation", {})
+    for key, label in (("credit_code", "统一社会信用代码"), ("address", "通讯地址")):
+        if key in organisation:
+            flat[f"organisation.{key}"] = (f"基本信息 · {label}", organisation[key])
     for item in data.get("application", []):
         flat[f"application.{item['key']}"] = (f"基本信息 · {item['label']}", item["value"])
     for section, title in (

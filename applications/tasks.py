@@ -33,7 +33,13 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
     pdf = _render_or_retry(
         self,
         "pdf/annex1.html",
-        annex1_context(snapshot.data, draft=False, version=snapshot.number, submitted_at=snapshot.created_at),
+        annex1_context(
+            # Versions frozen before the snapshot recorded the target year take it from their batch.
+            {"target_year": snapshot.application.batch.target_year, **snapshot.data},
+            draft=False,
+            version=snapshot.number,
+            submitted_at=snapshot.created_at,
+        ),
     )
     with transaction.atomic():
         locked = ApplicationSnapshot.objects.select_for_update().get(pk=snapshot_id)

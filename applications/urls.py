@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/propose/", views.application_propose, name="propose"),
     path("<int:pk>/actions/<slug:name>/", views.application_action, name="action"),
     path("<int:pk>/edit/<slug:section>/", views_form.section_edit, name="section"),
+    path("<int:pk>/edit/<slug:section>/row/", views_form.section_row, name="section_row"),
     path("<int:pk>/baseline/<int:year>/", views_form.baseline_edit, name="baseline"),
     path("<int:pk>/projects/new/", views_form.project_edit, name="project_new"),
     path("<int:pk>/projects/<int:project_pk>/", views_form.project_edit, name="project_edit"),

@@ -40,7 +40,7 @@ def application_list(request):
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
     from .progress import next_step, steps
-    from .views_form import SECTIONS
+    from .views_form import section_nav
 
     can_edit = permissions.can_edit_application(request.user, application)
     # The transitions are worked out once per page (their guards run queries); the template splits them.
@@ -53,7 +53,7 @@ def application_detail(request, pk: int):
         "recommend_form": RecommendForm(),
         "attachment_form": AttachmentForm(),
         "missing": application.missing_for_submission() if application.is_editable else [],
-        "sections": SECTIONS,
+        "nav": section_nav(application, ""),
         "steps": steps(application),
         "next_step": next_step(application, request.user),
         "city_screening_batch": permissions.can_screen_application(request.user, application),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -114,6 +115,10 @@ def _back_to_screening(batch, unit):
 def city_screening(request, batch_pk: int):
     unit = _city_unit(request)
     batch = get_object_or_404(Batch, pk=batch_pk)
+    return _render_screening(request, batch, unit)
+
+
+def _render_screening(request, batch, unit, *, typed_ranks=None, rank_error="", status=200):
     applications = applications_visible_to(request.user).filter(batch=batch, organisation__review_unit=unit)
     by_state: dict[str, list] = {}
     for application in applications.order_by("city_rank", "organisation__name"):
@@ -121,6 +126,10 @@ def city_screening(request, batch_pk: int):
     recommended = by_state.get(Application.State.RECOMMENDED, []) + by_state.get(
         Application.State.RETURNED_TO_CITY, []
     )
+    for index, application in enumerate(recommended, start=1):
+        # What the officer typed when the ranking was refused; otherwise the saved rank.
+        typed = (typed_ranks or {}).get(application.pk)
+        application.rank_value = typed if typed is not None else (application.city_rank or index)
     return render(
         request,
         "applications/city_screening.html",
@@ -129,6 +138,7 @@ def city_screening(request, batch_pk: int):
             "unit": unit,
             "by_state": by_state,
             "recommended": recommended,
+            "rank_error": rank_error,
             "submitted": by_state.get(Application.State.SUBMITTED, []),
             "forwarded": [
                 a
@@ -140,33 +150,33 @@ def city_screening(request, batch_pk: int):
             ),
             "states": Application.State,
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def city_rank(request, batch_pk: int):
+    """Save the ranking; a refused one (a rank used twice, not a number) is shown again as typed."""
     unit = _city_unit(request)
     batch = get_object_or_404(Batch, pk=batch_pk)
-    ranks = []
-    for key, value in request.POST.items():
-        if key.startswith("rank_"):
-            try:
-                ranks.append((int(value), int(key[5:])))
-            except ValueError:
-                messages.error(request, "排序须为正整数。")
-                return _back_to_screening(batch, unit)
-    order = [pk for _rank, pk in sorted(ranks)]
-    run(
-        request,
-        services.city_rank_update,
-        success="推荐排序已保存。",
-        review_unit=unit,
-        batch=batch,
-        by=request.user,
-        order=order,
-    )
-    return _back_to_screening(batch, unit)
+    typed = {
+        int(k[5:]): v.strip() for k, v in request.POST.items() if k.startswith("rank_") and k[5:].isdigit()
+    }
+    try:
+        ranks = {pk: int(value) for pk, value in typed.items()}
+    except ValueError:
+        error = gettext("排序须为正整数。")
+    else:
+        try:
+            services.city_rank_update(review_unit=unit, batch=batch, by=request.user, ranks=ranks)
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, gettext("推荐排序已保存。"))
+            return _back_to_screening(batch, unit)
+    messages.error(request, error)
+    return _render_screening(request, batch, unit, typed_ranks=typed, rank_error=error, status=400)
 
 
 @login_required

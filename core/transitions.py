@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext
 from django_fsm import Transition
 
 from .audit import record
@@ -123,18 +124,39 @@ def perform_transition(
 
 
 class Action:
-    """A transition the user may run now (or could, once `refusal` is dealt with)."""
+    """A transition the user may run now (or could, once `refusal` is dealt with).
 
-    def __init__(self, transition: Transition, refusal: str | None) -> None:
+    A transition may declare `custom={"destructive": True, "confirm": _("… %(object)s …")}`: a destructive
+    action is shown after the main ones, apart, and `confirm` is what the user confirms before it runs
+    (formatted with `str(obj)` as `object` and the model's `confirm_context()`, if it has one).
+    """
+
+    def __init__(self, transition: Transition, refusal: str | None, obj: models.Model | None = None) -> None:
         self.name = transition.name
         self.label = str(transition.custom.get("label", transition.name))
         self.reason_required = bool(transition.custom.get("reason_required"))
-        self.style = transition.custom.get("style", "danger" if self.reason_required else "primary")
+        # Every transition that needs a reason here is a return or a refusal: destructive unless it says not.
+        self.destructive = bool(transition.custom.get("destructive", self.reason_required))
+        self.style = transition.custom.get("style", "danger" if self.destructive else "primary")
         self.refusal = refusal
+        confirm = transition.custom.get("confirm")
+        if confirm:
+            self.confirm = str(confirm) % confirm_context(obj)
+        elif self.destructive:
+            self.confirm = gettext("确认办理「%(label)s」？") % {"label": self.label}
+        else:
+            self.confirm = ""
 
     @property
     def enabled(self) -> bool:
         return self.refusal is None
+
+
+def confirm_context(obj: models.Model | None) -> dict:
+    if obj is None:
+        return {"object": ""}
+    context = getattr(obj, "confirm_context", dict)()
+    return {"object": str(obj), **context}
 
 
 def actions_for(obj: models.Model, user, exclude: Iterable[str] = ()) -> list[Action]:
@@ -149,5 +171,5 @@ def actions_for(obj: models.Model, user, exclude: Iterable[str] = ()) -> list[Ac
             continue
         seen.add(t.name)
         refusal = next((getattr(c, "refusal", "不满足办理条件。") for c in t.conditions if not c(obj)), None)
-        actions.append(Action(t, refusal))
+        actions.append(Action(t, refusal, obj))
     return actions

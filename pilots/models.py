@@ -271,7 +271,12 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.PLAN_SUBMITTED,
         target=State.PLAN_RETURNED,
         permission=_perm("can_manage_pilots"),
-        custom={"label": "退回建设方案", "reason_required": True},
+        custom={
+            "label": "退回建设方案",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("建设方案将退回%(object)s修改，须重新报送。确认退回？"),
+        },
     )
     def return_plan(self, *, by=None, reason=""):
         pass
@@ -322,7 +327,12 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.ACCEPTANCE_REQUESTED,
         target=State.IMPLEMENTING,
         permission=_perm("can_screen_pilot"),
-        custom={"label": "退回验收申请", "reason_required": True},
+        custom={
+            "label": "退回验收申请",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("验收申请将退回%(object)s，须重新提出。确认退回？"),
+        },
     )
     def return_acceptance(self, *, by=None, reason=""):
         pass
@@ -353,7 +363,12 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.IN_ACCEPTANCE_REVIEW,
         target=State.ACCEPTANCE_FAILED,
         permission=_perm("can_manage_pilots"),
-        custom={"label": "验收不通过", "reason_required": True},
+        custom={
+            "label": "验收不通过",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("%(object)s将记为验收不通过。此操作不能撤销，确认？"),
+        },
     )
     def fail_acceptance(self, *, by=None, reason=""):
         self.acceptance_grade = ""
@@ -374,7 +389,12 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.DISQUALIFIED,
         conditions=[construction_period_over],
         permission=_perm("can_manage_pilots"),
-        custom={"label": "取消试点资格", "reason_required": True},
+        custom={
+            "label": "取消试点资格",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("%(object)s将被取消试点资格，并在试点名单中注明。此操作不能撤销，确认取消？"),
+        },
     )
     def disqualify(self, *, by=None, reason=""):
         pass

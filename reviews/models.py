@@ -136,7 +136,12 @@ class ReviewRound(FSMModelMixin, models.Model):
         source=State.SCORING,
         target=State.AGGREGATED,
         permission=_perm("can_manage_round"),
-        custom={"label": "评分未齐，经说明后汇总", "reason_required": True, "style": "danger"},
+        custom={
+            "label": "评分未齐，经说明后汇总",
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("尚有专家未提交评分，将按已提交的评分汇总，未提交的评分不再计入。确认汇总？"),
+        },
     )
     def aggregate_incomplete(self, *, by=None, reason=""):
         pass

@@ -35,7 +35,9 @@ def test_basic_section_saves_and_is_audited(draft, applicant_county, client_for)
         {
             "pilot_level": "near_zero",
             "pilot_scope": "whole",
-            "boundary_area_km2": "1525.5",
+            "credit_code": " 12100000400000624d ",
+            "address": "陕西省安康市石泉县城关镇江南大道28号",
+            "boundary_area_km2": "1,525.5",
             "boundary_description": "石泉县行政区划全域",
             "work_foundation": "已建立碳排放统计核算制度。",
         },
@@ -43,8 +45,33 @@ def test_basic_section_saves_and_is_audited(draft, applicant_county, client_for)
     assert "已保存" in response.content.decode()
     draft.refresh_from_db()
     assert draft.pilot_level == "near_zero" and draft.boundary_area_km2 == Decimal("1525.5")
+    assert draft.organisation.credit_code == "12100000400000624D"
+    assert draft.organisation.address == "陕西省安康市石泉县城关镇江南大道28号"
     entry = draft_audit(draft).last()
     assert entry.action == "edit" and "boundary_area_km2" in entry.data["changed"]
+    assert entry.data["changed"]["organisation.credit_code"] == ["", "12100000400000624D"]
+    # Shown back with its separators, and the credit code in the form.
+    body = client.get(url).content.decode()
+    assert 'value="1,525.50"' in body and 'value="12100000400000624D"' in body
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("12100000400000624", "应为18位"),
+        ("12100000400000624E", "校验位不正确"),
+        ("1210000040000062IO", "不能含有字符"),
+        ("12ABCDEF400000624D", "行政区划码"),
+    ],
+)
+def test_credit_code_is_checked_against_gb_32100(draft, applicant_county, client_for, code, message):
+    client = client_for(applicant_county)
+    url = reverse("applications:section", args=[draft.pk, "basic"])
+    data = {"pilot_level": "low_carbon", "pilot_scope": "whole", "credit_code": code, "address": "石泉县"}
+    body = client.post(url, data).content.decode()
+    assert message in body and code in body
+    draft.organisation.refresh_from_db()
+    assert draft.organisation.credit_code == ""
 
 
 def draft_audit(application):
@@ -61,6 +88,8 @@ def test_invalid_input_keeps_what_was_typed_and_says_why_in_chinese(draft, appli
         {
             "pilot_level": "low_carbon",
             "pilot_scope": "whole",
+            "credit_code": "12100000400000624D",
+            "address": "石泉县",
             "boundary_area_km2": "-3",
             "boundary_description": "我写了很长的一段边界说明，不能丢",
             "work_foundation": "工作基础文字",

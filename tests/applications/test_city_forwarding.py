@@ -127,5 +127,34 @@ def test_rank_order_must_match_the_recommended_list(batch, recommended, city_ank
             review_unit=ReviewUnit.objects.get(pk=ANKANG),
             batch=batch,
             by=city_ankang,
-            order=[recommended[0].pk],
+            ranks={recommended[0].pk: 1},
         )
+
+
+def test_a_rank_used_twice_is_refused_and_shown_again_as_typed(batch, recommended, city_ankang, client_for):
+    first, second = recommended[0], recommended[1]
+    saved = dict(
+        Application.objects.filter(pk__in=[a.pk for a in recommended]).values_list("pk", "city_rank")
+    )
+    assert sorted(saved.values()) == [1, 2]
+    response = client_for(city_ankang).post(
+        reverse("applications:city_rank", args=[batch.pk]),
+        {"unit": ANKANG, f"rank_{first.pk}": "1", f"rank_{second.pk}": "1"}
+        | {f"rank_{a.pk}": str(i) for i, a in enumerate(recommended[2:], start=3)},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "排序不能重复" in body and "第1位填写了2次" in body
+    assert first.organisation.name in body.split("第1位填写了2次")[1]
+    assert "推荐排序已保存" not in body
+    assert f'name="rank_{second.pk}" value="1"' in body  # what was typed, not renumbered
+    assert dict(Application.objects.filter(pk__in=saved).values_list("pk", "city_rank")) == saved
+
+
+def test_gaps_in_the_ranking_close_up(batch, recommended, city_ankang):
+    ranks = {a.pk: 10 * (len(recommended) - i) for i, a in enumerate(recommended)}
+    order = services.city_rank_update(
+        review_unit=ReviewUnit.objects.get(pk=ANKANG), batch=batch, by=city_ankang, ranks=ranks
+    )
+    assert order == [a.pk for a in reversed(recommended)]
+    assert [Application.objects.get(pk=pk).city_rank for pk in order] == list(range(1, len(order) + 1))

@@ -19,10 +19,13 @@ def save(page, button="保存"):
 
 def fill_application(page, application_id, base_year, tmp_path):
     page.goto(f"/applications/{application_id}/edit/basic/")
-    page.fill("#id_boundary_area_km2", "1525.50")
+    page.fill("#id_credit_code", "12100000400000624D")
+    page.fill("#id_address", "陕西省安康市石泉县城关镇江南大道28号")
+    page.fill("#id_boundary_area_km2", "1,525.5")  # thousands separators accepted
     page.fill("#id_boundary_description", "石泉县行政区划全域")
     page.fill("#id_work_foundation", "已建立碳排放统计核算制度，建成光伏40兆瓦。")
     save(page)
+    assert page.input_value("#id_boundary_area_km2") == "1,525.50"  # and shown back
 
     page.goto(f"/applications/{application_id}/edit/eligibility/")
     page.check("#id_declares_no_major_accident")
@@ -30,6 +33,13 @@ def fill_application(page, application_id, base_year, tmp_path):
     save(page)
 
     page.goto(f"/applications/{application_id}/edit/contacts/")
+    assert page.get_by_test_id("row").count() == 1  # one blank row to start, no raw formset look
+    page.evaluate("window.samePage = true")
+    page.get_by_role("button", name="增加一行").click()  # added in place (htmx), the page stays
+    page.wait_for_selector("#id_contacts-1-name")
+    assert page.evaluate("window.samePage === true")
+    assert page.locator("#add-row-contacts").get_attribute("hx-get").endswith("index=2")
+    assert page.input_value("#id_contacts-TOTAL_FORMS") == "2"
     for index, (role, name, title, mobile) in enumerate(
         [("leader", "王建国", "县长", "13800000001"), ("contact", "李明", "科长", "13900000002")]
     ):
@@ -100,9 +110,16 @@ def test_applicant_city_and_province_walk_the_annex1_path(
     assert applicant.get_by_test_id(f"total-{batch.base_year}").inner_text() == "542,934.85"
 
     applicant.goto(f"/applications/{application.pk}/")
+    asked = []
+    applicant.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with applicant.expect_navigation():
         applicant.get_by_role("button", name="提交申报书").click()
+    assert "第1版" in asked[0] and "安康市生态环境局" in asked[0] and "PDF" in asked[0]
     assert applicant.get_by_test_id("state").inner_text() == "已提交（市级审核中）"
+    # A section opened after submission is shown read-only, calmly.
+    applicant.goto(f"/applications/{application.pk}/edit/basic/")
+    assert applicant.locator(".messages .error").count() == 0
+    assert "内容已冻结" in applicant.get_by_test_id("readonly-note").inner_text()
 
     city = new_page()
     log_in(city, city_ankang.username, PASSWORD)
@@ -120,8 +137,10 @@ def test_applicant_city_and_province_walk_the_annex1_path(
     applicant.fill("#id_fuel_raw_coal", "78000")
     save(applicant)
     applicant.goto(f"/applications/{application.pk}/")
+    applicant.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with applicant.expect_navigation():
         applicant.get_by_role("button", name="提交申报书").click()
+    assert "第2版" in asked[-1]
     assert applicant.get_by_test_id("state").inner_text() == "已提交（市级审核中）"
     assert ApplicationSnapshot.objects.filter(application=application).count() == 2
     applicant.goto(f"/applications/{application.pk}/versions/")
@@ -149,3 +168,35 @@ def test_applicant_city_and_province_walk_the_annex1_path(
     assert office.get_by_test_id("state").inner_text() == "已报送省厅"
     history = office.get_by_test_id("history").inner_text()
     assert "退回修改" in history and "推荐" in history and "报送省生态环境厅" in history
+
+
+SECTIONS_AT_PHONE_WIDTH = ["basic", "contacts", "targets", "projects", "funding", "carbon"]
+
+
+def test_section_pages_fit_a_390px_phone(new_page, applicant_county):
+    """No sideways scrolling; the section navigation sits (collapsed) above the content; the projects
+    table becomes labelled cards."""
+    from ..factories import complete_application, county
+
+    application = complete_application(organisation=county("610922"))
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, applicant_county.username, PASSWORD)
+    urls = [f"/applications/{application.pk}/edit/{code}/" for code in SECTIONS_AT_PHONE_WIDTH]
+    urls.append(f"/applications/{application.pk}/baseline/{application.batch.base_year}/")
+    urls.append(f"/applications/{application.pk}/")
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+        if "/edit/" in url or "/baseline/" in url:
+            nav = page.locator("details.section-nav")
+            assert nav.get_attribute("open") is None, url  # collapsed on a phone
+            main = page.locator(".edit-main").bounding_box()
+            assert nav.bounding_box()["y"] + nav.bounding_box()["height"] <= main["y"] + 1, url
+            assert main["width"] >= 300, (url, main["width"])
+    page.goto(f"/applications/{application.pk}/edit/projects/")
+    cell = page.locator("table.cards td[data-label]").first
+    assert cell.bounding_box()["width"] >= 300
+    label = page.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle())
+    assert "项目名称" in label

@@ -357,6 +357,7 @@ class Command(BaseCommand):
         for step in steps:
             app_services.batch_transition(batch=batch, name=step, by=self.users["province"])
         Batch.objects.filter(pk=batch.pk).update(**dates)
+        demo_content.restate_opening_notice(batch)
 
     def _first_batch(self) -> None:
         batch = self._batch("2023年第一批低碳近零碳试点", 2023)
@@ -740,6 +741,7 @@ class Command(BaseCommand):
             forwarding_deadline=datetime.date(2027, 1, 31),
             construction_end=datetime.date(2029, 12, 31),
         )
+        demo_content.restate_opening_notice(batch)
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
