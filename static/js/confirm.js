@@ -1,4 +1,5 @@
-// Confirmation of consequential actions (forms marked data-confirm, see templates/partials/actions.html).
+// Confirmation of consequential actions: a form marked data-confirm (see templates/partials/actions.html),
+// or the submit button that was pressed (e.g. 提交评分, whose form also saves drafts without asking).
 // Without JavaScript the form carries a required "I confirm" check box: a two-step in the browser.
 // With it, the check box is hidden and a dialog asks instead, with the same text.
 (function () {
@@ -18,9 +19,12 @@
     "submit",
     function (event) {
       var form = event.target;
-      if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+      if (!(form instanceof HTMLFormElement)) return;
+      var button = event.submitter;
+      var text = (button && button.dataset.confirm) || form.dataset.confirm;
+      if (!text) return;
       event.stopPropagation();
-      if (!window.confirm(form.dataset.confirm)) {
+      if (!window.confirm(text)) {
         event.preventDefault();
         return;
       }

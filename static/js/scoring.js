@@ -55,14 +55,5 @@
   form.addEventListener("change", update);
   update();
 
-  // 提交评分 reveals the others' scores: its data-confirm is asked by static/js/confirm.js where the
-  // page loads it; without it, here (the server accepts the submission either way).
-  if (!document.querySelector("script[src*='/js/confirm.']")) {
-    form.addEventListener("submit", function (event) {
-      var button = event.submitter;
-      if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
-        event.preventDefault();
-      }
-    });
-  }
+  // 提交评分 reveals the others' scores: static/js/confirm.js (on every page) asks its data-confirm.
 })();
