@@ -54,10 +54,12 @@ def _notify_after(recipients_of, kind: str, title_of):
     return effect
 
 
-def _transition(application: Application, name: str, *, by, reason: str = "", changes=None, notices=()):
+def _transition(
+    application: Application, name: str, *, by, reason: str = "", changes=None, notices=(), rule: str = ""
+):
     with transaction.atomic():
         application = perform_transition(
-            Application, application.pk, name, by=by, reason=reason, changes=changes
+            Application, application.pk, name, by=by, reason=reason, changes=changes, rule=rule
         )
         for recipients_of, kind, title_of in notices:
             _notify_after(recipients_of, kind, title_of)(application)
@@ -237,8 +239,9 @@ def application_start_expert_review(*, application: Application, by) -> Applicat
     return _transition(application, "start_expert_review", by=by)
 
 
-def application_finish_review(*, application: Application, by) -> Application:
-    return _transition(application, "finish_review", by=by)
+def application_finish_review(*, application: Application, by, rule: str = "") -> Application:
+    """By an officer, or automatically (by=system_user(), rule=...) when every sheet is in."""
+    return _transition(application, "finish_review", by=by, rule=rule)
 
 
 def application_propose_decision(

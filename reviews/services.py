@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from core.actors import system_user
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
@@ -1016,9 +1017,8 @@ def _finish_item_if_complete(assignment: ReviewAssignment, by) -> None:
         return
     if states.count(A.SUBMITTED) < ReviewRound.objects.get(pk=assignment.round_id).experts_per_item:
         return
-    officers = _officers()
-    if officers:  # the transition is the ecology department's; it is recorded under its officer
-        application_finish_review(application=application, by=officers[0])
+    # An automatic step: recorded under the system actor, never credited to an officer.
+    application_finish_review(application=application, by=system_user(), rule="reviews.all_sheets_submitted")
 
 
 # Decision ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from applications import services as application_services
 from applications.models import Application, Batch
 from applications.permissions import can_confirm_selection
 from core.actions import run
-from core.audit import history_for
+from core.audit import action_code, history_for
 from core.errors import DomainError
 from core.models import AuditEntry
 from core.uploads import serve_file
@@ -577,7 +577,7 @@ def _proposals(review_round):
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
         object_id__in=[str(a.pk) for a in items],
-        action="propose_decision",
+        action=action_code(Application, "propose_decision"),
     ).order_by("created_at", "id")
     for entry in entries:
         reasons[entry.object_id] = entry.reason

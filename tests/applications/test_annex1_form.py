@@ -44,7 +44,7 @@ def test_basic_section_saves_and_is_audited(draft, applicant_county, client_for)
     draft.refresh_from_db()
     assert draft.pilot_level == "near_zero" and draft.boundary_area_km2 == Decimal("1525.5")
     entry = draft_audit(draft).last()
-    assert entry.action == "edit" and "boundary_area_km2" in entry.data["changed"]
+    assert entry.action == "applications.application.edit" and "boundary_area_km2" in entry.data["changed"]
 
 
 def draft_audit(application):
