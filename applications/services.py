@@ -7,37 +7,27 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from pilots.models import Membership, Organisation, Pilot, Role
-from pilots.roles import scope_of
+from pilots.models import Organisation, Pilot, Role
+from pilots.roles import scope_of, users_with_role
 
 from . import permissions
 from .models import Application, Batch
 
 
-def _users_with(role: str, **organisation_filter):
-    return [
-        m.user
-        for m in Membership.objects.filter(role=role, **organisation_filter).select_related("user")
-        if m.user.is_active
-    ]
-
-
 def applicant_users(application: Application):
-    return _users_with(Role.APPLICANT, organisation_id=application.organisation_id)
+    return users_with_role(Role.APPLICANT, organisation=application.organisation_id)
 
 
 def city_officers(application: Application):
-    return _users_with(
-        Role.CITY_OFFICER, organisation__review_unit_id=application.organisation.review_unit_id
-    )
+    return users_with_role(Role.CITY_OFFICER, review_unit=application.organisation.review_unit_id)
 
 
 def province_officers():
-    return _users_with(Role.PROVINCE_OFFICER)
+    return users_with_role(Role.PROVINCE_OFFICER)
 
 
 def finance_officers():
-    return _users_with(Role.FINANCE_OFFICER)
+    return users_with_role(Role.FINANCE_OFFICER)
 
 
 def _notify_after(recipients_of, kind: str, title_of):
@@ -99,7 +89,7 @@ def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
         batch = perform_transition(Batch, batch.pk, name, by=by, reason=reason)
         if name == "open":
             notify(
-                _users_with(Role.APPLICANT),
+                users_with_role(Role.APPLICANT),
                 kind="batch_opened",
                 title=f"{batch.name}已开放申报，截止日期{batch.application_deadline:%Y年%-m月%-d日}",
                 url=reverse("core:dashboard"),

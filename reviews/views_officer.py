@@ -21,7 +21,7 @@ from applications.models import Application, Batch
 from applications.permissions import can_confirm_selection
 from core.actions import run
 from core.audit import action_code, history_for
-from core.errors import DomainError
+from core.errors import ActionNotPermitted, DomainError
 from core.models import AuditEntry
 from core.uploads import serve_file
 
@@ -48,7 +48,7 @@ from .models import (
     ReviewDocument,
     ReviewRound,
 )
-from .permissions import can_manage_round, can_see_results
+from .permissions import can_manage_round, can_see_results, require_round_manager
 from .resources import ExpertResource, round_workbook_response
 from .results import REVEALED_STATES, round_progress, round_results
 from .selectors import get_round_for_user
@@ -57,8 +57,10 @@ A = ReviewAssignment.State
 
 
 def _require_officer(user) -> None:
-    if not can_manage_round(user):
-        raise Http404
+    try:
+        require_round_manager(user)
+    except ActionNotPermitted:  # an officer-only page answers 404 to anyone else
+        raise Http404 from None
 
 
 def _managed_round(user, pk) -> ReviewRound:
