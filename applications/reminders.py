@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from core.notifications import notify
 from core.reminders import reminder_stage
-from pilots.models import Membership, Role
+from pilots.models import Role
+from pilots.roles import users_with_role
 
 from .models import Application, Batch
 
@@ -36,12 +37,7 @@ def application_deadline_reminders(*, today: datetime.date) -> int:
             "organisation"
         )
         for application in pending:
-            staff = [
-                m.user
-                for m in Membership.objects.filter(
-                    role=Role.APPLICANT, organisation_id=application.organisation_id
-                ).select_related("user")
-            ]
+            staff = users_with_role(Role.APPLICANT, organisation=application.organisation_id)
             sent += len(
                 notify(
                     staff,
@@ -71,12 +67,7 @@ def forwarding_deadline_reminders(*, today: datetime.date) -> int:
             bucket = open_items.setdefault(unit_id, {"unscreened": 0, "unforwarded": 0})
             bucket["unscreened" if state in UNSCREENED else "unforwarded"] += 1
         for unit_id, counts in open_items.items():
-            officers = [
-                m.user
-                for m in Membership.objects.filter(
-                    role=Role.CITY_OFFICER, organisation__review_unit_id=unit_id
-                ).select_related("user")
-            ]
+            officers = users_with_role(Role.CITY_OFFICER, review_unit=unit_id)
             sent += len(
                 notify(
                     officers,

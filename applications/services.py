@@ -8,37 +8,27 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from pilots.models import Membership, Organisation, Pilot, Role
-from pilots.roles import scope_of
+from pilots.models import Organisation, Pilot, Role
+from pilots.roles import scope_of, users_with_role
 
 from . import permissions
 from .models import Application, Batch
 
 
-def _users_with(role: str, **organisation_filter):
-    return [
-        m.user
-        for m in Membership.objects.filter(role=role, **organisation_filter).select_related("user")
-        if m.user.is_active
-    ]
-
-
 def applicant_users(application: Application):
-    return _users_with(Role.APPLICANT, organisation_id=application.organisation_id)
+    return users_with_role(Role.APPLICANT, organisation=application.organisation_id)
 
 
 def city_officers(application: Application):
-    return _users_with(
-        Role.CITY_OFFICER, organisation__review_unit_id=application.organisation.review_unit_id
-    )
+    return users_with_role(Role.CITY_OFFICER, review_unit=application.organisation.review_unit_id)
 
 
 def province_officers():
-    return _users_with(Role.PROVINCE_OFFICER)
+    return users_with_role(Role.PROVINCE_OFFICER)
 
 
 def finance_officers():
-    return _users_with(Role.FINANCE_OFFICER)
+    return users_with_role(Role.FINANCE_OFFICER)
 
 
 def _notify_after(recipients_of, kind: str, title_of):
@@ -55,10 +45,12 @@ def _notify_after(recipients_of, kind: str, title_of):
     return effect
 
 
-def _transition(application: Application, name: str, *, by, reason: str = "", changes=None, notices=()):
+def _transition(
+    application: Application, name: str, *, by, reason: str = "", changes=None, notices=(), rule: str = ""
+):
     with transaction.atomic():
         application = perform_transition(
-            Application, application.pk, name, by=by, reason=reason, changes=changes
+            Application, application.pk, name, by=by, reason=reason, changes=changes, rule=rule
         )
         for recipients_of, kind, title_of in notices:
             _notify_after(recipients_of, kind, title_of)(application)
@@ -108,7 +100,7 @@ def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
         batch = perform_transition(Batch, batch.pk, name, by=by, reason=reason)
         if name == "open":
             notify(
-                _users_with(Role.APPLICANT),
+                users_with_role(Role.APPLICANT),
                 kind="batch_opened",
                 title=opening_notice_title(batch),
                 url=reverse("core:dashboard"),
@@ -249,8 +241,9 @@ def application_start_expert_review(*, application: Application, by) -> Applicat
     return _transition(application, "start_expert_review", by=by)
 
 
-def application_finish_review(*, application: Application, by) -> Application:
-    return _transition(application, "finish_review", by=by)
+def application_finish_review(*, application: Application, by, rule: str = "") -> Application:
+    """By an officer, or automatically (by=system_user(), rule=...) when every sheet is in."""
+    return _transition(application, "finish_review", by=by, rule=rule)
 
 
 def application_propose_decision(

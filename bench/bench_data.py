@@ -41,6 +41,7 @@ from applications.models import (
     KeyProject,
     PilotTask,
 )
+from core.audit import action_code
 from core.models import AuditEntry, Notification
 from pilots.models import Membership, Organisation, ReviewUnit, Role
 
@@ -651,7 +652,7 @@ def _audit(app: Application, content_type, applicant, city, province, finance, n
             object_id=str(app.pk),
             object_repr=repr_,
             actor=actor,
-            action=action,
+            action=action_code(Application, action),
             action_label=label,
             from_state=from_state,
             to_state=to_state,

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django_fsm import Transition
 
+from .actors import is_system
 from .audit import record
 from .errors import ActionNotPermitted, DomainError, TransitionRefused
 
@@ -83,20 +84,31 @@ def perform_transition(
     changes: Callable[[M], None] | None = None,
     after_commit: Iterable[Callable[[M], None]] = (),
     data: dict | None = None,
+    rule: str = "",
 ) -> M:
     """Lock `model` row `pk`, run transition `name` as user `by`, audit it, schedule side effects.
 
     `changes` sets fields that belong to the transition (an opinion, a rank) on the locked row before
     the guards run, so a guard may look at them; if anything is refused, the whole thing rolls back.
+
+    An automatic step passes `by=core.actors.system_user()` and names the `rule` that acts (e.g.
+    "reviews.all_sheets_submitted"): it needs no person's role, still passes every guard, and is
+    audited under the system actor with the rule in the entry's data. A person cannot pass a rule,
+    and the system actor cannot act without one.
     """
     reason = (reason or "").strip()
+    system = is_system(by)
+    if system != bool(rule):
+        raise ActionNotPermitted()
+    if system:
+        data = {**(data or {}), "rule": rule}
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=pk)
         t = transition_of(obj, name)
         label = transition_label(obj, name)
         if t is None:
             raise TransitionRefused(f"当前状态为「{obj.get_state_display()}」，不能执行「{label}」。")
-        if not t.has_perm(obj, by):
+        if not system and not t.has_perm(obj, by):
             raise ActionNotPermitted()
         if t.custom.get("reason_required") and not reason:
             raise DomainError(f"「{label}」须填写理由。", code="reason_required")
@@ -111,7 +123,7 @@ def perform_transition(
         record(
             obj,
             actor=by,
-            action=name,
+            action=name,  # namespaced by record: <app_label>.<model_name>.<name>
             label=label,
             from_state=from_state,
             to_state=obj.state,

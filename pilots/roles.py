@@ -3,6 +3,7 @@
 Loaded once per user object (one query), then reused by every permission check of the request.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import Membership, Role
@@ -64,3 +65,21 @@ def is_finance(user) -> bool:
 
 def is_drc(user) -> bool:
     return scope_of(user).has(Role.DRC_OFFICER)
+
+
+def users_with_role(role: str | Iterable[str], *, organisation=None, review_unit=None) -> list:
+    """The active users holding `role` (or any of several roles), each once, in membership order.
+
+    The one recipients helper: every notice and reminder finds its recipients here. `organisation`
+    (an Organisation or its id) keeps the members of that organisation; `review_unit` (a ReviewUnit or
+    its code) those of the organisations of that review unit (a city's officers). One query.
+    """
+    memberships = Membership.objects.filter(
+        role__in=[role] if isinstance(role, str) else list(role), user__is_active=True
+    )
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    if review_unit is not None:
+        memberships = memberships.filter(organisation__review_unit=review_unit)
+    users = {m.user_id: m.user for m in memberships.select_related("user").order_by("pk")}
+    return list(users.values())

@@ -9,16 +9,12 @@ from django.utils import timezone
 from core.notifications import notify
 from core.transitions import perform_transition
 
-from .models import Membership, Pilot, Role
+from .models import Pilot, Role
+from .roles import users_with_role
 
 
 def _pilot_staff(pilot: Pilot):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.APPLICANT, organisation=pilot.organisation
-        ).select_related("user")
-    ]
+    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
 
 
 def _notify_staff(pilot: Pilot, title: str) -> None:

@@ -5,8 +5,9 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from pilots.models import Membership, Pilot, Role
+from pilots.models import Pilot, Role
 from pilots.permissions import can_act_for_pilot
+from pilots.roles import users_with_role
 
 from .models import AnnualReport
 
@@ -29,19 +30,9 @@ def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") 
         report = perform_transition(AnnualReport, report.pk, name, by=by, reason=reason)
         url = reverse("reports:detail", args=[report.pk])
         if name == "submit":
-            recipients = [
-                m.user
-                for m in Membership.objects.filter(
-                    role__in=[Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER]
-                ).select_related("user")
-            ]
+            recipients = users_with_role([Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER])
             notify(recipients, kind="report_submitted", title=f"{report}已提交", url=url)
         else:
-            staff = [
-                m.user
-                for m in Membership.objects.filter(
-                    role=Role.APPLICANT, organisation=report.pilot.organisation
-                ).select_related("user")
-            ]
+            staff = users_with_role(Role.APPLICANT, organisation=report.pilot.organisation_id)
             notify(staff, kind="report_" + name, title=f"{report}：{report.get_state_display()}", url=url)
     return report

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
+from django.utils.translation import gettext_lazy
+
 __all__ = [
     "MAD_CONSISTENCY",
     "PUBLISHED_QUANTUM",
@@ -87,13 +89,17 @@ RANK_METHODS = frozenset({"mean", "trimmed_mean", "median", "zscore"})
 _SIMPLE_TIE_BREAK_KEYS = frozenset({"trimmed_mean", "median", "mean", "zscore", "min"})
 _CRITERION_PREFIX = "criterion:"
 
-_KEY_LABELS = {
-    "mean": "平均分",
-    "trimmed_mean": "截尾平均分",
-    "median": "中位数",
-    "zscore": "标准化得分",
-    "min": "最低专家评分",
-}
+METHOD_CHOICES = [
+    ("mean", gettext_lazy("算术平均")),
+    ("trimmed_mean", gettext_lazy("去掉最高分和最低分后平均")),
+    ("median", gettext_lazy("中位数")),
+    ("zscore", gettext_lazy("专家标准分（z分数）校正")),
+]
+"""The primary-score methods and their labels: the one owner. ReviewRound.aggregation_method takes its
+choices from here, and the results, the exports and the tie-break notes below read the same labels."""
+
+KEY_LABELS = {**dict(METHOD_CHOICES), "min": gettext_lazy("最低专家评分")}
+"""Labels of the primary methods and of the tie-break keys that are not criteria."""
 
 NA_NOTE = "尚无有效评分"
 UNRESOLVED_TIE = "仍并列，须由审定会议决定"
@@ -709,7 +715,7 @@ def build_item_results(
 def _key_label(key: str) -> str:
     if key.startswith(_CRITERION_PREFIX):
         return f"指标{key[len(_CRITERION_PREFIX) :]}均分"
-    return _KEY_LABELS[key]
+    return str(KEY_LABELS[key])
 
 
 def _check_tie_break(method: str, tie_break: Sequence[str]) -> None:

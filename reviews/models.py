@@ -5,6 +5,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.transitions import guard, lazy_permission
 
+from .aggregation import METHOD_CHOICES
+
 
 def _perm(name):
     return lazy_permission("reviews.permissions", name)
@@ -43,12 +45,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         _("汇总方法"),
         max_length=16,
         default="trimmed_mean",
-        choices=[
-            ("mean", _("算术平均")),
-            ("trimmed_mean", _("去掉最高分和最低分后平均")),
-            ("median", _("中位数")),
-            ("zscore", _("专家标准分（z分数）校正")),
-        ],
+        choices=METHOD_CHOICES,  # labels owned by reviews.aggregation
     )
     tie_break = models.JSONField(
         _("同分排序规则"),

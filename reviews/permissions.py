@@ -1,5 +1,6 @@
 """Who may see and act on review rounds. Pure functions of (user, object)."""
 
+from core.errors import ActionNotPermitted
 from pilots.models import Role
 from pilots.roles import scope_of
 
@@ -16,6 +17,15 @@ EXPERT_VISIBLE_STATES = (
 
 def can_manage_round(user, review_round: ReviewRound | None = None) -> bool:
     return scope_of(user).has(Role.PROVINCE_OFFICER)
+
+
+def require_round_manager(user, review_round: ReviewRound | None = None) -> None:
+    """The one officer check of the review services and pages: raises ActionNotPermitted.
+
+    Services let it propagate (the caller shows its Chinese message); the officer pages turn it into a
+    404, like every object outside the user's scope (reviews.views_officer._require_officer)."""
+    if not can_manage_round(user, review_round):
+        raise ActionNotPermitted()
 
 
 def can_see_results(user, review_round: ReviewRound) -> bool:

@@ -9,21 +9,17 @@ from django.utils import timezone
 from applications import services as application_services
 from applications.models import Application, Batch
 from core.audit import record
-from core.errors import ActionNotPermitted, DomainError
+from core.errors import DomainError
 from core.notifications import notify
 from core.workdays import add_workdays
-from pilots.models import Membership, Role
+from pilots.models import Role
+from pilots.roles import users_with_role
 
 from . import documents
 from .models import Objection, ReviewDocument
-from .permissions import can_manage_round
+from .permissions import require_round_manager as _require_officer
 
 DEFAULT_WORKING_DAYS = 5
-
-
-def _require_officer(user) -> None:
-    if not can_manage_round(user):
-        raise ActionNotPermitted()
 
 
 def publicity_open(
@@ -205,9 +201,7 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
             reason=override_reason,
             data={"selected": [a.pk for a in selected]},
         )
-        finance = [
-            m.user for m in Membership.objects.filter(role=Role.FINANCE_OFFICER).select_related("user")
-        ]
+        finance = users_with_role(Role.FINANCE_OFFICER)
         notify(
             finance,
             kind="list_published",

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from core.notifications import notify
 from core.reminders import reminder_stage
-from pilots.models import Membership, Role
+from pilots.models import Role
+from pilots.roles import users_with_role
 
 from .models import ReviewAssignment, ReviewRound
 
@@ -85,9 +86,7 @@ def scoring_overdue_reminders(*, today: datetime.date) -> int:
                     dedupe_key=f"review-overdue:{review_round.pk}:{deadline}",
                 )
             )
-        officers = [
-            m.user for m in Membership.objects.filter(role=Role.PROVINCE_OFFICER).select_related("user")
-        ]
+        officers = users_with_role(Role.PROVINCE_OFFICER)
         lines = [
             f"{expert.display_name}（{len(names)}项）：{'、'.join(names)}"
             for expert, names in sorted(late.items(), key=lambda item: item[0].display_name)

@@ -30,12 +30,7 @@ UNUSED_APPLICATION_TEXT = (
     "city_opinion",
 )
 
-METHOD_LABELS = {
-    "mean": "算术平均",
-    "trimmed_mean": "去掉最高分和最低分后平均",
-    "median": "中位数",
-    "zscore": "专家标准分（z分数）校正",
-}
+METHOD_LABELS = dict(agg.METHOD_CHOICES)  # owned by reviews.aggregation (the model's choices)
 
 
 def tie_break_label(key: str, criteria_names: dict[str, str] | None = None) -> str:
@@ -43,7 +38,7 @@ def tie_break_label(key: str, criteria_names: dict[str, str] | None = None) -> s
     if key.startswith("criterion:"):
         code = key.split(":", 1)[1]
         return f"指标「{(criteria_names or {}).get(code, code)}」均分"
-    return {**METHOD_LABELS, "min": "最低专家评分"}.get(key, key)
+    return str(agg.KEY_LABELS.get(key, key))
 
 
 @dataclass
@@ -90,7 +85,7 @@ class RoundResults:
 
     @property
     def method_label(self) -> str:
-        return METHOD_LABELS.get(self.method, self.method)
+        return str(METHOD_LABELS.get(self.method, self.method))
 
     @property
     def tie_break_labels(self) -> list[str]:

@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from core.actors import system_user
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Membership, Role
+from pilots.roles import users_with_role
 
 from . import aggregation
 from .models import (
@@ -34,22 +36,13 @@ from .models import (
     ScoreVersion,
     SelectionDecision,
 )
-from .permissions import can_manage_round
+from .permissions import require_round_manager as _require_officer
 
 A = ReviewAssignment.State
 
 
 OPEN_ASSIGNMENT_STATES = (A.ASSIGNED, A.ACCEPTED, A.SUBMITTED)
 EXTREME_LOW, EXTREME_HIGH = Decimal("0.3"), Decimal("0.95")
-
-
-def _require_officer(user) -> None:
-    if not can_manage_round(user):
-        raise ActionNotPermitted()
-
-
-def _officers():
-    return [m.user for m in Membership.objects.filter(role=Role.PROVINCE_OFFICER).select_related("user")]
 
 
 # Round set-up -----------------------------------------------------------------------------------
@@ -559,7 +552,7 @@ def declaration_submit(
         )
         if released:
             notify(
-                _officers(),
+                users_with_role(Role.PROVINCE_OFFICER),
                 kind="assignment_declined",
                 title=f"{by.display_name}声明与{len(released)}项已分配的评审任务存在利益冲突，请重新分配",
                 body="涉及：" + "、".join(names[a.application_id] for a in released),
@@ -773,7 +766,7 @@ def assignment_respond(
             locked.state, locked.decline_reason, locked.declared_at = A.DECLINED, reason, timezone.now()
             label = "因利益冲突申请回避" if was_accepted else "谢绝评审任务"
             notify(
-                _officers(),
+                users_with_role(Role.PROVINCE_OFFICER),
                 kind="assignment_declined",
                 title=f"{by.display_name}{'申请回避' if was_accepted else '谢绝了'}「{name}」的评审任务，请重新分配",
                 body=f"理由：{reason}"
@@ -984,7 +977,7 @@ def scores_save(
             )
             if resubmission:
                 notify(
-                    _officers(),
+                    users_with_role(Role.PROVINCE_OFFICER),
                     kind="score_changed",
                     title=f"{by.display_name}修改了对「{name}」已提交的评分（第{locked.version}版）",
                     body=f"修改理由：{change_reason}",
@@ -1017,9 +1010,8 @@ def _finish_item_if_complete(assignment: ReviewAssignment, by) -> None:
         return
     if states.count(A.SUBMITTED) < ReviewRound.objects.get(pk=assignment.round_id).experts_per_item:
         return
-    officers = _officers()
-    if officers:  # the transition is the ecology department's; it is recorded under its officer
-        application_finish_review(application=application, by=officers[0])
+    # An automatic step: recorded under the system actor, never credited to an officer.
+    application_finish_review(application=application, by=system_user(), rule="reviews.all_sheets_submitted")
 
 
 # Decision ---------------------------------------------------------------------------------------
@@ -1216,7 +1208,7 @@ def decision_confirm(*, review_round: ReviewRound, by, opinion: str = "") -> Sel
             },
         )
         notify(
-            _officers(),
+            users_with_role(Role.PROVINCE_OFFICER),
             kind="decision_confirmed",
             title=(
                 f"省财政厅已会签确认{review_round.name}的入选建议（拟入选{len(shortlisted)}个）"
@@ -1254,7 +1246,7 @@ def decision_return(*, review_round: ReviewRound, by, opinion: str) -> Selection
             data={"decision": decision.pk, "applications": [a.pk for a in pending], "internal": True},
         )
         notify(
-            _officers(),
+            users_with_role(Role.PROVINCE_OFFICER),
             kind="decision_returned",
             title=f"省财政厅退回了{review_round.name}的入选建议，请修改后重新提出",
             body=opinion,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Application, Batch
 from core.actions import run
 from core.audit import history_for
-from core.errors import DomainError
+from core.errors import ActionNotPermitted, DomainError
 from core.uploads import serve_file
 
 from . import publicity, services
@@ -44,7 +44,7 @@ from .models import (
     ReviewDocument,
     ReviewRound,
 )
-from .permissions import can_answer_proposal, can_manage_round, can_see_results
+from .permissions import can_answer_proposal, can_manage_round, can_see_results, require_round_manager
 from .resources import ExpertResource, round_workbook_response
 from .results import REVEALED_STATES, round_progress, round_results
 from .selectors import decision_counts, decision_history, get_round_for_user, latest_proposal
@@ -53,8 +53,10 @@ A = ReviewAssignment.State
 
 
 def _require_officer(user) -> None:
-    if not can_manage_round(user):
-        raise Http404
+    try:
+        require_round_manager(user)
+    except ActionNotPermitted:  # an officer-only page answers 404 to anyone else
+        raise Http404 from None
 
 
 def _managed_round(user, pk) -> ReviewRound:

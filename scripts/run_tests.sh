@@ -8,4 +8,5 @@ if [ -n "${REDIS_URL:-}" ]; then echo "Redis: ${REDIS_URL}"; else echo "Redis no
 .venv/bin/python manage.py makemigrations --check --dry-run
 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 .venv/bin/ruff check .
+.venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from core.audit import action_code
 from core.errors import ActionNotPermitted, DomainError
 from core.models import AuditEntry, Notification
 
@@ -54,6 +55,8 @@ def by_state(obj, match: str | None = None):
 
 def assert_audited(obj, *, action: str, actor, from_state: str, to_state: str, reason: str = ""):
     # Services may record further entries (e.g. proposed conflicts) after the transition's own.
+    # `action` is the transition's verb; the entry carries its namespaced code (app.model.verb).
+    action = action_code(obj, action)
     entry = audit_for(obj).filter(action=action).last()
     assert entry is not None, f"no audit entry for {action}"
     assert (entry.action, entry.actor_id, entry.from_state, entry.to_state, entry.reason) == (

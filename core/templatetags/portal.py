@@ -5,6 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from core.audit import history_for as _history_for
+from core.audit import label_for
 from core.transitions import actions_for
 from pilots.models import Role
 from pilots.roles import scope_of
@@ -31,6 +32,9 @@ def history(obj, user=None):
     if not scope_of(user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
         entries = [e for e in entries if not e.data.get("internal")]
     for entry in entries:
+        # The label is produced from the namespaced code (core.audit.label_for), set on the entry in
+        # memory for partials/history.html (entries are append-only and never saved again).
+        entry.label = entry.action_label = label_for(entry)
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)
     return entries

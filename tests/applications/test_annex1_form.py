@@ -48,7 +48,7 @@ def test_basic_section_saves_and_is_audited(draft, applicant_county, client_for)
     assert draft.organisation.credit_code == "12100000400000624D"
     assert draft.organisation.address == "陕西省安康市石泉县城关镇江南大道28号"
     entry = draft_audit(draft).last()
-    assert entry.action == "edit" and "boundary_area_km2" in entry.data["changed"]
+    assert entry.action == "applications.application.edit" and "boundary_area_km2" in entry.data["changed"]
     assert entry.data["changed"]["organisation.credit_code"] == ["", "12100000400000624D"]
     # Shown back with its separators, and the credit code in the form.
     body = client.get(url).content.decode()

@@ -222,7 +222,7 @@ def test_selection_path_to_shortlisted_and_publicity(batch, province, finance):
         application=application, by=province, proposal=Application.Proposal.SHORTLIST, reason="排名靠前"
     )
     assert locked.decision_proposed_by == province
-    assert audit_for(application).last().action == "propose_decision"
+    assert audit_for(application).last().action == "applications.application.propose_decision"
     services.application_confirm_decision(application=locked, by=finance)
     assert_audited(
         application, action="shortlist", actor=finance, from_state=S.REVIEWED, to_state=S.SHORTLISTED
@@ -288,7 +288,11 @@ def test_selecting_creates_the_pilot(batch, province, agency_org):
     assert pilot.pilot_level == Application.PilotLevel.NEAR_ZERO
     assert list(pilot.delegated_agencies.all()) == [agency_org]
     entry = audit_for(pilot).get()
-    assert (entry.action, entry.actor_id, entry.to_state) == ("create", province.pk, Pilot.State.SELECTED)
+    assert (entry.action, entry.actor_id, entry.to_state) == (
+        "pilots.pilot.create",
+        province.pk,
+        Pilot.State.SELECTED,
+    )
 
 
 def test_select_refused_by_state_creates_no_pilot(batch, province):
@@ -315,7 +319,7 @@ def test_application_create_is_scoped_and_unique(batch, applicant_county, applic
     assert info.value.code == "forbidden"
     application = services.application_create(batch=batch, organisation=shiquan, by=applicant_county)
     assert application.state == S.DRAFT
-    assert audit_for(application).get().action == "create"
+    assert audit_for(application).get().action == "applications.application.create"
     with pytest.raises(DomainError, match="不能重复申报"):
         services.application_create(batch=batch, organisation=shiquan, by=applicant_county)
 

@@ -25,7 +25,7 @@ def test_province_runs_a_batch_through_every_stage(province):
         forwarding_deadline=datetime.date(2027, 4, 30),
     )
     assert batch.state == B.DRAFT
-    assert audit_for(batch).get().action == "create"
+    assert audit_for(batch).get().action == "applications.batch.create"
     steps = [
         ("open", B.DRAFT, B.OPEN),
         ("close_applications", B.OPEN, B.CITY_SCREENING),

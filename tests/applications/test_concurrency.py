@@ -75,7 +75,7 @@ def test_return_and_recommend_at_once_exactly_one_wins(require_postgres, city_an
     entries = list(audit_for(application))
     assert len(entries) == 1
     winner = "return_for_revision" if outcomes[0] == "ok" else "recommend"
-    assert entries[0].action == winner
+    assert entries[0].action == f"applications.application.{winner}"
     stored = Application.objects.get(pk=application.pk)
     assert stored.state == (S.RETURNED if winner == "return_for_revision" else S.RECOMMENDED)
     # The loser's changes (opinion and rank) did not leak into the row.
@@ -93,5 +93,5 @@ def test_double_submission_counts_once(require_postgres, applicant_county, city_
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     stored = Application.objects.get(pk=draft.pk)
     assert (stored.state, stored.submission_count) == (S.SUBMITTED, 1)
-    assert AuditEntry.objects.filter(action="submit").count() == 1
+    assert AuditEntry.objects.filter(action="applications.application.submit").count() == 1
     assert Notification.objects.filter(kind="application_submitted").count() == 1

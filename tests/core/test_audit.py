@@ -26,7 +26,7 @@ def test_transition_writes_one_entry_with_actor_states_and_reason(application, c
     entry = audit_for(application).get()
     assert entry.actor == city_ankang
     assert (entry.action, entry.from_state, entry.to_state, entry.reason) == (
-        "return_for_revision",
+        "applications.application.return_for_revision",
         "submitted",
         "returned",
         "数据有误",
@@ -54,7 +54,10 @@ def test_deleting_an_entry_raises(application, city_ankang):
 def test_history_is_oldest_first(application, city_ankang, applicant_county):
     services.application_return(application=application, by=city_ankang, reason="第一次退回")
     record(application, actor=applicant_county, action="note")
-    assert [e.action for e in history_for(application)] == ["return_for_revision", "note"]
+    assert [e.action for e in history_for(application)] == [
+        "applications.application.return_for_revision",
+        "applications.application.note",
+    ]
 
 
 def test_actions_offered_match_what_the_user_may_do(application, city_ankang, city_xian, applicant_county):

@@ -174,7 +174,7 @@ def test_transition_commits_when_the_broker_is_down_and_the_sweep_sends_later(
         app_services.application_submit(application=draft, by=applicant_county)
     assert apply_async.called
     assert Application.objects.get(pk=draft.pk).state == S.SUBMITTED
-    assert audit_for(draft).filter(action="submit").count() == 1
+    assert audit_for(draft).filter(action="applications.application.submit").count() == 1
     notice = Notification.objects.get(kind="application_submitted")
     assert notice.emailed_at is None and mail.outbox == []
 

@@ -30,7 +30,9 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
     }
     # Every selected application became a pilot, and the stages left an audit trail.
     assert Pilot.objects.count() == Application.objects.filter(state=Application.State.SELECTED).count()
-    assert AuditEntry.objects.filter(action="select").count() == Pilot.objects.count()
+    assert (
+        AuditEntry.objects.filter(action="applications.application.select").count() == Pilot.objects.count()
+    )
     assert Batch.objects.filter(state=Batch.State.PUBLISHED).count() == 1
     assert Batch.objects.filter(state=Batch.State.PUBLICITY).count() == 1
     # Expert review: a round being scored (tasks in every state) and a decided one, with conflicts.

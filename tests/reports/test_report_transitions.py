@@ -32,7 +32,7 @@ def test_report_create_is_for_the_pilots_staff_once_a_year(pilot, applicant_coun
             services.report_create(pilot=pilot, year=2026, by=user)
     report = services.report_create(pilot=pilot, year=2026, by=applicant_county)
     assert report.state == R.DRAFT
-    assert audit_for(report).get().action == "create"
+    assert audit_for(report).get().action == "reports.annualreport.create"
     with pytest.raises(DomainError, match="2026年度自评报告已存在"):
         services.report_create(pilot=pilot, year=2026, by=applicant_county)
 

@@ -405,13 +405,13 @@ def test_tie_break_chain_separates_some_and_leaves_others_tied():
     assert r["B"].tie_break_used == ("trimmed_mean",)
     assert (
         r["B"].note
-        == "主得分80.00分与C、D并列；依次采用决胜规则：截尾平均分81.00（已区分）；名次由决胜规则确定。"
+        == "主得分80.00分与C、D并列；依次采用决胜规则：去掉最高分和最低分后平均81.00（已区分）；名次由决胜规则确定。"
     )
     # criterion:C1 was applied but did not separate → recorded in the note, not in tie_break_used
     assert r["D"].tie_break_used == ("trimmed_mean", "min")
     assert r["C"].tie_break_used == ("trimmed_mean", "min")
     assert r["D"].note == (
-        "主得分80.00分与B、C并列；依次采用决胜规则：截尾平均分80.00（已区分）、指标C1均分8.00（未能区分）、"
+        "主得分80.00分与B、C并列；依次采用决胜规则：去掉最高分和最低分后平均80.00（已区分）、指标C1均分8.00（未能区分）、"
         "最低专家评分75.00（已区分）；名次由决胜规则确定。"
     )
     assert not r["C"].tied and not r["D"].tied
@@ -419,7 +419,7 @@ def test_tie_break_chain_separates_some_and_leaves_others_tied():
     assert r["E"].tied_with == ("F",) and r["F"].tied_with == ("E",)
     assert r["E"].tie_break_used == ()
     assert r["E"].note == (
-        "主得分75.00分与F并列；依次采用决胜规则：截尾平均分75.00（未能区分）、指标C1均分7.00（未能区分）、"
+        "主得分75.00分与F并列；依次采用决胜规则：去掉最高分和最低分后平均75.00（未能区分）、指标C1均分7.00（未能区分）、"
         "最低专家评分65.00（未能区分）；与F仍并列，须由审定会议决定。"
     )
     assert "并列，须由审定会议决定" in r["F"].note
@@ -525,7 +525,7 @@ def test_rank_rejects_bad_configuration(method, tie_break, message):
 
 
 def test_rank_by_zscore_requires_zscore():
-    with pytest.raises(ValueError, match="缺少标准化得分"):
+    with pytest.raises(ValueError, match="缺少专家标准分"):
         rank([item("P", 80)], "zscore", [])
 
 

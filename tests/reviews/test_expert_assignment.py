@@ -38,7 +38,11 @@ def test_confirming_needs_the_round_declaration_first(given):
     given.refresh_from_db()
     assert given.state == A.ACCEPTED and given.declared_at is not None
     entry = audit_for(given.round).last()
-    assert (entry.action, entry.actor_id, entry.data["accept"]) == ("respond", given.expert_id, True)
+    assert (entry.action, entry.actor_id, entry.data["accept"]) == (
+        "reviews.reviewround.respond",
+        given.expert_id,
+        True,
+    )
 
 
 def test_confirming_is_refused_with_an_active_conflict(given):

@@ -80,7 +80,9 @@ def test_two_experts_submitting_at_once_both_succeed_and_the_item_finishes_once(
     assert ScoreVersion.objects.count() == 2
     application = Application.objects.get(pk=pair["application"].pk)
     assert application.state == Application.State.REVIEWED
-    finished = AuditEntry.objects.filter(action="finish_review", object_id=str(application.pk))
+    finished = AuditEntry.objects.filter(
+        action="applications.application.finish_review", object_id=str(application.pk)
+    )
     assert finished.count() == 1
 
 
@@ -112,11 +114,13 @@ def test_a_change_in_progress_is_in_before_the_officer_aggregates(pair, monkeypa
     latest = ScoreVersion.objects.filter(assignment=first).order_by("-number").first()
     assert (latest.number, latest.data["scores"]["feasibility"]) == (2, "9.00")
     order = list(
-        AuditEntry.objects.filter(action__in=["score_submit", "aggregate"])
+        AuditEntry.objects.filter(
+            action__in=["reviews.reviewround.score_submit", "reviews.reviewround.aggregate"]
+        )
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert order[-2:] == ["score_submit", "aggregate"]
+    assert order[-2:] == ["reviews.reviewround.score_submit", "reviews.reviewround.aggregate"]
 
 
 def test_a_change_during_the_aggregation_is_refused_after_it(pair):

@@ -50,7 +50,7 @@ def test_expert_declares_no_conflict(setting, client_for):
     assert not Conflict.objects.filter(expert=setting["expert"]).exists()
     entry = audit_for(setting["round"]).last()
     assert (entry.action, entry.actor_id, entry.data["no_conflict"]) == (
-        "declare",
+        "reviews.reviewround.declare",
         setting["expert"].pk,
         True,
     )

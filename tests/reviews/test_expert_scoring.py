@@ -169,7 +169,11 @@ def test_submission_creates_version_one_and_is_audited(accepted):
     version = ScoreVersion.objects.get(assignment=accepted)
     assert (version.number, version.total, version.reason) == (1, Decimal("70.0000"), "")
     entry = audit_for(accepted.round).last()
-    assert (entry.action, entry.action_label, entry.data["version"]) == ("score_submit", "提交评分", 1)
+    assert (entry.action, entry.action_label, entry.data["version"]) == (
+        "reviews.reviewround.score_submit",
+        "提交评分",
+        1,
+    )
 
 
 def test_changing_a_submitted_sheet_needs_a_reason_and_creates_version_two(accepted, province):
@@ -265,7 +269,12 @@ def test_the_last_submission_marks_the_application_reviewed(accepted, province):
     save(others[1], sheet())
     application.refresh_from_db()
     assert application.state == "reviewed"
-    assert AuditEntry.objects.filter(action="finish_review", object_id=str(application.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="applications.application.finish_review", object_id=str(application.pk)
+        ).count()
+        == 1
+    )
 
 
 # Others' scores -----------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_rules_propose_county_city_employer_and_agency_conflicts(setting, provin
         (experts["agency"].pk, apps["Y"].pk, K.AGENCY),
     }
     assert all(c.source == Conflict.Source.RULE for c in review_round.conflicts.all())
-    assert audit_for(review_round).filter(action="conflicts_proposed").exists()
+    assert audit_for(review_round).filter(action="reviews.reviewround.conflicts_proposed").exists()
 
 
 def test_an_override_needs_a_reason_and_is_audited(setting, province):
@@ -63,7 +63,7 @@ def test_an_override_needs_a_reason_and_is_audited(setting, province):
     services.conflict_override(conflict=conflict, by=province, reason="专家已于2024年调离安康市，现居西安。")
     conflict.refresh_from_db()
     assert not conflict.is_active and conflict.overridden_by == province
-    entry = audit_for(review_round).get(action="conflict_override")
+    entry = audit_for(review_round).get(action="reviews.reviewround.conflict_override")
     assert entry.reason == "专家已于2024年调离安康市，现居西安。"
     assert entry.actor == province and entry.data["application"] == apps["Z"].pk
 

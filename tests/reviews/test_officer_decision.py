@@ -47,7 +47,7 @@ def test_aggregation_waits_for_every_score_unless_a_reason_is_logged(province):
         reason="一位专家因病无法完成，经评审组研究按已提交评分汇总。",
     )
     assert ReviewRound.objects.get(pk=review_round.pk).state == R.AGGREGATED
-    entry = audit_for(review_round).get(action="aggregate_incomplete")
+    entry = audit_for(review_round).get(action="reviews.reviewround.aggregate_incomplete")
     assert entry.reason.startswith("一位专家因病")
 
 
@@ -60,7 +60,7 @@ def test_proposal_following_the_ranking_then_finance_confirms_once(province, fin
     x, y = fresh(apps["X"]), fresh(apps["Y"])
     assert (x.state, x.decision_proposal, y.decision_proposal) == (S.REVIEWED, "shortlist", "decline")
     assert (
-        audit_for(x).get(action="propose_decision").reason
+        audit_for(x).get(action="applications.application.propose_decision").reason
         == "评审排名第1名（去掉最高分和最低分后平均78.00分）"
     )
     assert Notification.objects.filter(recipient=finance, kind="decision_proposed").count() == 3
@@ -94,7 +94,7 @@ def test_a_departure_from_the_ranking_needs_a_reason_for_each_application(provin
     reasons = {apps["X"].pk: "公示前核查发现申报数据严重失实。", apps["Y"].pk: "递补。"}
     services.decision_propose(review_round=review_round, by=province, shortlist=shortlist, reasons=reasons)
     assert (
-        audit_for(fresh(apps["X"])).get(action="propose_decision").reason
+        audit_for(fresh(apps["X"])).get(action="applications.application.propose_decision").reason
         == "公示前核查发现申报数据严重失实。"
     )
 

@@ -71,7 +71,7 @@ def test_good_rows_create_experts_with_accounts(province, client_for):
         assert expert.user.full_name == expert.name
         assert Membership.objects.filter(user=expert.user, role=Role.EXPERT).exists()
         assert not expert.user.has_usable_password() or expert.user.password  # a random one, reset by link
-    assert audit_for(zhang).filter(action="import").exists()
+    assert audit_for(zhang).filter(action="reviews.expert.import").exists()
 
 
 def test_a_bad_row_imports_nothing_and_names_the_row(province, client_for):
@@ -159,6 +159,6 @@ def test_the_officer_adds_and_deactivates_an_expert(province, client_for):
     )  # "active" unticked
     expert.refresh_from_db()
     assert expert.title == "教授" and not expert.active and not expert.user.is_active
-    assert audit_for(expert).filter(action="edit").exists()
+    assert audit_for(expert).filter(action="reviews.expert.edit").exists()
     page = client.post(reverse("reviews:expert_new"), data | {"phone": "1370000"}).text
     assert "请填写11位手机号码" in page

@@ -77,7 +77,7 @@ def test_the_published_tie_break_chain_separates_and_says_how():
     assert not rows["X"].ranked.tied
     assert rows["X"].ranked.tie_break_used == ("mean",)
     assert "中位数78.00（未能区分）" in rows["X"].ranked.note
-    assert "平均分77.33（已区分）" in rows["X"].ranked.note
+    assert "算术平均77.33（已区分）" in rows["X"].ranked.note
 
 
 def test_zscore_method_ranks_by_the_normalised_score():

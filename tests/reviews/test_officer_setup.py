@@ -85,7 +85,9 @@ def test_the_method_may_change_before_scoring(province):
     )
     review_round.refresh_from_db()
     assert (review_round.aggregation_method, review_round.tie_break) == ("median", ["mean"])
-    assert AuditEntry.objects.filter(action="edit", object_id=str(review_round.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="reviews.reviewround.edit", object_id=str(review_round.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -119,7 +121,7 @@ def test_the_officer_creates_a_round_from_the_form(province, client_for):
     assert response.status_code == 302
     assert review_round.tie_break == ["median", "criterion:a", "min"]
     assert review_round.purpose == "selection"
-    assert audit_for(review_round).first().action == "create"
+    assert audit_for(review_round).first().action == "reviews.reviewround.create"
 
 
 def test_the_criteria_form_reports_weights_not_totalling_100(province, client_for):

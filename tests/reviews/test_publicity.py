@@ -58,7 +58,7 @@ def test_publicity_lasts_five_working_days_counted_with_the_holiday_calendar(sho
     assert batch.publicity_end == add_workdays(NATIONAL_DAY_2025, 5).end == datetime.date(2025, 10, 11)
     assert {fresh(a).state for a in (apps["X"], apps["Y"])} == {S.IN_PUBLICITY}
     assert fresh(apps["Z"]).state == S.NOT_SELECTED
-    entry = audit_for(batch).get(action="publicity_open")
+    entry = audit_for(batch).get(action="applications.batch.publicity_open")
     assert entry.data["working_days"] == 5 and entry.data["end"] == "2025-10-11"
 
 
@@ -124,7 +124,10 @@ def test_confirmation_before_the_end_needs_a_reason(shortlist, province):
     assert not Pilot.objects.exists()
     publicity.publicity_confirm(batch=batch, by=province, override_reason="省政府常务会议已提前研究确定。")
     assert fresh(batch).state == Batch.State.PUBLISHED
-    assert audit_for(batch).get(action="publish_list").reason == "省政府常务会议已提前研究确定。"
+    assert (
+        audit_for(batch).get(action="applications.batch.publish_list").reason
+        == "省政府常务会议已提前研究确定。"
+    )
 
 
 def test_confirmation_waits_for_open_objections(shortlist, province):

@@ -1,0 +1,60 @@
+"""The layers contract (.importlinter, run by scripts/run_tests.sh) passes today and catches a new
+upward import, at module level or inside a function.
+
+The apps and the contract are copied to a temporary directory so that the probe never touches the
+source tree other tests (or helpers) are reading."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("core", "pilots", "reports", "applications", "reviews")
+LINT = Path(sys.executable).with_name("lint-imports")
+
+pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
+
+
+@pytest.fixture
+def tree(tmp_path):
+    for app in APPS:
+        shutil.copytree(ROOT / app, tmp_path / app, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    return tmp_path
+
+
+def lint(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT), "--no-cache"], cwd=tree, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_todays_imports_keep_the_contract(tree):
+    result = lint(tree)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "KEPT" in result.stdout and "1 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "edge"),
+    [
+        ("core/probe.py", "from reviews import results\n", "core.probe -> reviews.results"),
+        (
+            "pilots/probe.py",
+            "def later():\n    from applications.services import application_submit\n\n    return application_submit\n",
+            "pilots.probe -> applications.services",
+        ),
+        ("reports/probe.py", "import reviews.aggregation\n", "reports.probe -> reviews.aggregation"),
+        # A module already in the debt list may not add a new upward import either.
+        ("core/dashboard.py", "\nfrom reviews import results  # noqa\n", "core.dashboard -> reviews.results"),
+    ],
+)
+def test_a_new_upward_import_breaks_the_contract(tree, module, source, edge):
+    path = tree / module
+    path.write_text((path.read_text() if path.exists() else "") + source)
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout and edge in result.stdout, result.stdout
