@@ -586,7 +586,7 @@ class Command(BaseCommand):
                 seed = sum(
                     map(
                         ord,
-                        f"{assignment.application.organisation.name}{criterion.code}{assignment.expert_id}",
+                        f"{assignment.application.organisation.name}{criterion.code}{assignment.expert.username}",
                     )
                 )
                 values[criterion.code] = {"value": Decimal(50 + seed % 40) / 10, "na": False, "comment": ""}
@@ -701,32 +701,39 @@ class Command(BaseCommand):
             tie_break=["median", "criterion:feasibility", "min"],
         )
         province, finance = self.users["province"], self.users["finance"]
-        # 岐山县 and 眉县 tie for the third place: the first proposal takes 岐山县, with its reasons.
-        third, fourth = ranked[2], ranked[3]
+        # The first proposal takes the top three; a county tied with the third (if any) needs a reason.
+        third = ranked[2]
+        reasons = {
+            r.application.pk: f"与{third.name}并列第{third.ranked.rank}名，名额所限。"
+            for r in ranked[3:]
+            if r.ranked.rank == third.ranked.rank
+        }
+        if reasons:
+            reasons[third.application.pk] = "并列名次中重点项目前期工作更为成熟。"
         review_services.decision_propose(
             review_round=review_round,
             by=province,
             shortlist=[r.application.pk for r in ranked[:3]],
-            reasons={
-                third.application.pk: f"与{fourth.name}并列第3名，重点项目前期工作更为成熟。",
-                fourth.application.pk: f"与{third.name}并列第3名，名额所限。",
-            },
+            reasons=reasons,
         )
         review_services.decision_return(
             review_round=review_round,
             by=finance,
-            opinion=f"{third.name}与{fourth.name}评分并列，仅以前期工作成熟度取舍依据不足；"
-            f"{third.name}重点项目资金以申请省级资金为主，地方配套未落实。"
-            "建议本期两县均暂不列入，请研究后重新提出。",
+            opinion=f"{third.name}重点项目资金以申请省级资金为主，地方配套资金尚未落实，"
+            "建议本期暂不列入，请研究后重新提出。",
         )
         review_services.decision_propose(
             review_round=review_round,
             by=province,
             shortlist=[r.application.pk for r in ranked[:2]],
             reasons={
-                row.application.pk: "并列第3名，按省财政厅意见本期暂不列入，下一批次择优支持。"
-                for row in ranked[2:]
-            },
+                third.application.pk: "地方配套资金尚未落实，按省财政厅意见本期暂不列入，下一批次择优支持。"
+            }
+            | (
+                {ranked[1].application.pk: "并列名次中地方配套资金已落实。"}
+                if ranked[1].ranked.rank == third.ranked.rank
+                else {}
+            ),
             note="已按省财政厅意见研究，拟入选调整为排名前2位的2个县。",
         )
         review_services.decision_confirm(review_round=review_round, by=finance, opinion="同意。")
