@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from core import formats
+
 CHECKED, UNCHECKED = "☑", "☐"
 BLANK_DATE = "　　年　　月　　日"
 
@@ -37,11 +39,10 @@ FUND_FIELDS = [
 
 
 def cn_date(value) -> str:
+    """The document's dates are Chinese whatever the reader's language (core.formats owns the form)."""
     if value is None:
         return BLANK_DATE
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    return formats.chinese_date(value)
 
 
 def to_decimal(value) -> Decimal | None:
