@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -26,15 +27,15 @@ from .models import ApplicationTarget, Contact, FundingPlan, KeyProject
 from .selectors import get_application_for_user
 
 SECTIONS = [
-    ("basic", "基本情况与边界"),
-    ("eligibility", "申报资格与优先条件"),
-    ("contacts", "负责人与联系人"),
-    ("baseline", "基础数据（近3年）"),
-    ("targets", "目标指标"),
-    ("projects", "重点项目"),
-    ("funding", "资金筹措"),
-    ("attachments", "附件"),
-    ("carbon", "碳排放核算"),
+    ("basic", gettext_lazy("基本情况与边界")),
+    ("eligibility", gettext_lazy("申报资格与优先条件")),
+    ("contacts", gettext_lazy("负责人与联系人")),
+    ("baseline", gettext_lazy("基础数据（近3年）")),
+    ("targets", gettext_lazy("目标指标")),
+    ("projects", gettext_lazy("重点项目")),
+    ("funding", gettext_lazy("资金筹措")),
+    ("attachments", gettext_lazy("附件")),
+    ("carbon", gettext_lazy("碳排放核算")),
 ]
 SECTION_LABELS = dict(SECTIONS)
 SINGLE_FORMS = {"basic": BasicInfoForm, "eligibility": EligibilitySectionForm}
@@ -53,7 +54,10 @@ EXTRA_ROWS = 2
 def _editable_application(request, pk):
     application = get_application_for_user(request.user, pk)
     if not permissions.can_edit_application(request.user, application):
-        messages.error(request, f"申报书当前状态为「{application.get_state_display()}」，不能修改。")
+        messages.error(
+            request,
+            gettext("申报书当前状态为「%(state)s」，不能修改。") % {"state": application.get_state_display()},
+        )
         return application, False
     return application, True
 
@@ -107,10 +111,13 @@ def _single_form(request, pk, section):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"「{SECTION_LABELS[section]}」已保存。")
+                messages.success(
+                    request,
+                    gettext("「%(SECTION_LABELS)s」已保存。") % {"SECTION_LABELS": SECTION_LABELS[section]},
+                )
                 return redirect("applications:section", pk=pk, section=section)
         else:
-            messages.error(request, "部分内容有误，请按提示修改后再保存；您填写的内容已保留。")
+            messages.error(request, gettext("部分内容有误，请按提示修改后再保存；您填写的内容已保留。"))
     return _render_section(request, application, section, form=form)
 
 
@@ -140,10 +147,14 @@ def _row_section(request, pk, section):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"「{SECTION_LABELS[section]}」已保存（{len(kept)}条）。")
+                messages.success(
+                    request,
+                    gettext("「%(SECTION_LABELS)s」已保存（%(len)s条）。")
+                    % {"SECTION_LABELS": SECTION_LABELS[section], "len": len(kept)},
+                )
                 return redirect("applications:section", pk=pk, section=section)
         else:
-            messages.error(request, "部分内容有误，请按提示修改后再保存；您填写的内容已保留。")
+            messages.error(request, gettext("部分内容有误，请按提示修改后再保存；您填写的内容已保留。"))
     return _render_section(request, application, section, formset=formset)
 
 
@@ -165,10 +176,10 @@ def baseline_edit(request, pk: int, year: int):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"{year}年基础数据已保存。")
+                messages.success(request, gettext("%(year)s年基础数据已保存。") % {"year": year})
                 return redirect("applications:baseline", pk=pk, year=year)
         else:
-            messages.error(request, "部分内容有误，请按提示修改后再保存；您填写的内容已保留。")
+            messages.error(request, gettext("部分内容有误，请按提示修改后再保存；您填写的内容已保留。"))
     return _render_section(
         request, application, "baseline", form=form, year=year, years=application.baseline_years
     )
@@ -198,10 +209,10 @@ def project_edit(request, pk: int, project_pk: int | None = None):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, "重点项目已保存。")
+                messages.success(request, gettext("重点项目已保存。"))
                 return redirect("applications:section", pk=pk, section="projects")
         else:
-            messages.error(request, "部分内容有误，请按提示修改后再保存；您填写的内容已保留。")
+            messages.error(request, gettext("部分内容有误，请按提示修改后再保存；您填写的内容已保留。"))
     return _render_section(request, application, "projects", form=form, project=project)
 
 
@@ -213,7 +224,7 @@ def project_delete(request, pk: int, project_pk: int):
     run(
         request,
         services.project_delete,
-        success="重点项目已删除。",
+        success=gettext("重点项目已删除。"),
         application=application,
         by=request.user,
         project=project,
