@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -21,7 +22,7 @@ def public_pilot_list(request):
 
     pilots = published_pilots()
     if request.GET.get("export") == "xlsx":
-        return PilotResource.as_xlsx_response(pilots, filename="陕西省低碳近零碳试点名单.xlsx")
+        return PilotResource.as_xlsx_response(pilots, filename=gettext("陕西省低碳近零碳试点名单.xlsx"))
     # Each batch's list as published, rendered to PDF once at publication (reviews.tasks).
     documents = (
         ReviewDocument.objects.filter(
@@ -38,7 +39,7 @@ def public_pilot_list(request):
 def pilot_list(request):
     filters = PilotFilter(request.GET, pilots_visible_to(request.user), user=request.user)
     if request.GET.get("export") == "xlsx":
-        return PilotResource.as_xlsx_response(filters.queryset, filename="试点单位.xlsx")
+        return PilotResource.as_xlsx_response(filters.queryset, filename=gettext("试点单位.xlsx"))
     page = Paginator(filters.queryset, 50).get_page(request.GET.get("page"))
     return render(request, "pilots/list.html", {"page": page, "filters": filters})
 
@@ -75,7 +76,7 @@ def pilot_action(request, pk: int, name: str):
         run(
             request,
             services.pilot_transition,
-            success="已办理。",
+            success=gettext("已办理。"),
             pilot=pilot,
             name=name,
             by=request.user,
@@ -85,12 +86,12 @@ def pilot_action(request, pk: int, name: str):
         try:
             issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
         except ValueError:
-            messages.error(request, "请填写有效的印发日期。")
+            messages.error(request, gettext("请填写有效的印发日期。"))
             return redirect("pilots:detail", pk=pk)
         run(
             request,
             services.pilot_record_local_approval,
-            success="已登记，进入建设实施阶段。",
+            success=gettext("已登记，进入建设实施阶段。"),
             pilot=pilot,
             by=request.user,
             body=request.POST.get("body", ""),
@@ -100,7 +101,7 @@ def pilot_action(request, pk: int, name: str):
         run(
             request,
             services.pilot_accept,
-            success="已通过验收并命名。",
+            success=gettext("已通过验收并命名。"),
             pilot=pilot,
             by=request.user,
             grade=request.POST.get("grade", ""),
