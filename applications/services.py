@@ -7,7 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
-from core.formats import chinese_date
+from core.formats import chinese_date, in_chinese
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Membership, Organisation, Pilot, Role
@@ -50,7 +50,7 @@ def _notify_after(recipients_of, kind: str, title_of):
         notify(
             recipients_of(application),
             kind=kind,
-            title=title_of(application),
+            title=in_chinese(title_of)(application),  # notices are written in Chinese (inbox and e-mail)
             url=reverse("applications:detail", args=[application.pk]),
         )
 
