@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from core.audit import record
@@ -38,7 +39,9 @@ def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") 
                     role__in=[Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER]
                 ).select_related("user")
             ]
-            notify(recipients, kind="report_submitted", title=f"{report}已提交", url=url)
+            with translation.override("zh-hans"):
+                title = f"{report}已提交"
+            notify(recipients, kind="report_submitted", title=title, url=url)
         else:
             staff = [
                 m.user
@@ -46,5 +49,7 @@ def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") 
                     role=Role.APPLICANT, organisation=report.pilot.organisation
                 ).select_related("user")
             ]
-            notify(staff, kind="report_" + name, title=f"{report}：{report.get_state_display()}", url=url)
+            with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
+                title = f"{report}：{report.get_state_display()}"
+            notify(staff, kind="report_" + name, title=title, url=url)
     return report
