@@ -105,3 +105,9 @@ def parenthesised(value) -> str:
     if value in (None, ""):
         return ""
     return f"（{value}）" if is_chinese() else f" ({value})"
+
+
+def chinese_label(lazy_text) -> str:
+    """A lazy label (a choice, a transition) in Chinese: for text stored once for everyone (notices)."""
+    with translation.override("zh-hans"):
+        return str(lazy_text)

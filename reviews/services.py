@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from applications.models import Application
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
-from core.formats import chinese_date, enumeration_comma, semicolon
+from core.formats import chinese_date, chinese_label, enumeration_comma, semicolon
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Membership, Role
@@ -826,7 +826,11 @@ def assignment_respond(
                 kind="assignment_declined",
                 title=f"{by.display_name}{'申请回避' if was_accepted else '谢绝了'}「{name}」的评审任务，请重新分配",
                 body=f"理由：{reason}"
-                + (f"（利益冲突：{Conflict.Kind(conflict_kind).label}）" if conflict_kind else ""),
+                + (
+                    f"（利益冲突：{chinese_label(Conflict.Kind(conflict_kind).label)}）"
+                    if conflict_kind
+                    else ""
+                ),
                 url=reverse("reviews:detail", args=[review_round.pk]),
             )
         locked.save(update_fields=["state", "decline_reason", "declared_at"])
