@@ -372,3 +372,31 @@ def test_an_english_request_does_not_leave_the_thread_in_english():
     assert response.headers["Content-Language"] == "en"
     assert "Shaanxi Low-Carbon and Near-Zero-Carbon Pilot Demonstration Portal" in response.text
     assert translation.get_language() == before
+
+
+@pytest.mark.django_db
+def test_notices_and_the_snapshot_are_written_in_chinese_when_the_actor_uses_english(
+    applicant_county, city_ankang
+):
+    """Notices are stored once for every reader (inbox and e-mail) and the snapshot feeds the Annex 1
+    PDF: both are Chinese even when the user who acted reads the portal in English."""
+    from django.utils import translation
+
+    from applications import services
+    from core.models import AuditEntry, Notification
+    from tests.factories import complete_application
+
+    application = complete_application(organisation=applicant_county.memberships.get().organisation)
+    with translation.override("en"):
+        services.application_submit(application=application, by=applicant_county)
+        services.application_return(application=application, by=city_ankang, reason="请补充材料")
+    titles = list(Notification.objects.order_by("id").values_list("title", flat=True))
+    assert titles == [
+        f"{application.organisation.name}提交了申报书，请审核",
+        "您的申报书已被退回修改，请查看退回理由",
+    ]
+    snapshot = application.snapshots.get()
+    labels = [item["label"] for item in snapshot.data["application"]]
+    assert "试点范围" in labels or "申报类型" in labels, labels
+    entry = AuditEntry.objects.filter(action="submit").get()
+    assert entry.action_label == "提交申报书"
