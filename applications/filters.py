@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from core.filters import ListFilter
 from pilots.models import Organisation, ReviewUnit
@@ -8,17 +9,23 @@ from .models import Application, Batch
 
 
 class ApplicationFilter(ListFilter):
-    q = forms.CharField(label="关键词", required=False)
-    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.all(), required=False)
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False)
+    batch = forms.ModelChoiceField(label=gettext_lazy("批次"), queryset=Batch.objects.all(), required=False)
     state = forms.ChoiceField(
-        label="状态", choices=[("", "全部状态")] + Application.State.choices, required=False
+        label=gettext_lazy("状态"),
+        choices=[("", gettext_lazy("全部状态"))] + Application.State.choices,
+        required=False,
     )
     review_unit = forms.ModelChoiceField(
-        label="所属市（区）", queryset=ReviewUnit.objects.all(), required=False
+        label=gettext_lazy("所属市（区）"), queryset=ReviewUnit.objects.all(), required=False
     )
     kind = forms.ChoiceField(
-        label="类型",
-        choices=[("", "全部类型"), (Organisation.Kind.COUNTY, "县（区）"), (Organisation.Kind.PARK, "园区")],
+        label=gettext_lazy("类型"),
+        choices=[
+            ("", gettext_lazy("全部类型")),
+            (Organisation.Kind.COUNTY, gettext_lazy("县（区）")),
+            (Organisation.Kind.PARK, gettext_lazy("园区")),
+        ],
         required=False,
     )
 

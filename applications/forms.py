@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
@@ -103,21 +104,21 @@ class BatchForm(forms.ModelForm):
             data.get("forwarding_deadline"),
         )
         if start and deadline and deadline < start:
-            self.add_error("application_deadline", "申报截止日期不能早于开始日期。")
+            self.add_error("application_deadline", gettext("申报截止日期不能早于开始日期。"))
         if deadline and forwarding and forwarding < deadline:
-            self.add_error("forwarding_deadline", "市级报送截止日期不能早于申报截止日期。")
+            self.add_error("forwarding_deadline", gettext("市级报送截止日期不能早于申报截止日期。"))
         month, day = data.get("annual_report_due_month"), data.get("annual_report_due_day")
         if month and not 1 <= month <= 12:
-            self.add_error("annual_report_due_month", "月份须在1至12之间。")
+            self.add_error("annual_report_due_month", gettext("月份须在1至12之间。"))
         if day and not 1 <= day <= 28:
-            self.add_error("annual_report_due_day", "报送日须在1至28之间。")
+            self.add_error("annual_report_due_day", gettext("报送日须在1至28之间。"))
         return data
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=Attachment.Kind.choices)
-    title = forms.CharField(label="说明", max_length=128, required=False)
-    file = forms.FileField(label="文件")
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Attachment.Kind.choices)
+    title = forms.CharField(label=gettext_lazy("说明"), max_length=128, required=False)
+    file = forms.FileField(label=gettext_lazy("文件"))
 
     def clean(self):
         data = super().clean()
@@ -133,8 +134,10 @@ class AttachmentForm(forms.Form):
 
 
 class RecommendForm(forms.Form):
-    opinion = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    rank = forms.IntegerField(label="市内推荐排序", min_value=1, max_value=99)
+    opinion = forms.CharField(
+        label=gettext_lazy("推荐意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    rank = forms.IntegerField(label=gettext_lazy("市内推荐排序"), min_value=1, max_value=99)
 
 
 # Annex 1 sections ------------------------------------------------------------------------------
@@ -157,7 +160,7 @@ def _non_negative(form, names):
     for name in names:
         value = form.cleaned_data.get(name)
         if value is not None and value < 0:
-            form.add_error(name, "不能为负数。")
+            form.add_error(name, gettext("不能为负数。"))
 
 
 class BasicInfoForm(SectionForm):
@@ -198,8 +201,8 @@ class BasicInfoForm(SectionForm):
             "organisation_setup": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "work_foundation": "不超过3000字。",
-            "boundary_area_km2": "单位：平方千米。",
+            "work_foundation": gettext_lazy("不超过3000字。"),
+            "boundary_area_km2": gettext_lazy("单位：平方千米。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -229,14 +232,14 @@ class BasicInfoForm(SectionForm):
     def clean_boundary_area_km2(self):
         value = self.cleaned_data.get("boundary_area_km2")
         if value is not None and not Decimal("0.01") <= value <= Decimal("30000"):
-            raise forms.ValidationError("边界面积应在0.01至30000平方千米之间。")
+            raise forms.ValidationError(gettext("边界面积应在0.01至30000平方千米之间。"))
         return value
 
     def clean(self):
         data = super().clean()
         total, above = data.get("enterprises_count"), data.get("above_scale_enterprises_count")
         if total is not None and above is not None and above > total:
-            self.add_error("above_scale_enterprises_count", "规上企业数不能多于入驻企业数。")
+            self.add_error("above_scale_enterprises_count", gettext("规上企业数不能多于入驻企业数。"))
         return data
 
 
@@ -253,7 +256,11 @@ class EligibilitySectionForm(SectionForm):
             "priority_circular_park",
             "priority_other",
         ]
-        labels = {"declares_no_major_accident": "本单位郑重声明：近3年内未发生重大环境污染和生态破坏事故"}
+        labels = {
+            "declares_no_major_accident": gettext_lazy(
+                "本单位郑重声明：近3年内未发生重大环境污染和生态破坏事故"
+            )
+        }
 
 
 class ContactForm(SectionForm):
@@ -264,7 +271,7 @@ class ContactForm(SectionForm):
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
         if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
-            raise forms.ValidationError("请填写11位手机号码。")
+            raise forms.ValidationError(gettext("请填写11位手机号码。"))
         return mobile
 
 
@@ -282,7 +289,7 @@ class BaselineForm(SectionForm):
         for code, label in Fuel.choices:
             self.fields[f"fuel_{code}"] = FigureField(
                 unit="quantity",
-                label=f"{label}（{unit_for(code)}）",
+                label=gettext("%(label)s（%(unit_for)s）") % {"label": label, "unit_for": unit_for(code)},
                 required=False,
                 max_digits=14,
                 decimal_places=3,
@@ -304,16 +311,19 @@ class BaselineForm(SectionForm):
         for name in PERCENT_FIELDS:
             value = data.get(name)
             if value is not None and value > 100:
-                self.add_error(name, "百分比应在0至100之间。")
+                self.add_error(name, gettext("百分比应在0至100之间。"))
         shares = [data.get(n) for n in ("primary_share", "secondary_share", "tertiary_share")]
         if all(v is not None for v in shares) and abs(sum(shares) - 100) > Decimal("0.5"):
-            self.add_error("tertiary_share", f"三次产业占比之和应为100%（当前为{sum(shares)}%）。")
+            self.add_error(
+                "tertiary_share",
+                gettext("三次产业占比之和应为100%%（当前为%(sum)s%%）。") % {"sum": sum(shares)},
+            )
         electricity, green = data.get("electricity_10k_kwh"), data.get("green_power_10k_kwh")
         if electricity is not None and green is not None and green > electricity:
-            self.add_error("green_power_10k_kwh", "绿电交易电量不能大于全社会用电量。")
+            self.add_error("green_power_10k_kwh", gettext("绿电交易电量不能大于全社会用电量。"))
         gdp, iva = data.get("gdp_100m"), data.get("industrial_value_added_100m")
         if gdp is not None and iva is not None and iva > gdp:
-            self.add_error("industrial_value_added_100m", "工业增加值不能大于地区生产总值。")
+            self.add_error("industrial_value_added_100m", gettext("工业增加值不能大于地区生产总值。"))
         return data
 
     def energy(self) -> dict:
@@ -340,12 +350,12 @@ class TargetForm(SectionForm):
     def clean(self):
         data = super().clean()
         if data.get("indicator") == ApplicationTarget.Indicator.OTHER and not data.get("custom_name"):
-            self.add_error("custom_name", "选择“其他”时须填写指标名称。")
+            self.add_error("custom_name", gettext("选择“其他”时须填写指标名称。"))
         label = dict(ApplicationTarget.Indicator.choices).get(data.get("indicator"), "")
         for name in ("base_value", "target_value"):
             value = data.get(name)
             if value is not None and "%" in str(label) and not Decimal(-100) <= value <= Decimal(100):
-                self.add_error(name, "百分比指标应在-100至100之间。")
+                self.add_error(name, gettext("百分比指标应在-100至100之间。"))
         return data
 
 
@@ -371,15 +381,19 @@ class ProjectForm(SectionForm):
         for name in ("start_year", "end_year"):
             value = data.get(name)
             if value is not None and not 2015 <= value <= 2035:
-                self.add_error(name, "年份应在2015至2035之间。")
+                self.add_error(name, gettext("年份应在2015至2035之间。"))
         if start and end and end < start:
-            self.add_error("end_year", "完工年份不能早于开工年份。")
+            self.add_error("end_year", gettext("完工年份不能早于开工年份。"))
         total = data.get("total_investment")
         funds = [data.get(f) for f in KeyProject.FUND_FIELDS]
         if total is not None and all(f is not None for f in funds):
             funded = sum(funds)
             if abs(funded - total) > Decimal("0.01"):
-                self.add_error("fund_other", f"资金来源合计（{funded} 万元）应等于总投资（{total} 万元）。")
+                self.add_error(
+                    "fund_other",
+                    gettext("资金来源合计（%(funded)s 万元）应等于总投资（%(total)s 万元）。")
+                    % {"funded": funded, "total": total},
+                )
         return data
 
 
@@ -392,7 +406,7 @@ class FundingForm(SectionForm):
         data = super().clean()
         _non_negative(self, ["amount"])
         if data.get("year") is not None and not 2023 <= data["year"] <= 2035:
-            self.add_error("year", "年度应在2023至2035之间。")
+            self.add_error("year", gettext("年度应在2023至2035之间。"))
         return data
 
 

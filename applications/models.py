@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -66,7 +67,7 @@ class Batch(FSMModelMixin, models.Model):
             self.application_deadline is None or today <= self.application_deadline
         )
 
-    @guard("须先设置申报截止日期和市级报送截止日期，且报送截止不早于申报截止。")
+    @guard(gettext_lazy("须先设置申报截止日期和市级报送截止日期，且报送截止不早于申报截止。"))
     def has_dates(self) -> bool:
         return bool(
             self.application_deadline
@@ -74,7 +75,7 @@ class Batch(FSMModelMixin, models.Model):
             and self.forwarding_deadline >= self.application_deadline
         )
 
-    @guard("须先设置公示起止日期。")
+    @guard(gettext_lazy("须先设置公示起止日期。"))
     def has_publicity_dates(self) -> bool:
         return bool(
             self.publicity_start and self.publicity_end and self.publicity_end >= self.publicity_start
@@ -86,7 +87,7 @@ class Batch(FSMModelMixin, models.Model):
         target=State.OPEN,
         conditions=[has_dates],
         permission=_perm("can_manage_batches"),
-        custom={"label": "开放申报"},
+        custom={"label": gettext_lazy("开放申报")},
     )
     def open(self, *, by=None, reason=""):
         pass
@@ -96,7 +97,7 @@ class Batch(FSMModelMixin, models.Model):
         source=State.OPEN,
         target=State.CITY_SCREENING,
         permission=_perm("can_manage_batches"),
-        custom={"label": "截止申报，转入市级初审"},
+        custom={"label": gettext_lazy("截止申报，转入市级初审")},
     )
     def close_applications(self, *, by=None, reason=""):
         pass
@@ -106,7 +107,7 @@ class Batch(FSMModelMixin, models.Model):
         source=State.CITY_SCREENING,
         target=State.PROVINCIAL_REVIEW,
         permission=_perm("can_manage_batches"),
-        custom={"label": "转入省级评审"},
+        custom={"label": gettext_lazy("转入省级评审")},
     )
     def start_provincial_review(self, *, by=None, reason=""):
         pass
@@ -117,7 +118,7 @@ class Batch(FSMModelMixin, models.Model):
         target=State.PUBLICITY,
         conditions=[has_publicity_dates],
         permission=_perm("can_manage_batches"),
-        custom={"label": "发布拟入选名单公示"},
+        custom={"label": gettext_lazy("发布拟入选名单公示")},
     )
     def start_publicity(self, *, by=None, reason=""):
         pass
@@ -127,7 +128,7 @@ class Batch(FSMModelMixin, models.Model):
         source=State.PUBLICITY,
         target=State.PUBLISHED,
         permission=_perm("can_manage_batches"),
-        custom={"label": "公布试点名单"},
+        custom={"label": gettext_lazy("公布试点名单")},
     )
     def publish(self, *, by=None, reason=""):
         pass
@@ -137,7 +138,7 @@ class Batch(FSMModelMixin, models.Model):
         source=State.PUBLISHED,
         target=State.CLOSED,
         permission=_perm("can_manage_batches"),
-        custom={"label": "结束批次"},
+        custom={"label": gettext_lazy("结束批次")},
     )
     def close(self, *, by=None, reason=""):
         pass
@@ -288,28 +289,28 @@ class Application(FSMModelMixin, models.Model):
         return missing_items(self)
 
     # Guards -----------------------------------------------------------------------------------
-    @guard("申报批次未开放或已过申报截止日期，不能提交。")
+    @guard(gettext_lazy("申报批次未开放或已过申报截止日期，不能提交。"))
     def batch_accepting(self) -> bool:
         return self.batch.is_accepting
 
-    @guard("申报书尚未填写完整，不能提交：请按页面提示补齐后再提交。")
+    @guard(gettext_lazy("申报书尚未填写完整，不能提交：请按页面提示补齐后再提交。"))
     def form_complete(self) -> bool:
         return not self.missing_for_submission()
 
-    @guard("已过市级报送截止日期，不能报送。")
+    @guard(gettext_lazy("已过市级报送截止日期，不能报送。"))
     def before_forwarding_deadline(self) -> bool:
         deadline = self.batch.forwarding_deadline
         return deadline is None or timezone.localdate() <= deadline
 
-    @guard("须填写推荐意见和市内推荐排序。")
+    @guard(gettext_lazy("须填写推荐意见和市内推荐排序。"))
     def has_city_recommendation(self) -> bool:
         return bool(self.city_opinion.strip()) and bool(self.city_rank)
 
-    @guard("须由省生态环境厅先提出入选建议。")
+    @guard(gettext_lazy("须由省生态环境厅先提出入选建议。"))
     def proposed_shortlist(self) -> bool:
         return self.decision_proposal == self.Proposal.SHORTLIST
 
-    @guard("须由省生态环境厅先提出不予入选建议。")
+    @guard(gettext_lazy("须由省生态环境厅先提出不予入选建议。"))
     def proposed_decline(self) -> bool:
         return self.decision_proposal == self.Proposal.DECLINE
 
@@ -321,7 +322,7 @@ class Application(FSMModelMixin, models.Model):
         conditions=[batch_accepting, form_complete],
         permission=_perm("can_submit_application"),
         custom={
-            "label": "提交申报书",
+            "label": gettext_lazy("提交申报书"),
             "confirm": _(
                 "提交后，申报书将冻结为第%(version)s版（提交后不能修改，被退回后方可修改），"
                 "报送%(bureau)s审核，并生成申报表PDF。确认提交？"
@@ -338,7 +339,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.WITHDRAWN,
         permission=_perm("can_submit_application"),
         custom={
-            "label": "撤回申报",
+            "label": gettext_lazy("撤回申报"),
             "destructive": True,
             "confirm": _(
                 "撤回后申报书不再进入%(bureau)s审核；如需参加本批次申报，须修改后重新提交。确认撤回？"
@@ -354,7 +355,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.RETURNED,
         permission=_perm("can_screen_application"),
         custom={
-            "label": "退回修改",
+            "label": gettext_lazy("退回修改"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("申报书将退回%(organisation)s修改，须由其重新提交。确认退回？"),
@@ -369,7 +370,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.NOT_RECOMMENDED,
         permission=_perm("can_screen_application"),
         custom={
-            "label": "不予推荐",
+            "label": gettext_lazy("不予推荐"),
             "reason_required": True,
             "destructive": True,
             "confirm": _(
@@ -386,7 +387,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.RECOMMENDED,
         conditions=[has_city_recommendation],
         permission=_perm("can_screen_application"),
-        custom={"label": "推荐"},
+        custom={"label": gettext_lazy("推荐")},
     )
     def recommend(self, *, by=None, reason=""):
         pass
@@ -397,7 +398,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.FORWARDED,
         conditions=[before_forwarding_deadline],
         permission=_perm("can_screen_application"),
-        custom={"label": "报送省生态环境厅"},
+        custom={"label": gettext_lazy("报送省生态环境厅")},
     )
     def forward(self, *, by=None, reason=""):
         self.forwarded_at = timezone.now()
@@ -408,7 +409,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.RETURNED_TO_CITY,
         permission=_perm("can_run_selection"),
         custom={
-            "label": "退回市级（材料不全）",
+            "label": gettext_lazy("退回市级（材料不全）"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("申报书将退回%(bureau)s补正材料。确认退回？"),
@@ -422,7 +423,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.FORWARDED,
         target=State.IN_EXPERT_REVIEW,
         permission=_perm("can_run_selection"),
-        custom={"label": "提交专家评审"},
+        custom={"label": gettext_lazy("提交专家评审")},
     )
     def start_expert_review(self, *, by=None, reason=""):
         pass
@@ -432,7 +433,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.IN_EXPERT_REVIEW,
         target=State.REVIEWED,
         permission=_perm("can_run_selection"),
-        custom={"label": "评审完成"},
+        custom={"label": gettext_lazy("评审完成")},
     )
     def finish_review(self, *, by=None, reason=""):
         pass
@@ -443,7 +444,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.SHORTLISTED,
         conditions=[proposed_shortlist],
         permission=_perm("can_confirm_selection"),
-        custom={"label": "会签确认拟入选"},
+        custom={"label": gettext_lazy("会签确认拟入选")},
     )
     def shortlist(self, *, by=None, reason=""):
         pass
@@ -454,7 +455,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.NOT_SELECTED,
         conditions=[proposed_decline],
         permission=_perm("can_confirm_selection"),
-        custom={"label": "会签确认不予入选"},
+        custom={"label": gettext_lazy("会签确认不予入选")},
     )
     def decline(self, *, by=None, reason=""):
         pass
@@ -464,7 +465,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.SHORTLISTED,
         target=State.IN_PUBLICITY,
         permission=_perm("can_run_selection"),
-        custom={"label": "列入公示"},
+        custom={"label": gettext_lazy("列入公示")},
     )
     def publicise(self, *, by=None, reason=""):
         pass
@@ -474,7 +475,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.IN_PUBLICITY,
         target=State.SELECTED,
         permission=_perm("can_run_selection"),
-        custom={"label": "公示期满，确定入选"},
+        custom={"label": gettext_lazy("公示期满，确定入选")},
     )
     def select(self, *, by=None, reason=""):
         pass
@@ -485,7 +486,7 @@ class Application(FSMModelMixin, models.Model):
         target=State.NOT_SELECTED,
         permission=_perm("can_run_selection"),
         custom={
-            "label": "异议成立，不予入选",
+            "label": gettext_lazy("异议成立，不予入选"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("%(organisation)s将因异议成立不予入选。此操作不能撤销，确认？"),
@@ -527,7 +528,10 @@ class Attachment(models.Model):
         ordering = ["kind", "uploaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.original_name}"
+        return gettext("%(kind)s：%(original_name)s") % {
+            "kind": self.get_kind_display(),
+            "original_name": self.original_name,
+        }
 
 
 class Contact(models.Model):
@@ -641,7 +645,7 @@ class AnnualBaseline(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "year"], name="one_baseline_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.year}年基础数据"
+        return gettext("%(year)s年基础数据") % {"year": self.year}
 
 
 class EnergyUse(models.Model):
@@ -803,7 +807,11 @@ class FundingPlan(models.Model):
         ordering = ["year", "source"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_source_display()} {self.amount}万元"
+        return gettext("%(year)s %(source)s %(amount)s万元") % {
+            "year": self.year,
+            "source": self.get_source_display(),
+            "amount": self.amount,
+        }
 
 
 def snapshot_pdf_path(instance: "ApplicationSnapshot", filename: str) -> str:
@@ -830,7 +838,10 @@ class ApplicationSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} 第{self.number}版"
+        return gettext("%(application)s 第%(number)s版") % {
+            "application": self.application,
+            "number": self.number,
+        }
 
 
 def draft_pdf_path(instance: "DraftPdf", filename: str) -> str:
@@ -851,7 +862,7 @@ class DraftPdf(models.Model):
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
-        return f"{self.application} 草稿PDF"
+        return gettext("%(application)s 草稿PDF") % {"application": self.application}
 
 
 def letter_path(instance: "CityForwarding", filename: str) -> str:

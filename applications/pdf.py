@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core import formats
+
 from .figures import figure, fmt, to_decimal, unit_of_label
 
 __all__ = ["annex1_context", "cover_letter_context", "fmt", "to_decimal"]
@@ -41,11 +43,10 @@ FUND_FIELDS = [
 
 
 def cn_date(value) -> str:
+    """The document's dates are Chinese whatever the reader's language (core.formats owns the form)."""
     if value is None:
         return BLANK_DATE
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    return formats.chinese_date(value)
 
 
 def _strip_unit(label: str) -> str:

@@ -8,6 +8,7 @@ import datetime
 
 from django.urls import reverse
 
+from core.formats import chinese_date
 from core.notifications import notify
 from core.reminders import reminder_stage
 from pilots.models import Role
@@ -42,7 +43,7 @@ def application_deadline_reminders(*, today: datetime.date) -> int:
                 notify(
                     staff,
                     kind="deadline_application",
-                    title=f"提醒：{batch.name}将于{batch.application_deadline:%Y年%-m月%-d日}截止申报（还剩{days}天），"
+                    title=f"提醒：{batch.name}将于{chinese_date(batch.application_deadline)}截止申报（还剩{days}天），"
                     f"您的申报书尚未提交",
                     body="请尽快补齐申报书内容并提交；逾期系统将不再接受提交。",
                     url=reverse("applications:detail", args=[application.pk]),
@@ -72,7 +73,7 @@ def forwarding_deadline_reminders(*, today: datetime.date) -> int:
                 notify(
                     officers,
                     kind="deadline_forwarding",
-                    title=f"提醒：{batch.name}市级报送将于{batch.forwarding_deadline:%Y年%-m月%-d日}截止（还剩{days}天）",
+                    title=f"提醒：{batch.name}市级报送将于{chinese_date(batch.forwarding_deadline)}截止（还剩{days}天）",
                     body=f"尚有{counts['unscreened']}份申报书待审核，{counts['unforwarded']}份已推荐待报送。",
                     url=reverse("applications:city_screening", args=[batch.pk]),
                     dedupe_key=f"fwd-deadline:{batch.pk}:{batch.forwarding_deadline}:{stage}:{unit_id}",

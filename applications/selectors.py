@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from pilots.models import Role
 from pilots.roles import scope_of
@@ -58,7 +59,7 @@ def get_application_for_user(user, pk) -> Application:
     """The application if the user may see it; 404 otherwise (no hint that it exists)."""
     application = applications_visible_to(user).filter(pk=pk).first()
     if application is None:
-        raise Http404("申报书不存在")
+        raise Http404(gettext("申报书不存在"))
     return application
 
 

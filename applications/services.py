@@ -2,10 +2,12 @@
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
+from core.formats import chinese_date, in_chinese
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Organisation, Pilot, Role
@@ -38,7 +40,7 @@ def _notify_after(recipients_of, kind: str, title_of):
         notify(
             recipients_of(application),
             kind=kind,
-            title=title_of(application),
+            title=in_chinese(title_of)(application),  # notices are written in Chinese (inbox and e-mail)
             url=reverse("applications:detail", args=[application.pk]),
         )
 
@@ -63,7 +65,7 @@ def batch_create(*, by, **fields) -> Batch:
         raise ActionNotPermitted()
     with transaction.atomic():
         batch = Batch.objects.create(**fields)
-        record(batch, actor=by, action="create", label="创建申报批次", to_state=batch.state)
+        record(batch, actor=by, action="create", label=gettext_noop("创建申报批次"), to_state=batch.state)
     return batch
 
 
@@ -74,18 +76,20 @@ def batch_update(*, batch: Batch, by, fields: dict) -> Batch:
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         if locked.state == Batch.State.CLOSED:
-            raise DomainError("批次已结束，不能再修改。")
+            raise DomainError(gettext("批次已结束，不能再修改。"))
         changed = _changed(locked, fields)
         if changed:
             locked.save(update_fields=list(changed))
-            record(locked, actor=by, action="edit", label="修改申报批次", data={"changed": changed})
+            record(
+                locked, actor=by, action="edit", label=gettext_noop("修改申报批次"), data={"changed": changed}
+            )
     return locked
 
 
 def opening_notice_title(batch: Batch) -> str:
     """The "已开放申报" notice: stored Chinese text, with the batch's own deadline."""
     deadline = batch.application_deadline
-    return f"{batch.name}已开放申报，截止日期{deadline.year}年{deadline.month}月{deadline.day}日"
+    return f"{batch.name}已开放申报，截止日期{chinese_date(deadline)}"
 
 
 def opening_notice_key(batch: Batch) -> str:
@@ -95,7 +99,7 @@ def opening_notice_key(batch: Batch) -> str:
 def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
     allowed = {"open", "close_applications", "start_provincial_review", "start_publicity", "publish", "close"}
     if name not in allowed:
-        raise DomainError("未知的操作。")
+        raise DomainError(gettext("未知的操作。"))
     with transaction.atomic():
         batch = perform_transition(Batch, batch.pk, name, by=by, reason=reason)
         if name == "open":
@@ -114,12 +118,18 @@ def application_create(*, batch: Batch, organisation: Organisation, by) -> Appli
     if organisation.pk not in scope_of(by).orgs(Role.APPLICANT):
         raise ActionNotPermitted()
     if not batch.is_accepting:
-        raise DomainError("该批次不在申报期内。")
+        raise DomainError(gettext("该批次不在申报期内。"))
     with transaction.atomic():
         if Application.objects.filter(batch=batch, organisation=organisation).exists():
-            raise DomainError("本单位在该批次已有申报书，不能重复申报。")
+            raise DomainError(gettext("本单位在该批次已有申报书，不能重复申报。"))
         application = Application.objects.create(batch=batch, organisation=organisation)
-        record(application, actor=by, action="create", label="创建申报书", to_state=application.state)
+        record(
+            application,
+            actor=by,
+            action="create",
+            label=gettext_noop("创建申报书"),
+            to_state=application.state,
+        )
     return application
 
 
@@ -141,7 +151,7 @@ def application_submit(*, application: Application, by) -> Application:
                 (
                     city_officers,
                     "application_submitted",
-                    lambda a: f"{a.organisation.name}提交了申报书，请审核",
+                    lambda a: gettext("%(name)s提交了申报书，请审核") % {"name": a.organisation.name},
                 )
             ],
         )
@@ -161,7 +171,13 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
         "withdraw",
         by=by,
         reason=reason,
-        notices=[(city_officers, "application_withdrawn", lambda a: f"{a.organisation.name}撤回了申报书")],
+        notices=[
+            (
+                city_officers,
+                "application_withdrawn",
+                lambda a: gettext("%(name)s撤回了申报书") % {"name": a.organisation.name},
+            )
+        ],
     )
 
 
@@ -173,7 +189,11 @@ def application_return(*, application: Application, by, reason: str) -> Applicat
         by=by,
         reason=reason,
         notices=[
-            (applicant_users, "application_returned", lambda a: "您的申报书已被退回修改，请查看退回理由")
+            (
+                applicant_users,
+                "application_returned",
+                lambda a: gettext("您的申报书已被退回修改，请查看退回理由"),
+            )
         ],
     )
 
@@ -184,7 +204,9 @@ def application_reject(*, application: Application, by, reason: str) -> Applicat
         "reject",
         by=by,
         reason=reason,
-        notices=[(applicant_users, "application_rejected", lambda a: "市级生态环境局未推荐您的申报书")],
+        notices=[
+            (applicant_users, "application_rejected", lambda a: gettext("市级生态环境局未推荐您的申报书"))
+        ],
     )
 
 
@@ -199,7 +221,9 @@ def application_recommend(*, application: Application, by, opinion: str, rank: i
         by=by,
         reason=opinion,
         changes=set_recommendation,
-        notices=[(applicant_users, "application_recommended", lambda a: "市级生态环境局已推荐您的申报书")],
+        notices=[
+            (applicant_users, "application_recommended", lambda a: gettext("市级生态环境局已推荐您的申报书"))
+        ],
     )
 
 
@@ -213,9 +237,16 @@ def application_forward(*, application: Application, by, reason: str = "") -> Ap
             (
                 lambda a: province_officers(),
                 "application_forwarded",
-                lambda a: f"{a.organisation.review_unit}报送了{a.organisation.name}的申报书",
+                lambda a: (
+                    gettext("%(review_unit)s报送了%(name)s的申报书")
+                    % {"review_unit": a.organisation.review_unit, "name": a.organisation.name}
+                ),
             ),
-            (applicant_users, "application_forwarded", lambda a: "您的申报书已由市级报送省生态环境厅"),
+            (
+                applicant_users,
+                "application_forwarded",
+                lambda a: gettext("您的申报书已由市级报送省生态环境厅"),
+            ),
         ],
     )
 
@@ -231,7 +262,7 @@ def application_return_to_city(*, application: Application, by, reason: str) -> 
             (
                 city_officers,
                 "application_returned_to_city",
-                lambda a: f"省厅退回了{a.organisation.name}的申报书",
+                lambda a: gettext("省厅退回了%(name)s的申报书") % {"name": a.organisation.name},
             )
         ],
     )
@@ -253,11 +284,11 @@ def application_propose_decision(
     if not permissions.can_run_selection(by, application):
         raise ActionNotPermitted()
     if proposal not in Application.Proposal.values:
-        raise DomainError("无效的入选建议。")
+        raise DomainError(gettext("无效的入选建议。"))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != Application.State.REVIEWED:
-            raise DomainError("只有评审完成的申报书可以提出入选建议。")
+            raise DomainError(gettext("只有评审完成的申报书可以提出入选建议。"))
         locked.decision_proposal = proposal
         locked.decision_proposed_by = by
         locked.save(update_fields=["decision_proposal", "decision_proposed_by", "updated_at"])
@@ -265,7 +296,7 @@ def application_propose_decision(
             locked,
             actor=by,
             action="propose_decision",
-            label="提出入选建议",
+            label=gettext_noop("提出入选建议"),
             reason=reason,
             data={"proposal": proposal, "internal": True},
         )
@@ -287,7 +318,13 @@ def application_confirm_decision(*, application: Application, by) -> Application
         application,
         name,
         by=by,
-        notices=[(applicant_users, "selection_outcome", lambda a: f"遴选结果：{a.get_state_display()}")],
+        notices=[
+            (
+                applicant_users,
+                "selection_outcome",
+                lambda a: gettext("遴选结果：%(state)s") % {"state": a.get_state_display()},
+            )
+        ],
     )
 
 
@@ -302,7 +339,9 @@ def application_select(*, application: Application, by) -> Application:
             application,
             "select",
             by=by,
-            notices=[(applicant_users, "selected", lambda a: "恭喜！贵单位已入选陕西省低碳近零碳试点")],
+            notices=[
+                (applicant_users, "selected", lambda a: gettext("恭喜！贵单位已入选陕西省低碳近零碳试点"))
+            ],
         )
         pilot = Pilot.objects.create(
             organisation=application.organisation,
@@ -311,7 +350,7 @@ def application_select(*, application: Application, by) -> Application:
             pilot_level=application.pilot_level,
         )
         pilot.delegated_agencies.set(application.delegated_agencies.all())
-        record(pilot, actor=by, action="create", label="确定为试点单位", to_state=pilot.state)
+        record(pilot, actor=by, action="create", label=gettext_noop("确定为试点单位"), to_state=pilot.state)
     return application
 
 
@@ -321,7 +360,7 @@ def application_uphold_objection(*, application: Application, by, reason: str) -
         "uphold_objection",
         by=by,
         reason=reason,
-        notices=[(applicant_users, "selection_outcome", lambda a: "公示期间异议成立，贵单位未入选")],
+        notices=[(applicant_users, "selection_outcome", lambda a: gettext("公示期间异议成立，贵单位未入选"))],
     )
 
 
@@ -331,7 +370,10 @@ def _lock_editable(application: Application, by) -> Application:
     if not permissions.can_edit_application(by, locked):
         if locked.is_editable:
             raise ActionNotPermitted()
-        raise DomainError(f"申报书当前状态为「{locked.get_state_display()}」，已冻结，不能修改。")
+        raise DomainError(
+            gettext("申报书当前状态为「%(state)s」，已冻结，不能修改。")
+            % {"state": locked.get_state_display()}
+        )
     return locked
 
 
@@ -361,7 +403,7 @@ def attachment_add(
             locked,
             actor=by,
             action="attachment_add",
-            label="上传附件",
+            label=gettext_noop("上传附件"),
             data={"attachment": attachment.pk, "kind": kind, "name": attachment.original_name},
         )
     return attachment
@@ -374,7 +416,7 @@ def attachment_remove(*, attachment, by) -> None:
             locked,
             actor=by,
             action="attachment_remove",
-            label="删除附件",
+            label=gettext_noop("删除附件"),
             data={"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.original_name},
         )
         stored = attachment.file.name
@@ -411,7 +453,13 @@ def application_update(
                 locked.organisation = organisation
                 changed.update({f"organisation.{k}": v for k, v in organisation_changed.items()})
         if changed:
-            record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"changed": changed})
+            record(
+                locked,
+                actor=by,
+                action="edit",
+                label=format_lazy("{}：{}", gettext_noop("修改申报书"), section),
+                data={"changed": changed},
+            )
     return locked
 
 
@@ -421,7 +469,13 @@ def application_replace_rows(*, application: Application, by, model, rows: list[
         locked = _lock_editable(application, by)
         model.objects.filter(application=locked).delete()
         model.objects.bulk_create([model(application=locked, **row) for row in rows])
-        record(locked, actor=by, action="edit", label=f"修改申报书：{section}", data={"rows": len(rows)})
+        record(
+            locked,
+            actor=by,
+            action="edit",
+            label=format_lazy("{}：{}", gettext_noop("修改申报书"), section),
+            data={"rows": len(rows)},
+        )
     return len(rows)
 
 
@@ -430,7 +484,11 @@ def baseline_save(*, application: Application, by, year: int, fields: dict, ener
 
     if year not in application.baseline_years:
         raise DomainError(
-            f"只能填写{application.baseline_years[0]}—{application.baseline_years[-1]}年的基础数据。"
+            gettext("只能填写%(baseline_years)s—%(baseline_years2)s年的基础数据。")
+            % {
+                "baseline_years": application.baseline_years[0],
+                "baseline_years2": application.baseline_years[-1],
+            }
         )
     with transaction.atomic():
         locked = _lock_editable(application, by)
@@ -445,7 +503,7 @@ def baseline_save(*, application: Application, by, year: int, fields: dict, ener
             locked,
             actor=by,
             action="edit",
-            label=f"修改申报书：{year}年基础数据",
+            label=format_lazy("{}：{}年{}", gettext_noop("修改申报书"), year, gettext_noop("基础数据")),
             data={"changed": changed, "energy": {k: str(v) for k, v in energy.items()}},
         )
     return baseline
@@ -464,7 +522,13 @@ def project_save(*, application: Application, by, fields: dict, project=None):
         locked = _lock_editable(application, by)
         if project is None:
             project = KeyProject.objects.create(application=locked, **fields)
-            record(locked, actor=by, action="edit", label="新增重点项目", data={"project": project.name})
+            record(
+                locked,
+                actor=by,
+                action="edit",
+                label=gettext_noop("新增重点项目"),
+                data={"project": project.name},
+            )
         else:
             project = KeyProject.objects.select_for_update().get(pk=project.pk, application=locked)
             changed = _changed(project, fields)
@@ -473,7 +537,7 @@ def project_save(*, application: Application, by, fields: dict, project=None):
                 locked,
                 actor=by,
                 action="edit",
-                label="修改重点项目",
+                label=gettext_noop("修改重点项目"),
                 data={"project": project.name, "changed": changed},
             )
     return project
@@ -482,7 +546,13 @@ def project_save(*, application: Application, by, fields: dict, project=None):
 def project_delete(*, application: Application, by, project) -> None:
     with transaction.atomic():
         locked = _lock_editable(application, by)
-        record(locked, actor=by, action="edit", label="删除重点项目", data={"project": project.name})
+        record(
+            locked,
+            actor=by,
+            action="edit",
+            label=gettext_noop("删除重点项目"),
+            data={"project": project.name},
+        )
         project.delete()
 
 
@@ -493,7 +563,7 @@ def application_update_eligibility(
     return application_update(
         application=application,
         by=by,
-        section="申报资格声明",
+        section=gettext("申报资格声明"),
         fields={"pilot_level": pilot_level, "declares_no_major_accident": declares_no_major_accident},
     )
 
@@ -510,7 +580,7 @@ def draft_pdf_request(*, application: Application, by):
         raise ActionNotPermitted()
     with transaction.atomic():
         draft = DraftPdf.objects.create(application=application, requested_by=by, token=new_token())
-        record(application, actor=by, action="draft_pdf", label="生成草稿PDF")
+        record(application, actor=by, action="draft_pdf", label=gettext_noop("生成草稿PDF"))
         enqueue_on_commit(render_draft_pdf, draft.pk)
     return draft
 
@@ -562,7 +632,7 @@ def city_rank_update(*, review_unit, batch: Batch, by, ranks: dict[int, int]) ->
             batch,
             actor=by,
             action="city_rank",
-            label=f"{review_unit.name}调整推荐排序",
+            label=format_lazy("{}：{}", gettext_noop("调整推荐排序"), review_unit.name),
             data={"order": order},
         )
     return order
@@ -593,7 +663,7 @@ def city_forward(
     if review_unit.pk not in scope_of(by).review_units:
         raise ActionNotPermitted()
     if letter_upload is None and not letter_text.strip():
-        raise DomainError("请上传盖章的报送函，或填写报送函正文由系统生成。")
+        raise DomainError(gettext("请上传盖章的报送函，或填写报送函正文由系统生成。"))
     with transaction.atomic():
         pending = list(
             Application.objects.select_for_update()
@@ -605,9 +675,9 @@ def city_forward(
             .order_by("city_rank", "pk")
         )
         if not pending:
-            raise DomainError("没有待报送的已推荐申报书。")
+            raise DomainError(gettext("没有待报送的已推荐申报书。"))
         if any(a.city_rank is None for a in pending):
-            raise DomainError("请先为全部已推荐的申报书确定市内排序。")
+            raise DomainError(gettext("请先为全部已推荐的申报书确定市内排序。"))
         forwarding = CityForwarding.objects.create(
             batch=batch,
             review_unit=review_unit,
@@ -622,14 +692,16 @@ def city_forward(
             forwarding.letter.save("letter", letter_upload, save=True)
         for application in pending:
             application_forward(
-                application=application, by=by, reason=f"随{review_unit.bureau_name}报送函报送"
+                application=application,
+                by=by,
+                reason=gettext("随%(bureau_name)s报送函报送") % {"bureau_name": review_unit.bureau_name},
             )
         forwarding.applications.set(pending)
         record(
             batch,
             actor=by,
             action="city_forward",
-            label=f"{review_unit.name}报送推荐名单",
+            label=format_lazy("{}：{}", gettext_noop("报送推荐名单"), review_unit.name),
             data={
                 "forwarding": forwarding.pk,
                 "applications": [a.pk for a in pending],

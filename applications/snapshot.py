@@ -6,6 +6,9 @@ PDF of a submission is rendered from it (what was submitted, not what the row sa
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
+from core.formats import in_chinese
 from reports.carbon import compute_inventory, q
 
 from .models import AnnualBaseline, Application, KeyProject
@@ -77,6 +80,7 @@ def load_for_snapshot(pk) -> Application:
     )
 
 
+@in_chinese  # the labels are stored, and the Annex 1 PDF prints them: Chinese whoever submits
 def serialize(application: Application, factor_set=None) -> dict:
     """Everything the Annex 1 form shows, with labels, plus the computed carbon inventory."""
     from reports.models import EmissionFactorSet, Fuel
@@ -161,31 +165,37 @@ def serialize(application: Application, factor_set=None) -> dict:
 def _flatten(data: dict) -> dict[str, tuple[str, str]]:
     """{path: (human label, value)} for every leaf a person would compare."""
     flat: dict[str, tuple[str, str]] = {}
+    basic = gettext("基本信息")
     organisation = data.get("organisation", {})
-    for key, label in (("credit_code", "统一社会信用代码"), ("address", "通讯地址")):
+    for key, label in (("credit_code", gettext("统一社会信用代码")), ("address", gettext("通讯地址"))):
         if key in organisation:
-            flat[f"organisation.{key}"] = (f"基本信息 · {label}", organisation[key])
+            flat[f"organisation.{key}"] = (f"{basic} · {label}", organisation[key])
     for item in data.get("application", []):
-        flat[f"application.{item['key']}"] = (f"基本信息 · {item['label']}", item["value"])
+        flat[f"application.{item['key']}"] = (f"{basic} · {gettext(item['label'])}", item["value"])
     for section, title in (
-        ("contacts", "联系人"),
-        ("targets", "目标指标"),
-        ("projects", "重点项目"),
-        ("funding", "资金筹措"),
+        ("contacts", gettext("联系人")),
+        ("targets", gettext("目标指标")),
+        ("projects", gettext("重点项目")),
+        ("funding", gettext("资金筹措")),
     ):
         for index, row in enumerate(data.get(section, []), start=1):
             for item in row:
                 flat[f"{section}.{index}.{item['key']}"] = (
-                    f"{title}{index} · {item['label']}",
+                    f"{title}{index} · {gettext(item['label'])}",
                     item["value"],
                 )
     for baseline in data.get("baselines", []):
         year = baseline["year"]
+        data_title = gettext("%(year)s年基础数据") % {"year": year}
+        energy_title = gettext("%(year)s年能源消费") % {"year": year}
         for item in baseline["fields"]:
-            flat[f"baseline.{year}.{item['key']}"] = (f"{year}年基础数据 · {item['label']}", item["value"])
+            flat[f"baseline.{year}.{item['key']}"] = (
+                f"{data_title} · {gettext(item['label'])}",
+                item["value"],
+            )
         for use in baseline["energy"]:
             flat[f"baseline.{year}.fuel.{use['fuel']}"] = (
-                f"{year}年能源消费 · {use['label']}",
+                f"{energy_title} · {gettext(use['label'])}",
                 use["quantity"],
             )
     for index, attachment in enumerate(data.get("attachments", []), start=1):

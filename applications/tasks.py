@@ -7,6 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.formats import in_chinese
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,6 +25,7 @@ def _render_or_retry(task, template: str, context: dict) -> bytes:
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
 def render_snapshot_pdf(self, snapshot_id: int) -> bool:
     from .models import ApplicationSnapshot
     from .pdf import annex1_context
@@ -52,6 +55,7 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
 def render_draft_pdf(self, draft_id: int) -> bool:
     from .models import DraftPdf
     from .pdf import annex1_context
@@ -75,6 +79,7 @@ def render_draft_pdf(self, draft_id: int) -> bool:
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
 def render_forwarding_letter(self, forwarding_id: int) -> bool:
     from .models import CityForwarding
     from .pdf import cover_letter_context

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -75,14 +76,14 @@ def application_create(request):
     if request.method == "POST":
         chosen = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)
         if chosen is None:
-            messages.error(request, "请选择申报单位。")
+            messages.error(request, gettext("请选择申报单位。"))
             return redirect(f"{reverse('applications:create')}?batch={batch.pk}")
         try:
             application = services.application_create(batch=batch, organisation=chosen, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("core:dashboard")
-        messages.success(request, "申报书已创建，请逐项填写。")
+        messages.success(request, gettext("申报书已创建，请逐项填写。"))
         return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/create.html", {"batch": batch, "organisations": organisations})
 
@@ -101,7 +102,7 @@ def attachment_upload(request, pk: int):
     run(
         request,
         services.attachment_add,
-        success="附件已上传。",
+        success=gettext("附件已上传。"),
         application=application,
         by=request.user,
         kind=data["kind"],
@@ -118,7 +119,13 @@ def attachment_upload(request, pk: int):
 def attachment_delete(request, pk: int, attachment_pk: int):
     application = get_application_for_user(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    run(request, services.attachment_remove, success="附件已删除。", attachment=attachment, by=request.user)
+    run(
+        request,
+        services.attachment_remove,
+        success=gettext("附件已删除。"),
+        attachment=attachment,
+        by=request.user,
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -135,62 +142,65 @@ def attachment_download(request, pk: int, attachment_pk: int):
 ACTIONS = {
     "submit": (
         lambda app, user, post: services.application_submit(application=app, by=user),
-        "申报书已提交。",
+        gettext_lazy("申报书已提交。"),
     ),
     "withdraw": (
         lambda app, user, post: services.application_withdraw(
             application=app, by=user, reason=post.get("reason", "")
         ),
-        "申报已撤回。",
+        gettext_lazy("申报已撤回。"),
     ),
     "return_for_revision": (
         lambda app, user, post: services.application_return(
             application=app, by=user, reason=post.get("reason", "")
         ),
-        "已退回申报单位修改。",
+        gettext_lazy("已退回申报单位修改。"),
     ),
     "reject": (
         lambda app, user, post: services.application_reject(
             application=app, by=user, reason=post.get("reason", "")
         ),
-        "已作出不予推荐决定。",
+        gettext_lazy("已作出不予推荐决定。"),
     ),
     "forward": (
         lambda app, user, post: services.application_forward(application=app, by=user),
-        "已报送省生态环境厅。",
+        gettext_lazy("已报送省生态环境厅。"),
     ),
     "return_to_city": (
         lambda app, user, post: services.application_return_to_city(
             application=app, by=user, reason=post.get("reason", "")
         ),
-        "已退回市级生态环境局。",
+        gettext_lazy("已退回市级生态环境局。"),
     ),
     "start_expert_review": (
         lambda app, user, post: services.application_start_expert_review(application=app, by=user),
-        "已提交专家评审。",
+        gettext_lazy("已提交专家评审。"),
     ),
     "finish_review": (
         lambda app, user, post: services.application_finish_review(application=app, by=user),
-        "已标记评审完成。",
+        gettext_lazy("已标记评审完成。"),
     ),
     "shortlist": (
         lambda app, user, post: services.application_confirm_decision(application=app, by=user),
-        "已会签确认。",
+        gettext_lazy("已会签确认。"),
     ),
     "decline": (
         lambda app, user, post: services.application_confirm_decision(application=app, by=user),
-        "已会签确认。",
+        gettext_lazy("已会签确认。"),
     ),
     "publicise": (
         lambda app, user, post: services.application_publicise(application=app, by=user),
-        "已列入公示。",
+        gettext_lazy("已列入公示。"),
     ),
-    "select": (lambda app, user, post: services.application_select(application=app, by=user), "已确定入选。"),
+    "select": (
+        lambda app, user, post: services.application_select(application=app, by=user),
+        gettext_lazy("已确定入选。"),
+    ),
     "uphold_objection": (
         lambda app, user, post: services.application_uphold_objection(
             application=app, by=user, reason=post.get("reason", "")
         ),
-        "已记录异议成立。",
+        gettext_lazy("已记录异议成立。"),
     ),
 }
 
@@ -212,12 +222,12 @@ def application_recommend(request, pk: int):
     application = get_application_for_user(request.user, pk)
     form = RecommendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写推荐意见和排序（1–99）。")
+        messages.error(request, gettext("请填写推荐意见和排序（1–99）。"))
         return redirect("applications:detail", pk=pk)
     run(
         request,
         services.application_recommend,
-        success="已推荐。",
+        success=gettext("已推荐。"),
         application=application,
         by=request.user,
         opinion=form.cleaned_data["opinion"],
@@ -233,7 +243,7 @@ def application_propose(request, pk: int):
     run(
         request,
         services.application_propose_decision,
-        success="入选建议已提出，待省财政厅会签。",
+        success=gettext("入选建议已提出，待省财政厅会签。"),
         application=application,
         by=request.user,
         proposal=request.POST.get("proposal", ""),
@@ -269,7 +279,7 @@ def batch_create(request):
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         batch = services.batch_create(by=request.user, **form.cleaned_data)
-        messages.success(request, "申报批次已创建。")
+        messages.success(request, gettext("申报批次已创建。"))
         return redirect("applications:batch_detail", pk=batch.pk)
     return render(request, "applications/batch_form.html", {"form": form})
 
@@ -285,7 +295,7 @@ def batch_edit(request, pk: int):
         and run(
             request,
             services.batch_update,
-            success="申报批次已保存。",
+            success=gettext("申报批次已保存。"),
             batch=batch,
             by=request.user,
             fields=form.cleaned_data,
@@ -304,7 +314,7 @@ def batch_action(request, pk: int, name: str):
     run(
         request,
         services.batch_transition,
-        success="已办理。",
+        success=gettext("已办理。"),
         batch=batch,
         name=name,
         by=request.user,

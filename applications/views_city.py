@@ -56,9 +56,12 @@ def snapshot_pdf(request, pk: int, number: int):
     application = get_application_for_user(request.user, pk)
     snapshot = get_object_or_404(ApplicationSnapshot, application=application, number=number)
     if not snapshot.pdf:
-        messages.info(request, "申报表PDF正在生成，请稍候刷新。")
+        messages.info(request, gettext("申报表PDF正在生成，请稍候刷新。"))
         return redirect("applications:versions", pk=pk)
-    name = f"附件1-申报表-{application.organisation.name}-第{number}版.pdf"
+    name = gettext("附件1-申报表-%(name)s-第%(number)s版.pdf") % {
+        "name": application.organisation.name,
+        "number": number,
+    }
     return serve_file(snapshot.pdf, download_name=name, content_type="application/pdf")
 
 
@@ -69,7 +72,7 @@ def draft_pdf_request(request, pk: int):
     run(
         request,
         services.draft_pdf_request,
-        success="草稿PDF正在生成。",
+        success=gettext("草稿PDF正在生成。"),
         application=application,
         by=request.user,
     )
@@ -92,7 +95,7 @@ def draft_pdf_download(request, pk: int, draft_pk: int):
     draft = get_object_or_404(DraftPdf, pk=draft_pk, application=application)
     if not draft.pdf:
         raise Http404
-    name = f"附件1-申报表-{application.organisation.name}-草稿.pdf"
+    name = gettext("附件1-申报表-%(name)s-草稿.pdf") % {"name": application.organisation.name}
     return serve_file(draft.pdf, download_name=name, content_type="application/pdf")
 
 
@@ -206,7 +209,10 @@ def city_forward(request, batch_pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"已向省生态环境厅报送{forwarding.applications.count()}份申报书。")
+        messages.success(
+            request,
+            gettext("已向省生态环境厅报送%(count)s份申报书。") % {"count": forwarding.applications.count()},
+        )
     return _back_to_screening(batch, unit)
 
 
@@ -217,7 +223,10 @@ def forwarding_letter(request, forwarding_pk: int):
     visible = forwarding.review_unit_id in scope.review_units or scope.has("province_officer")
     if not visible or not forwarding.letter:
         raise Http404
-    name = f"{forwarding.review_unit.bureau_name}报送函{forwarding.extension}"
+    name = gettext("%(bureau_name)s报送函%(extension)s") % {
+        "bureau_name": forwarding.review_unit.bureau_name,
+        "extension": forwarding.extension,
+    }
     content_type = "application/pdf" if forwarding.extension == ".pdf" else "image/jpeg"
     if forwarding.extension == ".png":
         content_type = "image/png"

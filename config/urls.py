@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
-admin.site.site_header = "陕西省低碳近零碳试点示范建设管理平台 · 系统管理"
-admin.site.site_title = "系统管理"
+admin.site.site_header = gettext_lazy("陕西省低碳近零碳试点示范建设管理平台 · 系统管理")
+admin.site.site_title = gettext_lazy("系统管理")
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry, Notification, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("平台信息", {"fields": ("full_name", "phone")}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((gettext_lazy("平台信息"), {"fields": ("full_name", "phone")}),)
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "平台基础"
+    verbose_name = gettext_lazy("平台基础")

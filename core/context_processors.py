@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from pilots.roles import scope_of
+
+gettext_noop("陕西省低碳近零碳试点示范建设管理平台")  # settings.PORTAL_NAME, translated for display
 
 
 def portal(request):
     user = getattr(request, "user", None)
-    context = {"PORTAL_NAME": settings.PORTAL_NAME, "portal_scope": None, "unread_count": 0}
+    context = {"PORTAL_NAME": gettext(settings.PORTAL_NAME), "portal_scope": None, "unread_count": 0}
     if user is not None and user.is_authenticated:
         context["portal_scope"] = scope_of(user)
         # Lazy: only templates that show the badge pay for the query.

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
+from core.formats import format_date
 from pilots.models import Pilot, ReviewUnit, Role
 from pilots.roles import scope_of
 from pilots.selectors import pilots_visible_to
@@ -28,7 +30,7 @@ class Row:
 class Section:
     title: str
     rows: list[Row] = field(default_factory=list)
-    empty: str = "暂无待办事项。"
+    empty: str = gettext_lazy("暂无待办事项。")
     more_url: str = ""
 
 
@@ -79,11 +81,11 @@ def _expert_section(user) -> Section:
         declared = Declaration.objects.filter(expert=user).values("round_id")
         rows += [
             Row(
-                f"{r.name} · 申报利益冲突",
+                gettext("%(name)s · 申报利益冲突") % {"name": r.name},
                 r.state,
                 r.get_state_display(),
                 reverse("reviews:declare", args=[r.pk]),
-                "查阅申报材料前须先申报",
+                gettext("查阅申报材料前须先申报"),
             )
             for r in rounds_visible_to(user).filter(state__in=DECLARABLE_STATES).exclude(pk__in=declared)
         ]
@@ -100,14 +102,18 @@ def _expert_section(user) -> Section:
             a.get_state_display(),
             reverse("reviews:my_assignment", args=[a.pk]),
             f"{a.round.name}"
-            + (f" · 截止 {a.round.scoring_deadline:%Y年%-m月%-d日}" if a.round.scoring_deadline else ""),
+            + (
+                " · " + gettext("截止 %(date)s") % {"date": format_date(a.round.scoring_deadline)}
+                if a.round.scoring_deadline
+                else ""
+            ),
         )
         for a in assignments[:LIMIT]
     ]
     return Section(
-        "我的评审任务",
+        gettext("我的评审任务"),
         rows,
-        empty="目前没有分配给您的评审任务。",
+        empty=gettext("目前没有分配给您的评审任务。"),
         more_url=reverse("reviews:my_assignments"),
     )
 
@@ -121,27 +127,31 @@ def sections_for(user) -> list[Section]:
         open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
         sections.append(
             Section(
-                "开放中的申报批次",
+                gettext("开放中的申报批次"),
                 [
                     Row(
                         b.name,
                         b.state,
                         b.get_state_display(),
                         reverse("applications:create") + f"?batch={b.pk}",
-                        f"截止 {b.application_deadline:%Y年%-m月%-d日}" if b.application_deadline else "",
+                        gettext("截止 %(date)s") % {"date": format_date(b.application_deadline)}
+                        if b.application_deadline
+                        else "",
                     )
                     for b in open_batches
                 ],
-                empty="当前没有开放申报的批次。",
+                empty=gettext("当前没有开放申报的批次。"),
             )
         )
     if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
         sections.append(
             Section(
-                "我的申报书" if scope.orgs(Role.APPLICANT) else "受委托编制的申报书",
+                gettext("我的申报书") if scope.orgs(Role.APPLICANT) else gettext("受委托编制的申报书"),
                 _application_rows(apps.order_by("-updated_at")),
                 more_url=list_url,
-                empty="尚未创建申报书。" if scope.orgs(Role.APPLICANT) else "暂无委托事项。",
+                empty=gettext("尚未创建申报书。")
+                if scope.orgs(Role.APPLICANT)
+                else gettext("暂无委托事项。"),
             )
         )
     if scope.review_units:
@@ -151,31 +161,33 @@ def sections_for(user) -> list[Section]:
         )
         sections.append(
             Section(
-                "本市审核与报送",
+                gettext("本市审核与报送"),
                 [
                     Row(
                         f"{b.name} · {unit.name}",
                         b.state,
                         b.get_state_display(),
                         reverse("applications:city_screening", args=[b.pk]) + f"?unit={unit.pk}",
-                        f"报送截止 {b.forwarding_deadline:%Y年%-m月%-d日}" if b.forwarding_deadline else "",
+                        gettext("报送截止 %(date)s") % {"date": format_date(b.forwarding_deadline)}
+                        if b.forwarding_deadline
+                        else "",
                     )
                     for b in screening
                     for unit in units
                 ],
-                empty="当前没有需要审核报送的批次。",
+                empty=gettext("当前没有需要审核报送的批次。"),
             )
         )
         sections.append(
             Section(
-                "待市级审核的申报书",
+                gettext("待市级审核的申报书"),
                 _application_rows(apps.filter(state=Application.State.SUBMITTED)),
                 more_url=list_url,
             )
         )
         sections.append(
             Section(
-                "已推荐、待报送省厅",
+                gettext("已推荐、待报送省厅"),
                 _application_rows(
                     apps.filter(state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY])
                 ),
@@ -185,14 +197,14 @@ def sections_for(user) -> list[Section]:
     if scope.has(Role.PROVINCE_OFFICER):
         sections.append(
             Section(
-                "已报送省厅、待处理的申报书",
+                gettext("已报送省厅、待处理的申报书"),
                 _application_rows(apps.filter(state=Application.State.FORWARDED)),
                 more_url=list_url,
             )
         )
         sections.append(
             Section(
-                "申报批次",
+                gettext("申报批次"),
                 [
                     Row(
                         b.name,
@@ -207,7 +219,7 @@ def sections_for(user) -> list[Section]:
         )
         sections.append(
             Section(
-                "待备案的建设方案",
+                gettext("待备案的建设方案"),
                 _pilot_rows(pilots_visible_to(user).filter(state=Pilot.State.PLAN_SUBMITTED)),
                 more_url=reverse("pilots:list"),
             )
@@ -215,7 +227,7 @@ def sections_for(user) -> list[Section]:
     if scope.has(Role.FINANCE_OFFICER):
         sections.append(
             Section(
-                "待会签的遴选建议",
+                gettext("待会签的遴选建议"),
                 _application_rows(
                     apps.filter(state=Application.State.REVIEWED).exclude(decision_proposal="")
                 ),
@@ -225,7 +237,7 @@ def sections_for(user) -> list[Section]:
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
         sections.append(
             Section(
-                "已提交的年度自评报告",
+                gettext("已提交的年度自评报告"),
                 _report_rows(reports_visible_to(user).filter(state=AnnualReport.State.SUBMITTED)),
                 more_url=reverse("reports:list"),
             )
@@ -233,7 +245,7 @@ def sections_for(user) -> list[Section]:
     if scope.has(Role.DRC_OFFICER):
         sections.append(
             Section(
-                "验收中的试点",
+                gettext("验收中的试点"),
                 _pilot_rows(
                     pilots_visible_to(user).filter(
                         state__in=[Pilot.State.ACCEPTANCE_FORWARDED, Pilot.State.IN_ACCEPTANCE_REVIEW]
@@ -247,17 +259,17 @@ def sections_for(user) -> list[Section]:
     if scope.orgs(Role.APPLICANT) or scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):
         sections.append(
             Section(
-                "试点单位",
+                gettext("试点单位"),
                 _pilot_rows(pilots_visible_to(user)),
                 more_url=reverse("pilots:list"),
-                empty="暂无试点单位。",
+                empty=gettext("暂无试点单位。"),
             )
         )
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         rounds = rounds_visible_to(user)[:LIMIT]
         sections.append(
             Section(
-                "评审轮次",
+                gettext("评审轮次"),
                 [
                     Row(r.name, r.state, r.get_state_display(), reverse("reviews:detail", args=[r.pk]))
                     for r in rounds

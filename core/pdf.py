@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 @lru_cache(maxsize=1)
@@ -19,5 +20,6 @@ def _font_config():
 def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import HTML  # imported lazily: it loads Pango, which web requests never need
 
-    html = render_to_string(template_name, {**context, "fonts": settings.PDF_FONTS})
+    with translation.override("zh-hans"):  # official documents are Chinese whatever the reader's language
+        html = render_to_string(template_name, {**context, "fonts": settings.PDF_FONTS})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())

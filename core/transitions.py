@@ -53,10 +53,13 @@ def transition_of(obj: models.Model, name: str) -> Transition | None:
     return method._django_fsm.get_transition(getattr(obj, field_name))
 
 
-def transition_label(obj: models.Model, name: str) -> str:
+def transition_label(obj: models.Model, name: str, *, lazy: bool = False):
+    """The transition's label in the active language (or, with `lazy`, the lazy string itself, which
+    the audit trail stores in Chinese)."""
     method = getattr(obj, name)
     for t in method._django_fsm.transitions.values():
-        return str(t.custom.get("label", name))
+        label = t.custom.get("label", name)
+        return label if lazy else str(label)
     return name
 
 
@@ -65,12 +68,17 @@ def refusal_for(obj: models.Model, name: str, user) -> str | None:
     t = transition_of(obj, name)
     label = transition_label(obj, name)
     if t is None:
-        return f"当前状态为「{obj.get_state_display()}」，不能执行「{label}」。"
+        return gettext("当前状态为「%(state)s」，不能执行「%(label)s」。") % {
+            "state": obj.get_state_display(),
+            "label": label,
+        }
     if not t.has_perm(obj, user):
         return ActionNotPermitted().message
     for condition in t.conditions:
         if not condition(obj):
-            return getattr(condition, "refusal", f"不满足「{label}」的办理条件。")
+            return getattr(
+                condition, "refusal", gettext("不满足「%(label)s」的办理条件。") % {"label": label}
+            )
     return None
 
 
@@ -107,16 +115,23 @@ def perform_transition(
         t = transition_of(obj, name)
         label = transition_label(obj, name)
         if t is None:
-            raise TransitionRefused(f"当前状态为「{obj.get_state_display()}」，不能执行「{label}」。")
+            raise TransitionRefused(
+                gettext("当前状态为「%(state)s」，不能执行「%(label)s」。")
+                % {"state": obj.get_state_display(), "label": label}
+            )
         if not system and not t.has_perm(obj, by):
             raise ActionNotPermitted()
         if t.custom.get("reason_required") and not reason:
-            raise DomainError(f"「{label}」须填写理由。", code="reason_required")
+            raise DomainError(gettext("「%(label)s」须填写理由。") % {"label": label}, code="reason_required")
         if changes is not None:
             changes(obj)
         for condition in t.conditions:
             if not condition(obj):
-                raise TransitionRefused(getattr(condition, "refusal", f"不满足「{label}」的办理条件。"))
+                raise TransitionRefused(
+                    getattr(
+                        condition, "refusal", gettext("不满足「%(label)s」的办理条件。") % {"label": label}
+                    )
+                )
         from_state = obj.state
         getattr(obj, name)(by=by, reason=reason)
         obj.save()
@@ -124,7 +139,7 @@ def perform_transition(
             obj,
             actor=by,
             action=name,  # namespaced by record: <app_label>.<model_name>.<name>
-            label=label,
+            label=transition_label(obj, name, lazy=True),
             from_state=from_state,
             to_state=obj.state,
             reason=reason,
@@ -182,6 +197,8 @@ def actions_for(obj: models.Model, user, exclude: Iterable[str] = ()) -> list[Ac
         if not t.has_perm(obj, user):
             continue
         seen.add(t.name)
-        refusal = next((getattr(c, "refusal", "不满足办理条件。") for c in t.conditions if not c(obj)), None)
+        refusal = next(
+            (getattr(c, "refusal", gettext("不满足办理条件。")) for c in t.conditions if not c(obj)), None
+        )
         actions.append(Action(t, refusal, obj))
     return actions

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PilotsConfig(AppConfig):
     name = "pilots"
-    verbose_name = "试点单位与组织"
+    verbose_name = gettext_lazy("试点单位与组织")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from core.filters import ListFilter
 
@@ -6,14 +7,22 @@ from .models import Organisation, Pilot, ReviewUnit
 
 
 class PilotFilter(ListFilter):
-    q = forms.CharField(label="关键词", required=False)
-    state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + Pilot.State.choices, required=False)
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        choices=[("", gettext_lazy("全部状态"))] + Pilot.State.choices,
+        required=False,
+    )
     review_unit = forms.ModelChoiceField(
-        label="所属市（区）", queryset=ReviewUnit.objects.all(), required=False
+        label=gettext_lazy("所属市（区）"), queryset=ReviewUnit.objects.all(), required=False
     )
     kind = forms.ChoiceField(
-        label="类型",
-        choices=[("", "全部类型"), (Organisation.Kind.COUNTY, "县（区）"), (Organisation.Kind.PARK, "园区")],
+        label=gettext_lazy("类型"),
+        choices=[
+            ("", gettext_lazy("全部类型")),
+            (Organisation.Kind.COUNTY, gettext_lazy("县（区）")),
+            (Organisation.Kind.PARK, gettext_lazy("园区")),
+        ],
         required=False,
     )
 

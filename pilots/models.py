@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -215,7 +216,7 @@ class Pilot(FSMModelMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["organisation", "batch"], name="one_pilot_per_batch")]
 
     def __str__(self) -> str:
-        return f"{self.organisation.name}（{self.batch.name}）"
+        return gettext("%(name)s（%(name2)s）") % {"name": self.organisation.name, "name2": self.batch.name}
 
     @property
     def public_status(self):
@@ -228,17 +229,17 @@ class Pilot(FSMModelMixin, models.Model):
         return _("已通过验收并命名")
 
     # Guards -----------------------------------------------------------------------------------
-    @guard("须先登记县政府常务会或园区管委会专题会议审议情况（会议名称与印发日期）。")
+    @guard(gettext_lazy("须先登记县政府常务会或园区管委会专题会议审议情况（会议名称与印发日期）。"))
     def has_local_approval(self) -> bool:
         return bool(self.plan_local_approval_body and self.plan_local_approval_date)
 
-    @guard("建设期尚未结束，不能取消试点资格。")
+    @guard(gettext_lazy("建设期尚未结束，不能取消试点资格。"))
     def construction_period_over(self) -> bool:
         from django.utils import timezone
 
         return self.batch.construction_end is not None and timezone.localdate() > self.batch.construction_end
 
-    @guard("须选择验收等级（优秀或通过）。")
+    @guard(gettext_lazy("须选择验收等级（优秀或通过）。"))
     def has_grade(self) -> bool:
         return bool(self.acceptance_grade)
 
@@ -251,7 +252,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.SELECTED,
         target=State.PLAN_DRAFTING,
         permission=_perm("can_act_for_pilot"),
-        custom={"label": "开始编制建设方案"},
+        custom={"label": gettext_lazy("开始编制建设方案")},
     )
     def start_plan(self, *, by=None, reason=""):
         pass
@@ -261,7 +262,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=[State.PLAN_DRAFTING, State.PLAN_RETURNED],
         target=State.PLAN_SUBMITTED,
         permission=_perm("can_act_for_pilot"),
-        custom={"label": "报送建设方案"},
+        custom={"label": gettext_lazy("报送建设方案")},
     )
     def submit_plan(self, *, by=None, reason=""):
         pass
@@ -272,7 +273,7 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.PLAN_RETURNED,
         permission=_perm("can_manage_pilots"),
         custom={
-            "label": "退回建设方案",
+            "label": gettext_lazy("退回建设方案"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("建设方案将退回%(object)s修改，须重新报送。确认退回？"),
@@ -286,7 +287,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.PLAN_SUBMITTED,
         target=State.PLAN_FILED,
         permission=_perm("can_manage_pilots"),
-        custom={"label": "建设方案审核备案"},
+        custom={"label": gettext_lazy("建设方案审核备案")},
     )
     def file_plan(self, *, by=None, reason=""):
         pass
@@ -297,7 +298,7 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.IMPLEMENTING,
         conditions=[has_local_approval],
         permission=_perm("can_act_for_pilot"),
-        custom={"label": "登记方案审议印发，进入实施"},
+        custom={"label": gettext_lazy("登记方案审议印发，进入实施")},
     )
     def record_local_approval(self, *, by=None, reason=""):
         pass
@@ -307,7 +308,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=[State.IMPLEMENTING, State.ACCEPTANCE_FAILED],
         target=State.ACCEPTANCE_REQUESTED,
         permission=_perm("can_act_for_pilot"),
-        custom={"label": "提出验收申请"},
+        custom={"label": gettext_lazy("提出验收申请")},
     )
     def request_acceptance(self, *, by=None, reason=""):
         pass
@@ -317,7 +318,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.ACCEPTANCE_REQUESTED,
         target=State.ACCEPTANCE_FORWARDED,
         permission=_perm("can_screen_pilot"),
-        custom={"label": "验收申请报省"},
+        custom={"label": gettext_lazy("验收申请报省")},
     )
     def forward_acceptance(self, *, by=None, reason=""):
         pass
@@ -328,7 +329,7 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.IMPLEMENTING,
         permission=_perm("can_screen_pilot"),
         custom={
-            "label": "退回验收申请",
+            "label": gettext_lazy("退回验收申请"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("验收申请将退回%(object)s，须重新提出。确认退回？"),
@@ -342,7 +343,7 @@ class Pilot(FSMModelMixin, models.Model):
         source=State.ACCEPTANCE_FORWARDED,
         target=State.IN_ACCEPTANCE_REVIEW,
         permission=_perm("can_manage_pilots"),
-        custom={"label": "组织验收评审"},
+        custom={"label": gettext_lazy("组织验收评审")},
     )
     def start_acceptance_review(self, *, by=None, reason=""):
         pass
@@ -353,7 +354,7 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.ACCEPTED,
         conditions=[has_grade],
         permission=_perm("can_manage_pilots"),
-        custom={"label": "通过验收并命名"},
+        custom={"label": gettext_lazy("通过验收并命名")},
     )
     def accept(self, *, by=None, reason=""):
         pass
@@ -364,7 +365,7 @@ class Pilot(FSMModelMixin, models.Model):
         target=State.ACCEPTANCE_FAILED,
         permission=_perm("can_manage_pilots"),
         custom={
-            "label": "验收不通过",
+            "label": gettext_lazy("验收不通过"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("%(object)s将记为验收不通过。此操作不能撤销，确认？"),
@@ -390,7 +391,7 @@ class Pilot(FSMModelMixin, models.Model):
         conditions=[construction_period_over],
         permission=_perm("can_manage_pilots"),
         custom={
-            "label": "取消试点资格",
+            "label": gettext_lazy("取消试点资格"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("%(object)s将被取消试点资格，并在试点名单中注明。此操作不能撤销，确认取消？"),

@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from applications.models import Batch
 
@@ -43,7 +44,7 @@ def pilots_visible_to(user) -> QuerySet[Pilot]:
 def get_pilot_for_user(user, pk) -> Pilot:
     pilot = pilots_visible_to(user).filter(pk=pk).first()
     if pilot is None:
-        raise Http404("试点单位不存在")
+        raise Http404(gettext("试点单位不存在"))
     return pilot
 
 

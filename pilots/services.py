@@ -4,7 +4,8 @@ import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.notifications import notify
 from core.transitions import perform_transition
@@ -27,7 +28,8 @@ def pilot_transition(*, pilot: Pilot, name: str, by, reason: str = "") -> Pilot:
     """Transitions that carry no data of their own."""
     with transaction.atomic():
         pilot = perform_transition(Pilot, pilot.pk, name, by=by, reason=reason)
-        _notify_staff(pilot, f"试点状态更新：{pilot.get_state_display()}")
+        with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
+            _notify_staff(pilot, gettext("试点状态更新：%(state)s") % {"state": pilot.get_state_display()})
     return pilot
 
 
@@ -55,5 +57,10 @@ def pilot_accept(*, pilot: Pilot, by, grade: str, reason: str = "") -> Pilot:
         pilot = perform_transition(
             Pilot, pilot.pk, "accept", by=by, reason=reason, changes=set_grade, data={"grade": grade}
         )
-        _notify_staff(pilot, f"贵单位已通过验收（{pilot.get_acceptance_grade_display()}）")
+        with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
+            _notify_staff(
+                pilot,
+                gettext("贵单位已通过验收（%(acceptance_grade)s）")
+                % {"acceptance_grade": pilot.get_acceptance_grade_display()},
+            )
     return pilot

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -75,7 +76,7 @@ def pilot_action(request, pk: int, name: str):
         run(
             request,
             services.pilot_transition,
-            success="已办理。",
+            success=gettext("已办理。"),
             pilot=pilot,
             name=name,
             by=request.user,
@@ -85,12 +86,12 @@ def pilot_action(request, pk: int, name: str):
         try:
             issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
         except ValueError:
-            messages.error(request, "请填写有效的印发日期。")
+            messages.error(request, gettext("请填写有效的印发日期。"))
             return redirect("pilots:detail", pk=pk)
         run(
             request,
             services.pilot_record_local_approval,
-            success="已登记，进入建设实施阶段。",
+            success=gettext("已登记，进入建设实施阶段。"),
             pilot=pilot,
             by=request.user,
             body=request.POST.get("body", ""),
@@ -100,7 +101,7 @@ def pilot_action(request, pk: int, name: str):
         run(
             request,
             services.pilot_accept,
-            success="已通过验收并命名。",
+            success=gettext("已通过验收并命名。"),
             pilot=pilot,
             by=request.user,
             grade=request.POST.get("grade", ""),

@@ -12,13 +12,15 @@ electricity factor announcements (grid), GB/T 2589-2020 (standard coal).
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 CO2_PER_C = Decimal(44) / Decimal(12)
 TEN_THOUSAND = Decimal(10000)
 FUEL_UNITS = {
-    "natural_gas": "万立方米",
-    "coke_oven_gas": "万立方米",
+    "natural_gas": gettext_lazy("万立方米"),
+    "coke_oven_gas": gettext_lazy("万立方米"),
 }
-DEFAULT_UNIT = "吨"
+DEFAULT_UNIT = gettext_lazy("吨")
 
 
 def unit_for(fuel: str) -> str:
@@ -118,8 +120,15 @@ def compute_inventory(baseline, factor_set, energy_uses=None) -> Inventory:
                 unit=ff.unit,
                 factor=factor,
                 factor_note=(
-                    f"低位发热量 {ff.net_calorific_value} GJ/{ff.unit} × 含碳量 {ff.carbon_content} tC/GJ × "
-                    f"氧化率 {ff.oxidation_rate} × 44/12"
+                    gettext(
+                        "低位发热量 %(net_calorific_value)s GJ/%(unit)s × 含碳量 %(carbon_content)s tC/GJ × 氧化率 %(oxidation_rate)s × 44/12"
+                    )
+                    % {
+                        "net_calorific_value": ff.net_calorific_value,
+                        "unit": ff.unit,
+                        "carbon_content": ff.carbon_content,
+                        "oxidation_rate": ff.oxidation_rate,
+                    }
                 ),
                 emissions_t=use.quantity * factor,
                 energy_tce=use.quantity * ff.coal_equivalent,
@@ -130,14 +139,18 @@ def compute_inventory(baseline, factor_set, energy_uses=None) -> Inventory:
     if electricity:
         counted = electricity - green if factor_set.deduct_green_power else electricity
         grid_t_per_10k_kwh = factor_set.grid_factor * TEN_THOUSAND / 1000  # kg/kWh -> t per 万kWh
-        note = f"{factor_set.grid_scope}电网排放因子 {factor_set.grid_factor} kgCO₂/kWh（{factor_set.vintage_year}年）"
+        note = gettext("%(grid_scope)s电网排放因子 %(grid_factor)s kgCO₂/kWh（%(vintage_year)s年）") % {
+            "grid_scope": factor_set.grid_scope,
+            "grid_factor": factor_set.grid_factor,
+            "vintage_year": factor_set.vintage_year,
+        }
         if factor_set.deduct_green_power and green:
-            note += f"，已扣除绿电 {green} 万千瓦时"
+            note += gettext("，已扣除绿电 %(green)s 万千瓦时") % {"green": green}
         inventory.lines.append(
             Line(
-                label="外购电力",
+                label=gettext("外购电力"),
                 quantity=counted,
-                unit="万千瓦时",
+                unit=gettext("万千瓦时"),
                 factor=grid_t_per_10k_kwh,
                 factor_note=note,
                 emissions_t=counted * grid_t_per_10k_kwh,
@@ -148,11 +161,12 @@ def compute_inventory(baseline, factor_set, energy_uses=None) -> Inventory:
     if heat:
         inventory.lines.append(
             Line(
-                label="外购热力",
+                label=gettext("外购热力"),
                 quantity=heat,
-                unit="吉焦",
+                unit=gettext("吉焦"),
                 factor=factor_set.heat_factor,
-                factor_note=f"热力排放因子 {factor_set.heat_factor} tCO₂/GJ",
+                factor_note=gettext("热力排放因子 %(heat_factor)s tCO₂/GJ")
+                % {"heat_factor": factor_set.heat_factor},
                 emissions_t=heat * factor_set.heat_factor,
                 energy_tce=heat * Decimal("0.03412"),
             )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -33,9 +34,12 @@ class AnnualReport(FSMModelMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["pilot", "year"], name="one_report_per_pilot_year")]
 
     def __str__(self) -> str:
-        return f"{self.pilot.organisation.name} {self.year}年度自评报告"
+        return gettext("%(name)s %(year)s年度自评报告") % {
+            "name": self.pilot.organisation.name,
+            "year": self.year,
+        }
 
-    @guard("须填写总体进展概述后方可提交。")
+    @guard(gettext_lazy("须填写总体进展概述后方可提交。"))
     def has_summary(self) -> bool:
         return bool(self.summary.strip())
 
@@ -45,7 +49,7 @@ class AnnualReport(FSMModelMixin, models.Model):
         target=State.SUBMITTED,
         conditions=[has_summary],
         permission=_perm("can_submit_report"),
-        custom={"label": "提交年度自评报告"},
+        custom={"label": gettext_lazy("提交年度自评报告")},
     )
     def submit(self, *, by=None, reason=""):
         self.submitted_at = timezone.now()
@@ -55,7 +59,7 @@ class AnnualReport(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.RETURNED,
         permission=_perm("can_receive_report"),
-        custom={"label": "退回修改", "reason_required": True},
+        custom={"label": gettext_lazy("退回修改"), "reason_required": True},
     )
     def return_for_revision(self, *, by=None, reason=""):
         pass
@@ -65,7 +69,7 @@ class AnnualReport(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.RECEIVED,
         permission=_perm("can_receive_report"),
-        custom={"label": "接收"},
+        custom={"label": gettext_lazy("接收")},
     )
     def receive(self, *, by=None, reason=""):
         pass
@@ -140,4 +144,7 @@ class FuelFactor(models.Model):
         ordering = ["factor_set", "fuel"]
 
     def __str__(self) -> str:
-        return f"{self.get_fuel_display()}（{self.factor_set}）"
+        return gettext("%(fuel)s（%(factor_set)s）") % {
+            "fuel": self.get_fuel_display(),
+            "factor_set": self.factor_set,
+        }

@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from pilots.models import Role
 from pilots.roles import scope_of
@@ -31,5 +32,5 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
 def get_report_for_user(user, pk) -> AnnualReport:
     report = reports_visible_to(user).filter(pk=pk).first()
     if report is None:
-        raise Http404("报告不存在")
+        raise Http404(gettext("报告不存在"))
     return report

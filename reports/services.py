@@ -1,5 +1,7 @@
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
@@ -17,22 +19,28 @@ def report_create(*, pilot: Pilot, year: int, by) -> AnnualReport:
         raise ActionNotPermitted()
     with transaction.atomic():
         if AnnualReport.objects.filter(pilot=pilot, year=year).exists():
-            raise DomainError(f"{year}年度自评报告已存在。")
+            raise DomainError(gettext("%(year)s年度自评报告已存在。") % {"year": year})
         report = AnnualReport.objects.create(pilot=pilot, year=year)
-        record(report, actor=by, action="create", label="创建年度自评报告", to_state=report.state)
+        record(
+            report, actor=by, action="create", label=gettext_noop("创建年度自评报告"), to_state=report.state
+        )
     return report
 
 
 def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") -> AnnualReport:
     if name not in {"submit", "return_for_revision", "receive"}:
-        raise DomainError("未知的操作。")
+        raise DomainError(gettext("未知的操作。"))
     with transaction.atomic():
         report = perform_transition(AnnualReport, report.pk, name, by=by, reason=reason)
         url = reverse("reports:detail", args=[report.pk])
         if name == "submit":
             recipients = users_with_role([Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER])
-            notify(recipients, kind="report_submitted", title=f"{report}已提交", url=url)
+            with translation.override("zh-hans"):
+                title = f"{report}已提交"
+            notify(recipients, kind="report_submitted", title=title, url=url)
         else:
             staff = users_with_role(Role.APPLICANT, organisation=report.pilot.organisation_id)
-            notify(staff, kind="report_" + name, title=f"{report}：{report.get_state_display()}", url=url)
+            with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
+                title = f"{report}：{report.get_state_display()}"
+            notify(staff, kind="report_" + name, title=title, url=url)
     return report

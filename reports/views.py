@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
@@ -27,7 +28,7 @@ def report_action(request, pk: int, name: str):
     run(
         request,
         services.report_transition,
-        success="已办理。",
+        success=gettext("已办理。"),
         report=report,
         name=name,
         by=request.user,

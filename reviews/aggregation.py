@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+from core.formats import enumeration_comma, is_chinese, semicolon
 
 __all__ = [
     "MAD_CONSISTENCY",
@@ -101,8 +103,8 @@ choices from here, and the results, the exports and the tie-break notes below re
 KEY_LABELS = {**dict(METHOD_CHOICES), "min": gettext_lazy("最低专家评分")}
 """Labels of the primary methods and of the tie-break keys that are not criteria."""
 
-NA_NOTE = "尚无有效评分"
-UNRESOLVED_TIE = "仍并列，须由审定会议决定"
+NA_NOTE = gettext_lazy("尚无有效评分")
+UNRESOLVED_TIE = gettext_lazy("仍并列，须由审定会议决定")
 
 ExpertLabel = Hashable
 ItemId = Hashable
@@ -154,7 +156,7 @@ def _plain(value: Decimal) -> str:
 def _to_decimal(value: object) -> Decimal:
     """Convert an accepted numeric input to Decimal; raise ``TypeError``/``ValueError`` otherwise."""
     if isinstance(value, bool):
-        raise TypeError("布尔值不是有效数值")
+        raise TypeError(gettext("布尔值不是有效数值"))
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -217,7 +219,11 @@ class Criterion:
     @property
     def label(self) -> str:
         """``「code 名称」`` as used in Chinese messages."""
-        return f"「{self.code} {self.name}」" if self.name else f"「{self.code}」"
+        return (
+            gettext("「%(code)s %(name)s」") % {"code": self.code, "name": self.name}
+            if self.name
+            else gettext("「%(code)s」") % {"code": self.code}
+        )
 
 
 class ItemStatistics(TypedDict):
@@ -299,7 +305,7 @@ class InvalidCriteriaError(ValueError):
     """Raised when a calculation is asked for with an invalid criteria set; ``errors`` lists why."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors))
+        super().__init__(semicolon().join(errors))
         self.errors = errors
 
 
@@ -307,7 +313,7 @@ class InvalidSheetError(ValueError):
     """Raised when a calculation is asked for with an invalid sheet; ``errors`` lists why."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors))
+        super().__init__(semicolon().join(errors))
         self.errors = errors
 
 
@@ -324,24 +330,30 @@ def validate_criteria(criteria: Sequence[Criterion]) -> list[str]:
     """
     errors: list[str] = []
     if not criteria:
-        return ["评审指标不能为空"]
+        return [gettext("评审指标不能为空")]
     seen: set[str] = set()
     reported_duplicates: set[str] = set()
     for criterion in criteria:
         if not criterion.code:
-            errors.append(f"指标「{criterion.name}」的代码不能为空")
+            errors.append(gettext("指标「%(name)s」的代码不能为空") % {"name": criterion.name})
         elif criterion.code in seen and criterion.code not in reported_duplicates:
-            errors.append(f"指标代码「{criterion.code}」重复")
+            errors.append(gettext("指标代码「%(code)s」重复") % {"code": criterion.code})
             reported_duplicates.add(criterion.code)
         seen.add(criterion.code)
         if criterion.weight <= 0:
-            errors.append(f"指标{criterion.label}的权重必须大于0（当前为{_plain(criterion.weight)}）")
+            errors.append(
+                gettext("指标%(label)s的权重必须大于0（当前为%(plain)s）")
+                % {"label": criterion.label, "plain": _plain(criterion.weight)}
+            )
         if criterion.scale_max <= 0:
-            errors.append(f"指标{criterion.label}的满分必须大于0（当前为{_plain(criterion.scale_max)}）")
+            errors.append(
+                gettext("指标%(label)s的满分必须大于0（当前为%(plain)s）")
+                % {"label": criterion.label, "plain": _plain(criterion.scale_max)}
+            )
     with decimal.localcontext(_context()):
         weight_sum = sum((c.weight for c in criteria), Decimal(0))
     if weight_sum != REQUIRED_WEIGHT_SUM:
-        errors.append(f"各指标权重合计须为100（当前为{_plain(weight_sum)}）")
+        errors.append(gettext("各指标权重合计须为100（当前为%(plain)s）") % {"plain": _plain(weight_sum)})
     return errors
 
 
@@ -359,12 +371,14 @@ def validate_sheet(sheet: Sheet, criteria: Sequence[Criterion]) -> list[str]:
     known = {c.code for c in criteria}
     for criterion in criteria:
         if criterion.code not in sheet:
-            errors.append(f"指标{criterion.label}未评分（既无分值，也未标注不适用）")
+            errors.append(
+                gettext("指标%(label)s未评分（既无分值，也未标注不适用）") % {"label": criterion.label}
+            )
             continue
         raw = sheet[criterion.code]
         if raw is None:
             if not criterion.allow_na:
-                errors.append(f"指标{criterion.label}不允许标注为不适用")
+                errors.append(gettext("指标%(label)s不允许标注为不适用") % {"label": criterion.label})
             continue
         try:
             value = _to_decimal(raw)
@@ -373,11 +387,12 @@ def validate_sheet(sheet: Sheet, criteria: Sequence[Criterion]) -> list[str]:
             continue
         if value < 0 or value > criterion.scale_max:
             errors.append(
-                f"指标{criterion.label}的评分{_plain(value)}超出范围0–{_plain(criterion.scale_max)}"
+                gettext("指标%(label)s的评分%(plain)s超出范围0–%(plain2)s")
+                % {"label": criterion.label, "plain": _plain(value), "plain2": _plain(criterion.scale_max)}
             )
     for code in sheet:
         if code not in known:
-            errors.append(f"评分表包含未知指标「{code}」")
+            errors.append(gettext("评分表包含未知指标「%(code)s」") % {"code": code})
     return errors
 
 
@@ -631,13 +646,25 @@ def disagreements(
         threshold = _to_decimal(range_threshold)
         spread = max(values) - min(values)
         if spread > threshold:
-            reasons.append(f"专家评分极差{_one_place(spread)}分，超过阈值{_plain(threshold)}分")
+            reasons.append(
+                gettext("专家评分极差%(one_place)s分，超过阈值%(plain)s分")
+                % {"one_place": _one_place(spread), "plain": _plain(threshold)}
+            )
         k = _to_decimal(outlier_k)
         for label, x, median, deviation, limit, mad in _outliers(totals, k):
             reasons.append(
-                f"专家{label}的评分{_one_place(x)}分偏离中位数{_one_place(median)}分"
-                f"达{_one_place(deviation)}分，超过阈值{_one_place(limit)}分"
-                f"（{_plain(k)}×1.4826×MAD，MAD={_one_place(mad)}分）"
+                gettext(
+                    "专家%(label)s的评分%(one_place)s分偏离中位数%(one_place2)s分达%(one_place3)s分，超过阈值%(one_place4)s分（%(plain)s×1.4826×MAD，MAD=%(one_place5)s分）"
+                )
+                % {
+                    "label": label,
+                    "one_place": _one_place(x),
+                    "one_place2": _one_place(median),
+                    "one_place3": _one_place(deviation),
+                    "one_place4": _one_place(limit),
+                    "plain": _plain(k),
+                    "one_place5": _one_place(mad),
+                }
             )
     return reasons
 
@@ -714,7 +741,7 @@ def build_item_results(
 
 def _key_label(key: str) -> str:
     if key.startswith(_CRITERION_PREFIX):
-        return f"指标{key[len(_CRITERION_PREFIX) :]}均分"
+        return gettext("指标%(key)s均分") % {"key": key[len(_CRITERION_PREFIX) :]}
     return str(KEY_LABELS[key])
 
 
@@ -764,12 +791,19 @@ def _resolve(group: list[_Entry], keys: Sequence[str]) -> list[list[_Entry]]:
     values = {id(e): publish(_score(e.item, key)) for e in group}
     if any(v is None for v in values.values()):
         for e in group:
-            e.log.append(f"{label}（部分项目无数据，未采用）")
+            e.log.append(gettext("%(label)s（部分项目无数据，未采用）") % {"label": label})
         return _resolve(group, rest)
     distinct = sorted(set(values.values()), reverse=True)
     separated = len(distinct) > 1
     for e in group:
-        e.log.append(f"{label}{values[id(e)]}（{'已区分' if separated else '未能区分'}）")
+        e.log.append(
+            gettext("%(label)s%(values)s（%(value)s）")
+            % {
+                "label": label,
+                "values": values[id(e)],
+                "value": gettext("已区分") if separated else gettext("未能区分"),
+            }
+        )
         if separated:
             e.used.append(key)
     if not separated:
@@ -839,18 +873,22 @@ def _ranked_entry(
     tied = len(subgroup) > 1
     note = ""
     if len(group) > 1:
-        others = "、".join(str(e.item.item_id) for e in group if e is not entry)
-        parts = [f"主得分{entry.primary}分与{others}并列"]
+        others = enumeration_comma().join(str(e.item.item_id) for e in group if e is not entry)
+        parts = [
+            gettext("主得分%(primary)s分与%(others)s并列") % {"primary": entry.primary, "others": others}
+        ]
         if entry.log:
-            parts.append("依次采用决胜规则：" + "、".join(entry.log))
+            parts.append(gettext("依次采用决胜规则：") + enumeration_comma().join(entry.log))
         elif not has_chain:
-            parts.append("未设决胜规则")
+            parts.append(gettext("未设决胜规则"))
         if tied:
-            still = "、".join(str(e.item.item_id) for e in subgroup if e is not entry)
-            parts.append(f"与{still}{UNRESOLVED_TIE}")
+            still = enumeration_comma().join(str(e.item.item_id) for e in subgroup if e is not entry)
+            parts.append(
+                gettext("与%(still)s%(UNRESOLVED_TIE)s") % {"still": still, "UNRESOLVED_TIE": UNRESOLVED_TIE}
+            )
         else:
-            parts.append("名次由决胜规则确定")
-        note = "；".join(parts) + "。"
+            parts.append(gettext("名次由决胜规则确定"))
+        note = semicolon().join(parts) + ("。" if is_chinese() else ".")
     return RankedItem(
         item_id=entry.item.item_id,
         rank=position,

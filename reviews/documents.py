@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from applications.models import Application, Batch
+from core import formats
 from core.workdays import is_workday
 from pilots.models import Organisation
 
@@ -21,15 +22,13 @@ PILOT_LIST_TITLE = "陕西省低碳近零碳试点示范建设试点名单"
 
 
 def cn_date(value: datetime.date | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    """2026年9月1日, in Chinese whatever the reader's language: the notices are official documents."""
+    return formats.chinese_date(value)
 
 
 def period_text(start: datetime.date, end: datetime.date) -> str:
     """2026年9月1日至9月7日 — the year is not repeated when the period stays within it."""
-    tail = f"{end.month}月{end.day}日" if end.year == start.year else cn_date(end)
-    return f"{cn_date(start)}至{tail}"
+    return formats.chinese_period(start, end)
 
 
 def count_workdays(start: datetime.date, end: datetime.date) -> tuple[int, bool]:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from applications.models import Batch
 from pilots.models import Division, Organisation, ReviewUnit
@@ -26,17 +27,19 @@ def _phone(value) -> str:
         value = int(value)
     value = re.sub(r"[\s-]", "", str(value or ""))
     if not PHONE.match(value):
-        raise ValidationError("请填写11位手机号码。")
+        raise ValidationError(gettext("请填写11位手机号码。"))
     return value
 
 
 class RoundForm(forms.ModelForm):
     tie_break = forms.CharField(
-        label="同分排序规则",
+        label=gettext_lazy("同分排序规则"),
         required=False,
-        help_text="主得分相同时依次比较，如：median, criterion:feasibility, min（可选键：mean 平均分、"
-        "trimmed_mean 截尾平均、median 中位数、zscore 标准化得分、min 最低专家评分、criterion:<指标代码> "
-        "该指标均分）。留空则并列保留，由审定会议决定。",
+        help_text=gettext_lazy(
+            "主得分相同时依次比较，如：median, criterion:feasibility, min（可选键：mean 平均分、"
+            "trimmed_mean 截尾平均、median 中位数、zscore 标准化得分、min 最低专家评分、criterion:<指标代码> "
+            "该指标均分）。留空则并列保留，由审定会议决定。"
+        ),
     )
 
     class Meta:
@@ -72,40 +75,46 @@ class RoundForm(forms.ModelForm):
     def clean_experts_per_item(self):
         value = self.cleaned_data["experts_per_item"]
         if not 1 <= value <= 15:
-            raise ValidationError("每项专家人数应在1至15之间。")
+            raise ValidationError(gettext("每项专家人数应在1至15之间。"))
         return value
 
     def clean_max_per_expert(self):
         value = self.cleaned_data["max_per_expert"]
         if value < 1:
-            raise ValidationError("每位专家最多评审数至少为1。")
+            raise ValidationError(gettext("每位专家最多评审数至少为1。"))
         return value
 
     def clean_disagreement_threshold(self):
         value = self.cleaned_data["disagreement_threshold"]
         if not Decimal(0) < value <= Decimal(100):
-            raise ValidationError("分歧阈值应大于0且不超过100分。")
+            raise ValidationError(gettext("分歧阈值应大于0且不超过100分。"))
         return value
 
 
 class CriteriaSetForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=128)
-    purpose = forms.ChoiceField(label="用途", choices=ReviewRound.Purpose.choices)
-    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=128)
+    purpose = forms.ChoiceField(label=gettext_lazy("用途"), choices=ReviewRound.Purpose.choices)
+    description = forms.CharField(
+        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CriterionForm(forms.Form):
-    code = forms.SlugField(label="代码", max_length=32)
-    name = forms.CharField(label="评分项", max_length=128)
-    description = forms.CharField(label="评分要点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    weight = forms.DecimalField(label="权重（分）", max_digits=5, decimal_places=2, min_value=Decimal("0.01"))
-    scale_max = forms.IntegerField(label="满分", min_value=1, max_value=100, initial=10)
-    allow_na = forms.BooleanField(label="允许“不适用”", required=False)
+    code = forms.SlugField(label=gettext_lazy("代码"), max_length=32)
+    name = forms.CharField(label=gettext_lazy("评分项"), max_length=128)
+    description = forms.CharField(
+        label=gettext_lazy("评分要点"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.DecimalField(
+        label=gettext_lazy("权重（分）"), max_digits=5, decimal_places=2, min_value=Decimal("0.01")
+    )
+    scale_max = forms.IntegerField(label=gettext_lazy("满分"), min_value=1, max_value=100, initial=10)
+    allow_na = forms.BooleanField(label=gettext_lazy("允许“不适用”"), required=False)
     levels = forms.CharField(
-        label="各档说明",
+        label=gettext_lazy("各档说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="每行一档，分值区间与说明用冒号分隔，如：9–10：充分满足，有突出亮点",
+        help_text=gettext_lazy("每行一档，分值区间与说明用冒号分隔，如：9–10：充分满足，有突出亮点"),
     )
 
     def clean_levels(self) -> list[dict]:
@@ -116,7 +125,7 @@ class CriterionForm(forms.Form):
                 continue
             match = re.match(r"^(.+?)[:：](.+)$", line)
             if not match:
-                raise ValidationError(f"“{line}”：请按“分值区间：说明”填写。")
+                raise ValidationError(gettext("“%(line)s”：请按“分值区间：说明”填写。") % {"line": line})
             levels.append({"range": match.group(1).strip(), "text": match.group(2).strip()})
         return levels
 
@@ -157,7 +166,9 @@ class ExpertForm(forms.ModelForm):
         data = super().clean()
         unit, division = data.get("review_unit"), data.get("division")
         if unit and division and not unit.divisions.filter(pk=division.pk).exists():
-            self.add_error("division", f"{division.name}不属于{unit.name}。")
+            self.add_error(
+                "division", gettext("%(name)s不属于%(name2)s。") % {"name": division.name, "name2": unit.name}
+            )
         if division and not unit:
             data["review_unit"] = ReviewUnit.objects.filter(divisions=division).first()
         if not data.get("employer_organisation") and data.get("employer"):
@@ -171,14 +182,14 @@ class ExpertForm(forms.ModelForm):
 class ExpertRowForm(forms.Form):
     """One row of the expert import: the same checks as the form, with places given by name."""
 
-    name = forms.CharField(label="姓名", max_length=32)
-    employer = forms.CharField(label="工作单位", max_length=128)
-    city = forms.CharField(label="所在市（区）", required=False)
-    county = forms.CharField(label="所在县（市、区）", required=False)
-    title = forms.CharField(label="职称/职务", max_length=64, required=False)
-    specialities = forms.CharField(label="专业领域", max_length=255, required=False)
-    phone = forms.CharField(label="手机")
-    email = forms.EmailField(label="电子邮箱", required=False)
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=32)
+    employer = forms.CharField(label=gettext_lazy("工作单位"), max_length=128)
+    city = forms.CharField(label=gettext_lazy("所在市（区）"), required=False)
+    county = forms.CharField(label=gettext_lazy("所在县（市、区）"), required=False)
+    title = forms.CharField(label=gettext_lazy("职称/职务"), max_length=64, required=False)
+    specialities = forms.CharField(label=gettext_lazy("专业领域"), max_length=255, required=False)
+    phone = forms.CharField(label=gettext_lazy("手机"))
+    email = forms.EmailField(label=gettext_lazy("电子邮箱"), required=False)
 
     def clean_phone(self) -> str:
         return _phone(self.data.get("phone"))
@@ -190,15 +201,21 @@ class ExpertRowForm(forms.Form):
         if city:
             unit = ReviewUnit.objects.filter(Q(name=city) | Q(name=f"{city}市")).first()
             if unit is None:
-                self.add_error("city", f"“{city}”不是陕西省的市（区）。")
+                self.add_error("city", gettext("“%(city)s”不是陕西省的市（区）。") % {"city": city})
         if county:
             divisions = Division.objects.filter(level=Division.Level.COUNTY, name=county)
             if unit is not None:
                 divisions = divisions.filter(review_units=unit)
             division = divisions.first()
             if division is None:
-                where = f"{unit.name}的" if unit else ""
-                self.add_error("county", f"“{county}”不是{where}县（市、区）。")
+                if unit is not None:
+                    message = gettext("“%(county)s”不是%(unit)s的县（市、区）。") % {
+                        "county": county,
+                        "unit": unit.name,
+                    }
+                else:
+                    message = gettext("“%(county)s”不是县（市、区）。") % {"county": county}
+                self.add_error("county", message)
             elif unit is None:
                 unit = ReviewUnit.objects.filter(divisions=division).first()
         employer = (data.get("employer") or "").strip()
@@ -219,19 +236,21 @@ class ExpertRowForm(forms.Form):
 
 
 class ExpertImportForm(forms.Form):
-    file = forms.FileField(label="专家名单（Excel .xlsx）")
+    file = forms.FileField(label=gettext_lazy("专家名单（Excel .xlsx）"))
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if not uploaded.name.lower().endswith(".xlsx"):
-            raise ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+            raise ValidationError(gettext("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
         if uploaded.size > 5 * 1024 * 1024:
-            raise ValidationError("文件不得超过 5 MB。")
+            raise ValidationError(gettext("文件不得超过 5 MB。"))
         return uploaded
 
 
 class OverrideForm(forms.Form):
-    reason = forms.CharField(label="排除理由（必填，记入办理记录）", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("排除理由（必填，记入办理记录）"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):
@@ -240,31 +259,31 @@ class AssignForm(forms.Form):
 
 
 class PublicityForm(forms.Form):
-    start = forms.DateField(label="公示开始日期", widget=DATE)
+    start = forms.DateField(label=gettext_lazy("公示开始日期"), widget=DATE)
     working_days = forms.IntegerField(
-        label="公示期（工作日）",
+        label=gettext_lazy("公示期（工作日）"),
         min_value=1,
         max_value=30,
         initial=5,
-        help_text="按法定工作日计算，含调休上班日。",
+        help_text=gettext_lazy("按法定工作日计算，含调休上班日。"),
     )
-    contact = forms.CharField(label="异议受理联系人及电话", max_length=128)
-    address = forms.CharField(label="书面材料寄送地址", max_length=255, required=False)
+    contact = forms.CharField(label=gettext_lazy("异议受理联系人及电话"), max_length=128)
+    address = forms.CharField(label=gettext_lazy("书面材料寄送地址"), max_length=255, required=False)
 
 
 class ObjectionForm(forms.Form):
-    application = forms.IntegerField(label="被异议的申报单位")
-    received_on = forms.DateField(label="收到日期", widget=DATE, initial=timezone.localdate)
-    objector = forms.CharField(label="异议人（单位）", max_length=128)
-    contact = forms.CharField(label="联系方式", max_length=64)
-    content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 3}))
+    application = forms.IntegerField(label=gettext_lazy("被异议的申报单位"))
+    received_on = forms.DateField(label=gettext_lazy("收到日期"), widget=DATE, initial=timezone.localdate)
+    objector = forms.CharField(label=gettext_lazy("异议人（单位）"), max_length=128)
+    contact = forms.CharField(label=gettext_lazy("联系方式"), max_length=64)
+    content = forms.CharField(label=gettext_lazy("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ObjectionHandleForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label="核查结论",
-        choices=[("0", "异议不成立"), ("1", "异议成立（不予入选）")],
+        label=gettext_lazy("核查结论"),
+        choices=[("0", gettext_lazy("异议不成立")), ("1", gettext_lazy("异议成立（不予入选）"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    handling = forms.CharField(label="核查处理情况", widget=forms.Textarea(attrs={"rows": 2}))
+    handling = forms.CharField(label=gettext_lazy("核查处理情况"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -68,15 +69,15 @@ class ReviewRound(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @guard("须先设置打分截止日期。")
+    @guard(gettext_lazy("须先设置打分截止日期。"))
     def has_deadline(self) -> bool:
         return self.scoring_deadline is not None
 
-    @guard("须先选择评分标准，且各项权重合计为100。")
+    @guard(gettext_lazy("须先选择评分标准，且各项权重合计为100。"))
     def has_valid_criteria(self) -> bool:
         return self.criteria_set is not None and self.criteria_set.is_valid
 
-    @guard("尚有评审任务未完成打分。")
+    @guard(gettext_lazy("尚有评审任务未完成打分。"))
     def all_scores_in(self) -> bool:
         return (
             not self.assignments.exclude(state=ReviewAssignment.State.SUBMITTED)
@@ -90,7 +91,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         target=State.DECLARING,
         conditions=[has_deadline, has_valid_criteria],
         permission=_perm("can_manage_round"),
-        custom={"label": "冻结评分标准，开始利益冲突申报"},
+        custom={"label": gettext_lazy("冻结评分标准，开始利益冲突申报")},
     )
     def freeze_criteria(self, *, by=None, reason=""):
         from django.utils import timezone
@@ -102,7 +103,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         source=State.DECLARING,
         target=State.ASSIGNING,
         permission=_perm("can_manage_round"),
-        custom={"label": "结束冲突申报，分配任务"},
+        custom={"label": gettext_lazy("结束冲突申报，分配任务")},
     )
     def close_declarations(self, *, by=None, reason=""):
         pass
@@ -112,7 +113,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         source=State.ASSIGNING,
         target=State.SCORING,
         permission=_perm("can_manage_round"),
-        custom={"label": "开始打分"},
+        custom={"label": gettext_lazy("开始打分")},
     )
     def open_scoring(self, *, by=None, reason=""):
         pass
@@ -123,7 +124,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         target=State.AGGREGATED,
         conditions=[all_scores_in],
         permission=_perm("can_manage_round"),
-        custom={"label": "揭示并汇总评分"},
+        custom={"label": gettext_lazy("揭示并汇总评分")},
     )
     def aggregate(self, *, by=None, reason=""):
         pass
@@ -134,7 +135,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         target=State.AGGREGATED,
         permission=_perm("can_manage_round"),
         custom={
-            "label": "评分未齐，经说明后汇总",
+            "label": gettext_lazy("评分未齐，经说明后汇总"),
             "reason_required": True,
             "destructive": True,
             "confirm": _("尚有专家未提交评分，将按已提交的评分汇总，未提交的评分不再计入。确认汇总？"),
@@ -148,7 +149,7 @@ class ReviewRound(FSMModelMixin, models.Model):
         source=State.AGGREGATED,
         target=State.DECIDED,
         permission=_perm("can_manage_round"),
-        custom={"label": "形成评审结论"},
+        custom={"label": gettext_lazy("形成评审结论")},
     )
     def decide(self, *, by=None, reason=""):
         pass
@@ -247,7 +248,7 @@ class Expert(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.employer}）"
+        return gettext("%(name)s（%(employer)s）") % {"name": self.name, "employer": self.employer}
 
 
 class CriteriaSet(models.Model):
@@ -265,7 +266,7 @@ class CriteriaSet(models.Model):
         constraints = [models.UniqueConstraint(fields=["name", "version"], name="unique_criteria_version")]
 
     def __str__(self) -> str:
-        return f"{self.name}（第{self.version}版）"
+        return gettext("%(name)s（第%(version)s版）") % {"name": gettext(self.name), "version": self.version}
 
     @property
     def is_valid(self) -> bool:
@@ -295,6 +296,22 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: seeded criteria are in the catalog (reviews.seeded)."""
+        return gettext(self.name) if self.name else self.name
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else self.description
+
+    @property
+    def display_levels(self) -> list[dict]:
+        return [
+            {**level, "text": gettext(level["text"]) if level.get("text") else ""}
+            for level in self.levels or []
+        ]
 
     def as_spec(self):
         from .aggregation import Criterion as Spec

@@ -5,11 +5,13 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from applications import services as application_services
 from applications.models import Application, Batch
 from core.audit import record
 from core.errors import DomainError
+from core.formats import enumeration_comma, format_date
 from core.notifications import notify
 from core.workdays import add_workdays
 from pilots.models import Role
@@ -34,20 +36,22 @@ def publicity_open(
     """Put the confirmed shortlist on the public page for `working_days` working days."""
     _require_officer(by)
     if not contact.strip():
-        raise DomainError("请填写异议受理联系人及电话。")
+        raise DomainError(gettext("请填写异议受理联系人及电话。"))
     if not 1 <= working_days <= 30:
-        raise DomainError("公示期应为1至30个工作日。")
+        raise DomainError(gettext("公示期应为1至30个工作日。"))
     period = add_workdays(start, working_days)
     with transaction.atomic():
         undecided = batch.applications.filter(
             state__in=[Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED]
         )
         if undecided.exists():
-            names = "、".join(undecided.values_list("organisation__name", flat=True)[:5])
-            raise DomainError(f"尚有申报书未完成评审或会签（{names}），不能发布公示。")
+            names = enumeration_comma().join(undecided.values_list("organisation__name", flat=True)[:5])
+            raise DomainError(
+                gettext("尚有申报书未完成评审或会签（%(names)s），不能发布公示。") % {"names": names}
+            )
         shortlisted = list(batch.applications.filter(state=Application.State.SHORTLISTED))
         if not shortlisted:
-            raise DomainError("没有会签确认的拟入选申报单位。")
+            raise DomainError(gettext("没有会签确认的拟入选申报单位。"))
         application_services.batch_update(
             batch=batch,
             by=by,
@@ -65,7 +69,7 @@ def publicity_open(
             batch,
             actor=by,
             action="publicity_open",
-            label="发布拟入选名单公示",
+            label=gettext_noop("发布拟入选名单公示"),
             data={
                 "start": start.isoformat(),
                 "end": period.end.isoformat(),
@@ -120,9 +124,9 @@ def objection_record(
 ) -> Objection:
     _require_officer(by)
     if application.state != Application.State.IN_PUBLICITY:
-        raise DomainError("只能对公示中的申报单位登记异议。")
+        raise DomainError(gettext("只能对公示中的申报单位登记异议。"))
     if not (objector.strip() and contact.strip() and content.strip()):
-        raise DomainError("异议须署名并留有联系方式，内容不能为空。")
+        raise DomainError(gettext("异议须署名并留有联系方式，内容不能为空。"))
     with transaction.atomic():
         objection = Objection.objects.create(
             application=application,
@@ -136,7 +140,7 @@ def objection_record(
             application,
             actor=by,
             action="objection",
-            label="登记公示异议",
+            label=gettext_noop("登记公示异议"),
             data={"objection": objection.pk, "internal": True},
         )
     return objection
@@ -146,11 +150,11 @@ def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -
     """Record the outcome; an upheld objection takes the applicant off the list."""
     _require_officer(by)
     if not handling.strip():
-        raise DomainError("请填写核查处理情况。")
+        raise DomainError(gettext("请填写核查处理情况。"))
     with transaction.atomic():
         locked = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
         if locked.outcome != Objection.Outcome.PENDING:
-            raise DomainError("该异议已处理。")
+            raise DomainError(gettext("该异议已处理。"))
         locked.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
         locked.handling, locked.handled_by, locked.handled_at = handling.strip(), by, timezone.now()
         locked.save(update_fields=["outcome", "handling", "handled_by", "handled_at"])
@@ -158,7 +162,7 @@ def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -
             locked.application,
             actor=by,
             action="objection_handled",
-            label="异议成立" if upheld else "异议不成立",
+            label=gettext_noop("异议成立") if upheld else gettext_noop("异议不成立"),
             reason=handling,
             data={"objection": locked.pk},
         )
@@ -177,16 +181,21 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != Batch.State.PUBLICITY:
-            raise DomainError("批次不在公示阶段。")
+            raise DomainError(gettext("批次不在公示阶段。"))
         pending = Objection.objects.filter(application__batch=locked, outcome=Objection.Outcome.PENDING)
         if pending.exists():
-            raise DomainError(f"尚有{pending.count()}件异议未处理完毕，不能确定名单。")
+            raise DomainError(
+                gettext("尚有%(count)s件异议未处理完毕，不能确定名单。") % {"count": pending.count()}
+            )
         if (
             locked.publicity_end
             and timezone.localdate() <= locked.publicity_end
             and not override_reason.strip()
         ):
-            raise DomainError(f"公示期至{locked.publicity_end:%Y年%-m月%-d日}，期满后方可确定名单。")
+            raise DomainError(
+                gettext("公示期至%(date)s，期满后方可确定名单。")
+                % {"date": format_date(locked.publicity_end)}
+            )
         selected = list(locked.applications.filter(state=Application.State.IN_PUBLICITY))
         for application in selected:
             application_services.application_select(application=application, by=by)
@@ -197,7 +206,7 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
             locked,
             actor=by,
             action="publish_list",
-            label="确定并公布试点名单",
+            label=gettext_noop("确定并公布试点名单"),
             reason=override_reason,
             data={"selected": [a.pk for a in selected]},
         )

@@ -12,7 +12,9 @@ import datetime
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
+from core.formats import chinese_date
 from core.notifications import notify
 from core.reminders import reminder_stage
 from pilots.models import Role
@@ -54,7 +56,7 @@ def scoring_deadline_reminders(*, today: datetime.date) -> int:
                 notify(
                     [expert],
                     kind="deadline_scoring",
-                    title=f"提醒：{review_round.name}将于{deadline:%Y年%-m月%-d日}截止打分（还剩{days}天），"
+                    title=f"提醒：{review_round.name}将于{chinese_date(deadline)}截止打分（还剩{days}天），"
                     f"您尚有{len(names)}项评审任务未提交评分",
                     body="未提交：" + "、".join(names) + "。请在截止前完成打分并提交。",
                     url=reverse("reviews:my_assignments"),
@@ -77,7 +79,7 @@ def scoring_overdue_reminders(*, today: datetime.date) -> int:
                 notify(
                     [expert],
                     kind="overdue_scoring",
-                    title=f"{review_round.name}打分已于{deadline:%Y年%-m月%-d日}截止，"
+                    title=f"{review_round.name}打分已于{chinese_date(deadline)}截止，"
                     f"您尚有{len(names)}项评审任务未提交评分",
                     body="未提交："
                     + "、".join(names)
@@ -88,7 +90,8 @@ def scoring_overdue_reminders(*, today: datetime.date) -> int:
             )
         officers = users_with_role(Role.PROVINCE_OFFICER)
         lines = [
-            f"{expert.display_name}（{len(names)}项）：{'、'.join(names)}"
+            gettext("%(display_name)s（%(len)s项）：%(join)s")
+            % {"display_name": expert.display_name, "len": len(names), "join": "、".join(names)}
             for expert, names in sorted(late.items(), key=lambda item: item[0].display_name)
         ]
         sent += len(
@@ -97,7 +100,7 @@ def scoring_overdue_reminders(*, today: datetime.date) -> int:
                 kind="overdue_scoring_escalation",
                 title=f"{review_round.name}打分已截止，{len(late)}位专家"
                 f"尚有{sum(len(n) for n in late.values())}项评审任务未提交",
-                body=f"截止日期：{deadline:%Y年%-m月%-d日}。逾期未提交的专家：\n"
+                body=f"截止日期：{chinese_date(deadline)}。逾期未提交的专家：\n"
                 + "\n".join(lines)
                 + "\n请督促专家尽快提交，或重新分配任务、经说明后汇总。",
                 url=reverse("reviews:detail", args=[review_round.pk]),

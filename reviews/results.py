@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 from applications.models import Application
+from core.formats import enumeration_comma, semicolon
 
 from . import aggregation as agg
 from .models import Criterion, ReviewAssignment, ReviewRound, Score
@@ -37,7 +39,7 @@ def tie_break_label(key: str, criteria_names: dict[str, str] | None = None) -> s
     """A tie-break key as the officer reads it: “中位数”, “指标「可行性高」均分”."""
     if key.startswith("criterion:"):
         code = key.split(":", 1)[1]
-        return f"指标「{(criteria_names or {}).get(code, code)}」均分"
+        return gettext("指标「%(get)s」均分") % {"get": (criteria_names or {}).get(code, code)}
     return str(agg.KEY_LABELS.get(key, key))
 
 
@@ -89,7 +91,7 @@ class RoundResults:
 
     @property
     def tie_break_labels(self) -> list[str]:
-        names = {c.code: c.name for c in self.criteria}
+        names = {c.code: c.display_name for c in self.criteria}
         return [tie_break_label(k, names) for k in self.tie_break]
 
     @property
@@ -112,7 +114,9 @@ def _labels(experts) -> dict[int, str]:
     for expert in sorted(experts, key=lambda e: e.pk):
         name = expert.display_name
         used[name] = used.get(name, 0) + 1
-        labels[expert.pk] = name if used[name] == 1 else f"{name}（{used[name]}）"
+        labels[expert.pk] = (
+            name if used[name] == 1 else gettext("%(name)s（%(used)s）") % {"name": name, "used": used[name]}
+        )
     return labels
 
 
@@ -147,10 +151,15 @@ def round_results(review_round: ReviewRound) -> RoundResults:
     sheets: dict[tuple[int, str], dict] = {}
     for pk, sheet in raw.items():
         a = submitted[pk]
-        problems = agg.validate_sheet(sheet, specs) if specs else ["本轮未设置评分标准"]
+        problems = agg.validate_sheet(sheet, specs) if specs else [gettext("本轮未设置评分标准")]
         if problems:
             warnings.append(
-                f"{labels[a.expert_id]}对{name_of[a.application_id]}的评分表未计入：{'；'.join(problems)}"
+                gettext("%(labels)s对%(name_of)s的评分表未计入：%(join)s")
+                % {
+                    "labels": labels[a.expert_id],
+                    "name_of": name_of[a.application_id],
+                    "join": semicolon().join(problems),
+                }
             )
             continue
         sheets[(a.expert_id, name_of[a.application_id])] = sheet
@@ -167,7 +176,7 @@ def round_results(review_round: ReviewRound) -> RoundResults:
     try:
         ranking = agg.rank(results, method, tie_break)
     except ValueError as exc:
-        error = f"同分排序规则无法适用（{exc}），以下排名未使用同分排序规则。"
+        error = gettext("同分排序规则无法适用（%(exc)s），以下排名未使用同分排序规则。") % {"exc": exc}
         ranking = agg.rank(results, method)
     ranked_by_name = {r.item_id: r for r in ranking}
 
@@ -202,10 +211,13 @@ def round_results(review_round: ReviewRound) -> RoundResults:
             range_threshold=review_round.disagreement_threshold,
         )
         if result.excluded_experts:
-            names = "、".join(labels[e] for e in result.excluded_experts)
-            row.flags.append(f"{names}的各项评分均为“不适用”，未计入总分")
+            names = enumeration_comma().join(labels[e] for e in result.excluded_experts)
+            row.flags.append(gettext("%(names)s的各项评分均为“不适用”，未计入总分") % {"names": names})
         if row.submitted < row.expected:
-            row.flags.append(f"仅{row.submitted}位专家提交评分（应为{row.expected}位）")
+            row.flags.append(
+                gettext("仅%(submitted)s位专家提交评分（应为%(expected)s位）")
+                % {"submitted": row.submitted, "expected": row.expected}
+            )
         rows.append(row)
     order = {r.item_id: i for i, r in enumerate(ranking)}
     rows.sort(key=lambda r: order[r.name])

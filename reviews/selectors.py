@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from pilots.models import Role
 from pilots.roles import scope_of
@@ -27,7 +28,7 @@ def rounds_visible_to(user) -> QuerySet[ReviewRound]:
 def get_round_for_user(user, pk) -> ReviewRound:
     review_round = rounds_visible_to(user).filter(pk=pk).first()
     if review_round is None:
-        raise Http404("评审轮次不存在")
+        raise Http404(gettext("评审轮次不存在"))
     return review_round
 
 
@@ -48,7 +49,7 @@ def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
 def get_assignment_for_expert(user, pk) -> ReviewAssignment:
     assignment = assignments_of_expert(user).filter(pk=pk).first()
     if assignment is None:
-        raise Http404("评审任务不存在")
+        raise Http404(gettext("评审任务不存在"))
     return assignment
 
 

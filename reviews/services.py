@@ -12,11 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from applications.models import Application
 from core.actors import system_user
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
+from core.formats import chinese_date, chinese_label, enumeration_comma, semicolon
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Membership, Role
@@ -56,7 +59,7 @@ def round_transition(*, review_round: ReviewRound, name: str, by, reason: str = 
         "decide",
     }
     if name not in allowed:
-        raise DomainError("未知的操作。")
+        raise DomainError(gettext("未知的操作。"))
     with transaction.atomic():
         review_round = perform_transition(ReviewRound, review_round.pk, name, by=by, reason=reason)
         if name == "freeze_criteria":
@@ -76,7 +79,7 @@ def round_transition(*, review_round: ReviewRound, name: str, by, reason: str = 
                 review_round,
                 actor=by,
                 action="conflicts_proposed",
-                label="按规则识别利益冲突",
+                label=gettext_noop("按规则识别利益冲突"),
                 data={"count": proposed},
             )
         elif name == "open_scoring":
@@ -86,7 +89,7 @@ def round_transition(*, review_round: ReviewRound, name: str, by, reason: str = 
             notify(
                 experts,
                 kind="scoring_open",
-                title=f"{review_round.name}已开始打分，截止{review_round.scoring_deadline:%Y年%-m月%-d日}",
+                title=f"{review_round.name}已开始打分，截止{chinese_date(review_round.scoring_deadline)}",
                 url=reverse("reviews:my_assignments"),
                 dedupe_key=f"scoring-open:{review_round.pk}",
             )
@@ -115,20 +118,20 @@ DECLARED_FIELDS = ("aggregation_method", "tie_break", "disagreement_threshold")
 def _check_round_fields(fields: dict, purpose: str) -> None:
     unknown = set(fields) - ROUND_FIELDS
     if unknown:
-        raise DomainError("存在无效的评审轮次设置项。")
+        raise DomainError(gettext("存在无效的评审轮次设置项。"))
     criteria_set = fields.get("criteria_set")
     if criteria_set is not None and criteria_set.purpose != purpose:
-        raise DomainError("所选评分标准的用途与评审轮次不一致。")
+        raise DomainError(gettext("所选评分标准的用途与评审轮次不一致。"))
     for name in ("experts_per_item", "max_per_expert"):
         if name in fields and not (fields[name] or 0) >= 1:
-            raise DomainError("每项专家人数和每位专家最多评审数须至少为1。")
+            raise DomainError(gettext("每项专家人数和每位专家最多评审数须至少为1。"))
     if "aggregation_method" in fields or "tie_break" in fields:
         try:  # the ranking validates its own method and tie-break chain (Chinese messages)
             aggregation.rank(
                 [], fields.get("aggregation_method", "trimmed_mean"), fields.get("tie_break") or []
             )
         except ValueError as error:
-            raise DomainError(f"同分排序规则无效：{error}") from error
+            raise DomainError(gettext("同分排序规则无效：%(error)s") % {"error": error}) from error
 
 
 def round_create(*, by, **fields) -> ReviewRound:
@@ -136,7 +139,13 @@ def round_create(*, by, **fields) -> ReviewRound:
     _check_round_fields(fields, fields.get("purpose", ReviewRound.Purpose.SELECTION))
     with transaction.atomic():
         review_round = ReviewRound.objects.create(**fields)
-        record(review_round, actor=by, action="create", label="创建评审轮次", to_state=review_round.state)
+        record(
+            review_round,
+            actor=by,
+            action="create",
+            label=gettext_noop("创建评审轮次"),
+            to_state=review_round.state,
+        )
     return review_round
 
 
@@ -156,12 +165,12 @@ def round_update(*, review_round: ReviewRound, by, fields: dict) -> ReviewRound:
             and "criteria_set" in fields
             and (fields["criteria_set"] != locked.criteria_set)
         ):
-            raise DomainError("评分标准已冻结，不能更换。")
+            raise DomainError(gettext("评分标准已冻结，不能更换。"))
         if (
             locked.state != ReviewRound.State.SETUP
             and fields.get("purpose", locked.purpose) != locked.purpose
         ):
-            raise DomainError("评审已开始，不能更改评审用途。")
+            raise DomainError(gettext("评审已开始，不能更改评审用途。"))
         if locked.state in (
             ReviewRound.State.SCORING,
             ReviewRound.State.AGGREGATED,
@@ -169,9 +178,9 @@ def round_update(*, review_round: ReviewRound, by, fields: dict) -> ReviewRound:
         ):
             frozen = [n for n in DECLARED_FIELDS if n in fields and fields[n] != getattr(locked, n)]
             if frozen:
-                raise DomainError("打分已开始，汇总方法、同分排序规则和分歧阈值已公布，不能修改。")
+                raise DomainError(gettext("打分已开始，汇总方法、同分排序规则和分歧阈值已公布，不能修改。"))
         if locked.state == ReviewRound.State.DECIDED:
-            raise DomainError("评审已形成结论，不能再修改设置。")
+            raise DomainError(gettext("评审已形成结论，不能再修改设置。"))
         changed = {}
         for name, value in fields.items():
             if getattr(locked, name) != value:
@@ -179,7 +188,13 @@ def round_update(*, review_round: ReviewRound, by, fields: dict) -> ReviewRound:
                 setattr(locked, name, value)
         if changed:
             locked.save()
-            record(locked, actor=by, action="edit", label="修改评审轮次设置", data={"changed": changed})
+            record(
+                locked,
+                actor=by,
+                action="edit",
+                label=gettext_noop("修改评审轮次设置"),
+                data={"changed": changed},
+            )
     return locked
 
 
@@ -191,9 +206,9 @@ def criteria_set_create(
     _require_officer(by)
     name = name.strip()
     if not name:
-        raise DomainError("请填写评分标准名称。")
+        raise DomainError(gettext("请填写评分标准名称。"))
     if purpose not in ReviewRound.Purpose.values:
-        raise DomainError("无效的评分标准用途。")
+        raise DomainError(gettext("无效的评分标准用途。"))
     with transaction.atomic():
         latest = CriteriaSet.objects.filter(name=name).order_by("-version").first()
         criteria_set = CriteriaSet.objects.create(
@@ -223,7 +238,9 @@ def criteria_set_create(
             criteria_set,
             actor=by,
             action="create",
-            label="新建评分标准" if copy_from is None else f"由{copy_from}新建版本",
+            label=gettext_noop("新建评分标准")
+            if copy_from is None
+            else format_lazy("{}：{}", gettext_noop("新建评分标准版本"), copy_from),
         )
     return criteria_set
 
@@ -243,11 +260,11 @@ def criteria_replace(*, criteria_set: CriteriaSet, by, rows: list[dict]) -> Crit
     ]
     errors = aggregation.validate_criteria(specs)
     if errors:
-        raise DomainError("；".join(errors))
+        raise DomainError(semicolon().join(errors))
     with transaction.atomic():
         locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
         if locked.frozen_at or locked.rounds.exclude(state=ReviewRound.State.SETUP).exists():
-            raise DomainError("评分标准已冻结（评审已开始），不能修改；如需调整请新建版本。")
+            raise DomainError(gettext("评分标准已冻结（评审已开始），不能修改；如需调整请新建版本。"))
         locked.criteria.all().delete()
         Criterion.objects.bulk_create(
             [Criterion(criteria_set=locked, order=i, **r) for i, r in enumerate(rows)]
@@ -256,7 +273,7 @@ def criteria_replace(*, criteria_set: CriteriaSet, by, rows: list[dict]) -> Crit
             locked,
             actor=by,
             action="edit",
-            label="修改评分标准",
+            label=gettext_noop("修改评分标准"),
             data={"criteria": [r["code"] for r in rows]},
         )
     return locked
@@ -300,7 +317,7 @@ def expert_create(*, by, name: str, employer: str, phone: str, email: str = "", 
     User = get_user_model()
     with transaction.atomic():
         if Expert.objects.filter(phone=phone).exists():
-            raise DomainError(f"手机号{phone}的专家已在专家库中。")
+            raise DomainError(gettext("手机号%(phone)s的专家已在专家库中。") % {"phone": phone})
         user, created = User.objects.get_or_create(
             username=f"zj{phone}", defaults={"full_name": name, "email": email}
         )
@@ -316,7 +333,7 @@ def expert_create(*, by, name: str, employer: str, phone: str, email: str = "", 
             name=employer, defaults={"kind": Organisation.Kind.EXPERT_HOME}
         )
         Membership.objects.get_or_create(user=user, organisation=home, role=Role.EXPERT)
-        record(expert, actor=by, action="create", label="加入专家库")
+        record(expert, actor=by, action="create", label=gettext_noop("加入专家库"))
     return expert
 
 
@@ -334,7 +351,9 @@ def expert_update(*, expert: Expert, by, fields: dict) -> Expert:
             if "active" in changed:
                 locked.user.is_active = locked.active
                 locked.user.save(update_fields=["is_active"])
-            record(locked, actor=by, action="edit", label="修改专家信息", data={"changed": changed})
+            record(
+                locked, actor=by, action="edit", label=gettext_noop("修改专家信息"), data={"changed": changed}
+            )
     return locked
 
 
@@ -344,16 +363,25 @@ def experts_import(*, by, rows: list[tuple[int, dict]]) -> list[Expert]:
     row and rolls the whole import back."""
     _require_officer(by)
     if not rows:
-        raise DomainError("文件中没有专家数据。")
+        raise DomainError(gettext("文件中没有专家数据。"))
     created = []
     with transaction.atomic():
         for number, fields in rows:
             try:
                 created.append(expert_create(by=by, **fields))
             except DomainError as error:
-                raise DomainError(f"第{number}行：{error.message}未导入任何专家。") from error
+                raise DomainError(
+                    gettext("第%(number)s行：%(message)s未导入任何专家。")
+                    % {"number": number, "message": error.message}
+                ) from error
         for expert in created:
-            record(expert, actor=by, action="import", label="批量导入专家库", data={"rows": len(created)})
+            record(
+                expert,
+                actor=by,
+                action="import",
+                label=gettext_noop("批量导入专家库"),
+                data={"rows": len(created)},
+            )
     return created
 
 
@@ -363,15 +391,19 @@ def rule_conflicts_for(expert: Expert, application: Application) -> list[tuple[s
     found = []
     org = application.organisation
     if expert.employer_organisation_id and expert.employer_organisation_id == org.pk:
-        found.append((Conflict.Kind.EMPLOYER, f"专家就职于{org.name}"))
+        found.append((Conflict.Kind.EMPLOYER, gettext("专家就职于%(name)s") % {"name": org.name}))
     agencies = {a.pk for a in application.delegated_agencies.all()}
     if expert.employer_organisation_id and expert.employer_organisation_id in agencies:
-        found.append((Conflict.Kind.AGENCY, f"专家就职于为{org.name}编制材料的技术服务机构"))
+        found.append(
+            (Conflict.Kind.AGENCY, gettext("专家就职于为%(name)s编制材料的技术服务机构") % {"name": org.name})
+        )
     hosts = {d.pk for d in org.host_divisions.all()} | ({org.division_id} if org.division_id else set())
     if expert.division_id and expert.division_id in hosts:
-        found.append((Conflict.Kind.SAME_COUNTY, "专家与申报单位在同一县（市、区）"))
+        found.append((Conflict.Kind.SAME_COUNTY, gettext("专家与申报单位在同一县（市、区）")))
     elif expert.review_unit_id and expert.review_unit_id == org.review_unit_id:
-        found.append((Conflict.Kind.SAME_CITY, f"专家与申报单位同属{org.review_unit.name}"))
+        found.append(
+            (Conflict.Kind.SAME_CITY, gettext("专家与申报单位同属%(name)s") % {"name": org.review_unit.name})
+        )
     return found
 
 
@@ -410,11 +442,11 @@ def active_conflict_pairs(review_round: ReviewRound) -> set[tuple[int, int]]:
 def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
     _require_officer(by)
     if not reason.strip():
-        raise DomainError("排除利益冲突须填写理由。")
+        raise DomainError(gettext("排除利益冲突须填写理由。"))
     with transaction.atomic():
         locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
         if locked.source == Conflict.Source.DECLARED:
-            raise DomainError("专家本人声明的利益冲突不能排除。")
+            raise DomainError(gettext("专家本人声明的利益冲突不能排除。"))
         locked.overridden_by = by
         locked.override_reason = reason.strip()
         locked.save(update_fields=["overridden_by", "override_reason"])
@@ -422,7 +454,7 @@ def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
             locked.round,
             actor=by,
             action="conflict_override",
-            label="排除规则识别的利益冲突",
+            label=gettext_noop("排除规则识别的利益冲突"),
             reason=reason,
             data={
                 "expert": locked.expert_id,
@@ -444,7 +476,7 @@ def conflicts_refresh(*, review_round: ReviewRound, by) -> int:
             review_round,
             actor=by,
             action="conflicts_proposed",
-            label="按规则识别利益冲突",
+            label=gettext_noop("按规则识别利益冲突"),
             data={"count": count, "internal": True},
         )
     return count
@@ -508,9 +540,12 @@ def declaration_submit(
     with transaction.atomic():
         locked = _lock_round_shared(review_round.pk)
         if locked.state not in DECLARABLE_STATES:
-            raise DomainError(f"本轮评审当前为「{locked.get_state_display()}」，不接受利益冲突申报。")
+            raise DomainError(
+                gettext("本轮评审当前为「%(state)s」，不接受利益冲突申报。")
+                % {"state": locked.get_state_display()}
+            )
         if Declaration.objects.filter(round=locked, expert=by).exists():
-            raise DomainError("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
+            raise DomainError(gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。"))
         names = dict(round_items(locked).values_list("pk", "organisation__name"))
         wanted: dict[tuple[int, str], str] = {}
         errors = []
@@ -518,20 +553,22 @@ def declaration_submit(
             name = names.get(application_id)
             detail = (detail or "").strip()
             if name is None:
-                errors.append("申报名单已变化，请刷新页面后重新申报。")
+                errors.append(gettext("申报名单已变化，请刷新页面后重新申报。"))
             elif kind not in Conflict.Kind.values:
-                errors.append(f"请为「{name}」选择利益冲突类型。")
+                errors.append(gettext("请为「%(name)s」选择利益冲突类型。") % {"name": name})
             elif kind == Conflict.Kind.OTHER and not detail:
-                errors.append(f"「{name}」的冲突类型为“其他”，请说明具体情况。")
+                errors.append(gettext("「%(name)s」的冲突类型为“其他”，请说明具体情况。") % {"name": name})
             else:
                 wanted[(application_id, kind)] = detail
         if errors:
-            raise DomainError("；".join(dict.fromkeys(errors)))
+            raise DomainError(semicolon().join(dict.fromkeys(errors)))
         try:
             with transaction.atomic():
                 declaration = Declaration.objects.create(round=locked, expert=by, no_conflict=not wanted)
         except IntegrityError:  # the same declaration posted twice at once
-            raise DomainError("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。") from None
+            raise DomainError(
+                gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
+            ) from None
         for (application_id, kind), detail in wanted.items():
             _declare_conflict(locked, by, application_id, kind, detail)
         conflicted = sorted({application_id for application_id, _ in wanted})
@@ -542,7 +579,7 @@ def declaration_submit(
             locked,
             actor=by,
             action="declare",
-            label="专家申报利益冲突",
+            label=gettext_noop("专家申报利益冲突"),
             data={
                 "no_conflict": not wanted,
                 "conflicts": [[pk, kind] for pk, kind in wanted],
@@ -572,7 +609,7 @@ def _release_conflicted_assignment(review_round, expert, application_id) -> Revi
     if assignment is None:
         return None
     assignment.state = A.DECLINED
-    assignment.decline_reason = "存在利益冲突（专家声明）"
+    assignment.decline_reason = gettext("存在利益冲突（专家声明）")
     assignment.declared_at = timezone.now()
     assignment.save(update_fields=["state", "decline_reason", "declared_at"])
     return assignment
@@ -593,21 +630,30 @@ def assignment_create(*, review_round: ReviewRound, expert, application: Applica
     with transaction.atomic():
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if locked.state not in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING):
-            raise DomainError("只能在“分配评审任务”或“专家打分”阶段分配任务。")
+            raise DomainError(gettext("只能在“分配评审任务”或“专家打分”阶段分配任务。"))
         if not Expert.objects.filter(user=expert, active=True).exists():
-            raise DomainError("该专家不在专家库中或已停用。")
+            raise DomainError(gettext("该专家不在专家库中或已停用。"))
         if not round_items(locked).filter(pk=application.pk).exists():
-            raise DomainError("该申报书不在本轮评审范围内。")
+            raise DomainError(gettext("该申报书不在本轮评审范围内。"))
         conflicts_propose(review_round=locked)  # an expert added to the pool since freezing is checked too
         if (expert.pk, application.pk) in active_conflict_pairs(locked):
-            raise DomainError(f"{expert}与{application.organisation.name}存在利益冲突，不能分配。")
+            raise DomainError(
+                gettext("%(expert)s与%(name)s存在利益冲突，不能分配。")
+                % {"expert": expert, "name": application.organisation.name}
+            )
         if _loads(locked).get(expert.pk, 0) >= locked.max_per_expert:
-            raise DomainError(f"{expert}的评审任务已达上限（{locked.max_per_expert}项）。")
+            raise DomainError(
+                gettext("%(expert)s的评审任务已达上限（%(max_per_expert)s项）。")
+                % {"expert": expert, "max_per_expert": locked.max_per_expert}
+            )
         taken = locked.assignments.filter(application=application).exclude(state=A.DECLINED)
         if taken.count() >= locked.experts_per_item:
-            raise DomainError(f"{application.organisation.name}已分配{locked.experts_per_item}位专家。")
+            raise DomainError(
+                gettext("%(name)s已分配%(experts_per_item)s位专家。")
+                % {"name": application.organisation.name, "experts_per_item": locked.experts_per_item}
+            )
         if taken.filter(expert=expert).exists():
-            raise DomainError("该专家已分配此申报书。")
+            raise DomainError(gettext("该专家已分配此申报书。"))
         assignment, created = ReviewAssignment.objects.get_or_create(
             round=locked,
             expert=expert,
@@ -621,7 +667,7 @@ def assignment_create(*, review_round: ReviewRound, expert, application: Applica
             locked,
             actor=by,
             action="assign",
-            label="分配评审任务",
+            label=gettext_noop("分配评审任务"),
             data={"expert": expert.pk, "application": application.pk, "internal": True},
         )
         notify(
@@ -643,7 +689,7 @@ def assignment_auto(*, review_round: ReviewRound, by) -> dict:
     with transaction.atomic():
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if locked.state not in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING):
-            raise DomainError("只能在“分配评审任务”或“专家打分”阶段分配任务。")
+            raise DomainError(gettext("只能在“分配评审任务”或“专家打分”阶段分配任务。"))
         conflicts_propose(review_round=locked)
         conflicts = active_conflict_pairs(locked)
         experts = list(
@@ -685,7 +731,7 @@ def assignment_auto(*, review_round: ReviewRound, by) -> dict:
             locked,
             actor=by,
             action="auto_assign",
-            label="自动分配评审任务",
+            label=gettext_noop("自动分配评审任务"),
             data={"created": len(new), "unfilled": unfilled, "internal": True},
         )
         users = get_user_model().objects.filter(pk__in={a.expert_id for a in new})
@@ -703,12 +749,12 @@ def assignment_remove(*, assignment: ReviewAssignment, by) -> None:
     with transaction.atomic():
         locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.state == A.SUBMITTED:
-            raise DomainError("专家已提交评分，不能撤销该任务。")
+            raise DomainError(gettext("专家已提交评分，不能撤销该任务。"))
         record(
             locked.round,
             actor=by,
             action="unassign",
-            label="撤销评审任务",
+            label=gettext_noop("撤销评审任务"),
             data={"expert": locked.expert_id, "application": locked.application_id, "internal": True},
         )
         locked.delete()
@@ -725,7 +771,7 @@ def assignment_respond(
     """
     reason = (reason or "").strip()
     if conflict_kind and conflict_kind not in Conflict.Kind.values:
-        raise DomainError("无效的利益冲突类型。")
+        raise DomainError(gettext("无效的利益冲突类型。"))
     with transaction.atomic():
         review_round = _lock_round_shared(assignment.round_id)
         locked = (
@@ -737,40 +783,48 @@ def assignment_respond(
             raise ActionNotPermitted()
         if review_round.state not in RESPONDABLE_STATES:
             raise DomainError(
-                f"本轮评审当前为「{review_round.get_state_display()}」，不能确认或谢绝评审任务。"
+                gettext("本轮评审当前为「%(state)s」，不能确认或谢绝评审任务。")
+                % {"state": review_round.get_state_display()}
             )
         name = locked.application.organisation.name if locked.application else str(locked.pilot)
         if accept:
             if locked.state != A.ASSIGNED:
-                raise DomainError("该任务已确认或已谢绝。")
+                raise DomainError(gettext("该任务已确认或已谢绝。"))
             if not Declaration.objects.filter(round=review_round, expert=by).exists():
-                raise DomainError("请先完成本轮利益冲突申报，再确认评审任务。")
+                raise DomainError(gettext("请先完成本轮利益冲突申报，再确认评审任务。"))
             if locked.application_id and has_active_conflict(by, locked.application_id):
-                raise DomainError(f"您与「{name}」存在利益冲突，不能确认该任务；请谢绝并说明理由。")
+                raise DomainError(
+                    gettext("您与「%(name)s」存在利益冲突，不能确认该任务；请谢绝并说明理由。")
+                    % {"name": name}
+                )
             locked.state, locked.declared_at = A.ACCEPTED, timezone.now()
-            label = "确认评审任务（声明无利益冲突）"
+            label = gettext("确认评审任务（声明无利益冲突）")
         else:
             if locked.state == A.ACCEPTED and not conflict_kind:
-                raise DomainError("已确认的任务只能因利益冲突申请回避，请选择冲突类型并说明理由。")
+                raise DomainError(gettext("已确认的任务只能因利益冲突申请回避，请选择冲突类型并说明理由。"))
             if locked.state not in (A.ASSIGNED, A.ACCEPTED):
                 raise DomainError(
-                    "该任务已谢绝。"
+                    gettext("该任务已谢绝。")
                     if locked.state == A.DECLINED
-                    else "评分已提交，不能谢绝；如有问题请联系省生态环境厅。"
+                    else gettext("评分已提交，不能谢绝；如有问题请联系省生态环境厅。")
                 )
             if not reason:
-                raise DomainError("谢绝评审任务须填写理由。")
+                raise DomainError(gettext("谢绝评审任务须填写理由。"))
             if conflict_kind and locked.application_id:
                 _declare_conflict(review_round, by, locked.application_id, conflict_kind, reason)
             was_accepted = locked.state == A.ACCEPTED
             locked.state, locked.decline_reason, locked.declared_at = A.DECLINED, reason, timezone.now()
-            label = "因利益冲突申请回避" if was_accepted else "谢绝评审任务"
+            label = gettext("因利益冲突申请回避") if was_accepted else gettext("谢绝评审任务")
             notify(
                 users_with_role(Role.PROVINCE_OFFICER),
                 kind="assignment_declined",
                 title=f"{by.display_name}{'申请回避' if was_accepted else '谢绝了'}「{name}」的评审任务，请重新分配",
                 body=f"理由：{reason}"
-                + (f"（利益冲突：{Conflict.Kind(conflict_kind).label}）" if conflict_kind else ""),
+                + (
+                    f"（利益冲突：{chinese_label(Conflict.Kind(conflict_kind).label)}）"
+                    if conflict_kind
+                    else ""
+                ),
                 url=reverse("reviews:detail", args=[review_round.pk]),
             )
         locked.save(update_fields=["state", "decline_reason", "declared_at"])
@@ -861,22 +915,23 @@ def scores_save(
             raise ActionNotPermitted()
         if review_round.state != ReviewRound.State.SCORING:
             raise DomainError(
-                f"本轮评审当前为「{review_round.get_state_display()}」，不在打分阶段，评分不能修改。"
+                gettext("本轮评审当前为「%(state)s」，不在打分阶段，评分不能修改。")
+                % {"state": review_round.get_state_display()}
             )
         if locked.state not in (A.ACCEPTED, A.SUBMITTED):
-            raise DomainError("请先确认评审任务（声明无利益冲突）后再打分。")
+            raise DomainError(gettext("请先确认评审任务（声明无利益冲突）后再打分。"))
         if not Declaration.objects.filter(round=review_round, expert=by).exists():
-            raise DomainError("请先完成本轮利益冲突申报。")
+            raise DomainError(gettext("请先完成本轮利益冲突申报。"))
         if locked.application_id and has_active_conflict(by, locked.application_id):
-            raise DomainError("您与该申报单位存在利益冲突，不能打分。")
+            raise DomainError(gettext("您与该申报单位存在利益冲突，不能打分。"))
         resubmission = locked.state == A.SUBMITTED
         if resubmission and not submit:
-            raise DomainError("评分已提交，不能再保存为草稿；如需修改，请填写修改理由后重新提交。")
+            raise DomainError(gettext("评分已提交，不能再保存为草稿；如需修改，请填写修改理由后重新提交。"))
         if resubmission and not change_reason:
-            raise DomainError("修改已提交的评分须填写修改理由。")
+            raise DomainError(gettext("修改已提交的评分须填写修改理由。"))
         criteria = list(review_round.criteria_set.criteria.all()) if review_round.criteria_set_id else []
         if not criteria:
-            raise DomainError("本轮评审尚未设置评分标准。")
+            raise DomainError(gettext("本轮评审尚未设置评分标准。"))
         by_code = {c.code: c for c in criteria}
         stored = {s.criterion_id: s for s in locked.scores.all()}
         rows: dict[str, tuple[Decimal | None, bool, str]] = {
@@ -887,23 +942,32 @@ def scores_save(
         for code, entry in values.items():
             criterion = by_code.get(code)
             if criterion is None:
-                errors.append("评分表包含未知的评分项，请刷新页面后重试。")
+                errors.append(gettext("评分表包含未知的评分项，请刷新页面后重试。"))
                 continue
             na = bool(entry.get("na"))
             comment = (entry.get("comment") or "").strip()
             try:
                 value = None if na else _parse_score(entry.get("value"))
             except ValueError:
-                errors.append(f"「{criterion.name}」的分值不是有效数字。")
+                errors.append(gettext("「%(name)s」的分值不是有效数字。") % {"name": criterion.display_name})
                 continue
             if na and not criterion.allow_na:
-                errors.append(f"「{criterion.name}」不允许选择“不适用”，请打分。")
+                errors.append(
+                    gettext("「%(name)s」不允许选择“不适用”，请打分。") % {"name": criterion.display_name}
+                )
             elif value is not None and not 0 <= value <= criterion.scale_max:
                 errors.append(
-                    f"「{criterion.name}」的分值应在0至{criterion.scale_max}分之间，您填写的是{_number(value)}分。"
+                    gettext("「%(name)s」的分值应在0至%(scale_max)s分之间，您填写的是%(number)s分。")
+                    % {
+                        "name": criterion.display_name,
+                        "scale_max": criterion.scale_max,
+                        "number": _number(value),
+                    }
                 )
             elif value is not None and value != value.quantize(SCORE_STEP):
-                errors.append(f"「{criterion.name}」的分值最多保留两位小数。")
+                errors.append(
+                    gettext("「%(name)s」的分值最多保留两位小数。") % {"name": criterion.display_name}
+                )
             else:
                 value = None if value is None else value.quantize(SCORE_STEP)
                 changed[code] = rows[code] = (value, na, comment)
@@ -911,17 +975,24 @@ def scores_save(
             for criterion in criteria:
                 value, na, comment = rows.get(criterion.code, (None, False, ""))
                 if value is None and not na:
-                    errors.append(f"「{criterion.name}」尚未打分。")
+                    errors.append(gettext("「%(name)s」尚未打分。") % {"name": criterion.display_name})
                 elif value is not None and is_extreme(criterion, value) and not comment:
                     low, high = extreme_bounds(criterion)
                     errors.append(
-                        f"「{criterion.name}」评分为{_number(value)}分，属极端分值（不高于{_number(low)}分"
-                        f"或不低于{_number(high)}分），须填写评语说明理由。"
+                        gettext(
+                            "「%(name)s」评分为%(number)s分，属极端分值（不高于%(number2)s分或不低于%(number3)s分），须填写评语说明理由。"
+                        )
+                        % {
+                            "name": criterion.display_name,
+                            "number": _number(value),
+                            "number2": _number(low),
+                            "number3": _number(high),
+                        }
                     )
             if not opinion:
-                errors.append("提交评分须填写综合意见。")
+                errors.append(gettext("提交评分须填写综合意见。"))
         if errors:
-            raise DomainError("；".join(dict.fromkeys(errors)))
+            raise DomainError(semicolon().join(dict.fromkeys(errors)))
         for code, (value, na, comment) in changed.items():
             if value is None and not na and not comment:
                 Score.objects.filter(assignment=locked, criterion=by_code[code]).delete()
@@ -942,7 +1013,7 @@ def scores_save(
             specs = [c.as_spec() for c in criteria]
             problems = aggregation.validate_sheet(sheet, specs)
             if problems:  # the checks above should have caught it; never store a sheet that cannot be scored
-                raise DomainError("；".join(problems))
+                raise DomainError(semicolon().join(problems))
             data = {
                 "scores": {c.code: (None if sheet[c.code] is None else str(sheet[c.code])) for c in criteria},
                 "comments": {c.code: rows[c.code][2] for c in criteria},
@@ -950,7 +1021,9 @@ def scores_save(
             }
             previous = locked.versions.order_by("-number").first()
             if resubmission and previous is not None and previous.data == data:
-                raise DomainError(f"评分与已提交的第{previous.number}版相同，无需重新提交。")
+                raise DomainError(
+                    gettext("评分与已提交的第%(number)s版相同，无需重新提交。") % {"number": previous.number}
+                )
             locked.state, locked.submitted_at, locked.version = (
                 A.SUBMITTED,
                 timezone.now(),
@@ -971,7 +1044,7 @@ def scores_save(
                 review_round,
                 actor=by,
                 action="score_submit",
-                label="修改已提交的评分" if resubmission else "提交评分",
+                label=gettext_noop("修改已提交的评分") if resubmission else gettext_noop("提交评分"),
                 reason=change_reason if resubmission else "",
                 data={"application": locked.application_id, "version": locked.version, "internal": True},
             )
@@ -1067,7 +1140,7 @@ def decision_propose(
 
     _require_officer(by)
     if review_round.purpose != ReviewRound.Purpose.SELECTION:
-        raise DomainError("只有遴选评审可以提出入选建议。")
+        raise DomainError(gettext("只有遴选评审可以提出入选建议。"))
     with transaction.atomic():
         review_round = _lock_selection_round(review_round)
         if review_round.state == ReviewRound.State.DECIDED:
@@ -1094,8 +1167,8 @@ def decision_propose(
         ]
         if unexplained:
             raise DomainError(
-                "以下申报单位的建议与评审排名不一致（或拆分了并列名次），须逐一说明理由："
-                + "、".join(unexplained)
+                gettext("以下申报单位的建议与评审排名不一致（或拆分了并列名次），须逐一说明理由：")
+                + enumeration_comma().join(unexplained)
             )
         items = []
         for row in rows:
@@ -1104,7 +1177,10 @@ def decision_propose(
                 application = application_finish_review(application=application, by=by)
             rank = row.ranked.rank if row.ranked and row.ranked.rank else None
             reason = reasons.get(application.pk) or (
-                f"评审排名第{rank}名（{results.method_label}{row.primary}分）" if rank else "尚无有效评分"
+                gettext("评审排名第%(rank)s名（%(method_label)s%(primary)s分）")
+                % {"rank": rank, "method_label": results.method_label, "primary": row.primary}
+                if rank
+                else gettext("尚无有效评分")
             )
             proposal = (
                 Application.Proposal.SHORTLIST if application.pk in chosen else Application.Proposal.DECLINE
@@ -1132,7 +1208,7 @@ def decision_propose(
             review_round,
             actor=by,
             action="reviews.proposal.propose",
-            label="提出拟入选名单建议",
+            label=gettext_noop("提出拟入选名单建议"),
             reason=decision.opinion,
             data={
                 "decision": decision.pk,
@@ -1304,6 +1380,6 @@ def score_sheets_request(*, review_round: ReviewRound, by) -> int:
     """Render the score sheet of every expert who submitted (the missing ones only)."""
     _require_officer(by)
     if review_round.state not in (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED):
-        raise DomainError("评分揭示并汇总后方可生成专家评分表。")
+        raise DomainError(gettext("评分揭示并汇总后方可生成专家评分表。"))
     with transaction.atomic():
         return _request_score_sheets(review_round)

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.formats import in_chinese
+
 logger = logging.getLogger(__name__)
 
 TEMPLATES = {
@@ -22,6 +24,7 @@ TEMPLATES = {
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
 def render_document(self, document_id: int) -> bool:
     from core.pdf import render_pdf
 

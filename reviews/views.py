@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
@@ -16,20 +17,32 @@ from .selectors import decision_counts, get_round_for_user, rounds_visible_to
 
 A = ReviewAssignment.State
 STEPS = [
-    (ReviewRound.State.SETUP, "设置评审"),
-    (ReviewRound.State.DECLARING, "利益冲突申报"),
-    (ReviewRound.State.ASSIGNING, "分配任务"),
-    (ReviewRound.State.SCORING, "专家打分"),
-    (ReviewRound.State.AGGREGATED, "汇总与建议"),
-    (ReviewRound.State.DECIDED, "形成结论"),
+    (ReviewRound.State.SETUP, gettext_lazy("设置评审")),
+    (ReviewRound.State.DECLARING, gettext_lazy("利益冲突申报")),
+    (ReviewRound.State.ASSIGNING, gettext_lazy("分配任务")),
+    (ReviewRound.State.SCORING, gettext_lazy("专家打分")),
+    (ReviewRound.State.AGGREGATED, gettext_lazy("汇总与建议")),
+    (ReviewRound.State.DECIDED, gettext_lazy("形成结论")),
 ]
 NEXT_STEP = {
-    ReviewRound.State.SETUP: "设置打分截止日期和评分标准（权重合计100），确认汇总方法与同分排序规则，然后冻结评分标准、开始利益冲突申报。",
-    ReviewRound.State.DECLARING: "专家在阅看材料前申报利益冲突；核对规则识别的冲突，必要时说明理由后排除，然后进入任务分配。",
-    ReviewRound.State.ASSIGNING: "在分配矩阵中手动或自动分配任务（回避冲突、均衡负载），补齐缺额后开始打分。",
-    ReviewRound.State.SCORING: "跟踪打分进度；全部提交后揭示并汇总评分。确需提前汇总的，须说明理由。",
-    ReviewRound.State.AGGREGATED: "在汇总面板核对各项得分、分歧与并列，据排名提出拟入选建议，由省财政厅会签确认。",
-    ReviewRound.State.DECIDED: "会签确认后发布拟入选名单公示，处理异议，期满确定并公布试点名单。",
+    ReviewRound.State.SETUP: gettext_lazy(
+        "设置打分截止日期和评分标准（权重合计100），确认汇总方法与同分排序规则，然后冻结评分标准、开始利益冲突申报。"
+    ),
+    ReviewRound.State.DECLARING: gettext_lazy(
+        "专家在阅看材料前申报利益冲突；核对规则识别的冲突，必要时说明理由后排除，然后进入任务分配。"
+    ),
+    ReviewRound.State.ASSIGNING: gettext_lazy(
+        "在分配矩阵中手动或自动分配任务（回避冲突、均衡负载），补齐缺额后开始打分。"
+    ),
+    ReviewRound.State.SCORING: gettext_lazy(
+        "跟踪打分进度；全部提交后揭示并汇总评分。确需提前汇总的，须说明理由。"
+    ),
+    ReviewRound.State.AGGREGATED: gettext_lazy(
+        "在汇总面板核对各项得分、分歧与并列，据排名提出拟入选建议，由省财政厅会签确认。"
+    ),
+    ReviewRound.State.DECIDED: gettext_lazy(
+        "会签确认后发布拟入选名单公示，处理异议，期满确定并公布试点名单。"
+    ),
 }
 
 
@@ -42,7 +55,7 @@ def round_list(request):
 def criteria_names(review_round: ReviewRound) -> dict[str, str]:
     if not any(k.startswith("criterion:") for k in review_round.tie_break or []):
         return {}
-    return dict(review_round.criteria_set.criteria.values_list("code", "name"))
+    return {c.code: c.display_name for c in review_round.criteria_set.criteria.all()}
 
 
 def _stepper(review_round: ReviewRound) -> list[tuple[str, str]]:
@@ -116,7 +129,7 @@ def round_action(request, pk: int, name: str):
     run(
         request,
         services.round_transition,
-        success="已办理。",
+        success=gettext("已办理。"),
         review_round=review_round,
         name=name,
         by=request.user,

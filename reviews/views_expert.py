@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from applications.selectors import expert_application_ids
@@ -90,7 +91,7 @@ def declare(request, pk: int):
     items = list(services.round_items(review_round).order_by("organisation__review_unit__order", "pk"))
     posted = request.POST if request.method == "POST" else None
     if posted is not None and declaration is not None:
-        messages.error(request, "您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
+        messages.error(request, gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。"))
         posted = None
     if posted is not None:
         conflicts, problem = _declared_conflicts(posted, items)
@@ -99,7 +100,7 @@ def declare(request, pk: int):
         elif run(
             request,
             services.declaration_submit,
-            success="利益冲突申报已提交。",
+            success=gettext("利益冲突申报已提交。"),
             review_round=review_round,
             by=request.user,
             conflicts=conflicts,
@@ -135,13 +136,13 @@ def _declared_conflicts(post, items) -> tuple[list[tuple[int, str, str]], str]:
     choice = post.get("choice")
     ticked = [i for i in items if str(i.pk) in set(post.getlist("conflict"))]
     if choice not in ("none", "conflict"):
-        return [], "请选择“无利益冲突”或“存在利益冲突”。"
+        return [], gettext("请选择“无利益冲突”或“存在利益冲突”。")
     if choice == "none" and ticked:
-        return [], "您选择了“无利益冲突”，但勾选了申报单位；请核对后重新提交。"
+        return [], gettext("您选择了“无利益冲突”，但勾选了申报单位；请核对后重新提交。")
     if choice == "conflict" and not ticked:
-        return [], "请勾选与您存在利益冲突的申报单位，并选择冲突类型。"
+        return [], gettext("请勾选与您存在利益冲突的申报单位，并选择冲突类型。")
     if not post.get("pledge"):
-        return [], "请勾选承诺：以上申报真实、完整。"
+        return [], gettext("请勾选承诺：以上申报真实、完整。")
     return [(i.pk, post.get(f"kind-{i.pk}", ""), post.get(f"detail-{i.pk}", "")) for i in ticked], ""
 
 
@@ -205,9 +206,13 @@ def _columns(assignment: ReviewAssignment, criteria: list[Criterion]) -> list[Co
             continue
         own = task.pk == assignment.pk
         if own:
-            label = "本人"
+            label = gettext("本人")
         else:
-            label, n = f"专家{OTHER_LABELS[n % 26]}{n // 26 or ''}", n + 1
+            label, n = (
+                gettext("专家%(OTHER_LABELS)s%(value)s")
+                % {"OTHER_LABELS": OTHER_LABELS[n % 26], "value": n // 26 or ""},
+                n + 1,
+            )
         scores = version.data.get("scores", {})
         columns.append(
             Column(
@@ -276,11 +281,11 @@ def assignment_respond(request, pk: int):
     task = get_assignment_for_expert(request.user, pk)
     accept = request.POST.get("decision") == "accept"
     if accept:
-        success = "已确认评审任务，现在可以查阅申报材料并打分。"
+        success = gettext("已确认评审任务，现在可以查阅申报材料并打分。")
     elif task.state == A.ACCEPTED:
-        success = "已申请回避，省生态环境厅将重新分配该任务。"
+        success = gettext("已申请回避，省生态环境厅将重新分配该任务。")
     else:
-        success = "已谢绝该评审任务。"
+        success = gettext("已谢绝该评审任务。")
     run(
         request,
         services.assignment_respond,
@@ -311,9 +316,9 @@ def assignment_scores(request, pk: int):
         for c in _criteria(task.round)
     }
     if task.state == A.SUBMITTED:
-        success = "修改已提交，已生成新的评分版本。"
+        success = gettext("修改已提交，已生成新的评分版本。")
     else:
-        success = "评分已提交。" if submit else "草稿已保存。"
+        success = gettext("评分已提交。") if submit else gettext("草稿已保存。")
     saved = run(
         request,
         services.scores_save,

@@ -13,12 +13,14 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Batch
 from core.actions import run
 from core.audit import history_for
 from core.errors import ActionNotPermitted, DomainError
+from core.formats import enumeration_comma
 from core.uploads import serve_file
 
 from . import publicity, services
@@ -77,7 +79,10 @@ def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(
+                request,
+                gettext("%(label)s：%(error)s") % {"label": label, "error": error} if label else error,
+            )
 
 
 # Expert pool ------------------------------------------------------------------------------------
@@ -113,7 +118,10 @@ def expert_import(request):
             imported = run(
                 request,
                 services.experts_import,
-                success=f"已导入{len(rows)}位专家，并为每位专家开通了平台账号（用户名为“zj”加手机号，首次登录请通过“忘记密码”设置密码）。",
+                success=gettext(
+                    "已导入%(len)s位专家，并为每位专家开通了平台账号（用户名为“zj”加手机号，首次登录请通过“忘记密码”设置密码）。"
+                )
+                % {"len": len(rows)},
                 by=request.user,
                 rows=rows,
             )
@@ -132,13 +140,19 @@ def expert_edit(request, expert_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items()}
         if expert is None:
-            ok = run(request, services.expert_create, success="专家已加入专家库。", by=request.user, **fields)
+            ok = run(
+                request,
+                services.expert_create,
+                success=gettext("专家已加入专家库。"),
+                by=request.user,
+                **fields,
+            )
         else:
             fields["active"] = request.POST.get("active") == "on"
             ok = run(
                 request,
                 services.expert_update,
-                success="专家信息已保存。",
+                success=gettext("专家信息已保存。"),
                 expert=expert,
                 by=request.user,
                 fields=fields,
@@ -175,7 +189,9 @@ def criteria_new(request):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已新建{criteria_set}，请编辑评分项。")
+            messages.success(
+                request, gettext("已新建%(criteria_set)s，请编辑评分项。") % {"criteria_set": criteria_set}
+            )
             return redirect("reviews:criteria_edit", set_pk=criteria_set.pk)
     return render(request, "reviews/criteria_new.html", {"form": form, "source": source})
 
@@ -212,7 +228,7 @@ def criteria_edit(request, set_pk: int):
         if run(
             request,
             services.criteria_replace,
-            success="评分标准已保存。",
+            success=gettext("评分标准已保存。"),
             criteria_set=criteria_set,
             by=request.user,
             rows=rows,
@@ -242,7 +258,7 @@ def round_new(request):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "评审轮次已创建。")
+            messages.success(request, gettext("评审轮次已创建。"))
             return redirect("reviews:detail", pk=review_round.pk)
     return render(request, "reviews/round_form.html", {"form": form})
 
@@ -256,7 +272,7 @@ def round_edit(request, pk: int):
         if run(
             request,
             services.round_update,
-            success="评审轮次设置已保存。",
+            success=gettext("评审轮次设置已保存。"),
             review_round=review_round,
             by=request.user,
             fields=fields,
@@ -272,7 +288,7 @@ def round_start_review(request, pk: int):
     run(
         request,
         services.batch_start_expert_review,
-        success="已将本批次省厅受理的申报书提交专家评审。",
+        success=gettext("已将本批次省厅受理的申报书提交专家评审。"),
         review_round=review_round,
         by=request.user,
     )
@@ -301,7 +317,7 @@ def conflicts_refresh(request, pk: int):
     run(
         request,
         services.conflicts_refresh,
-        success="已按规则重新识别利益冲突。",
+        success=gettext("已按规则重新识别利益冲突。"),
         review_round=review_round,
         by=request.user,
     )
@@ -316,7 +332,7 @@ def conflict_override(request, pk: int, conflict_pk: int):
     run(
         request,
         services.conflict_override,
-        success="已排除该利益冲突，理由已记入办理记录。",
+        success=gettext("已排除该利益冲突，理由已记入办理记录。"),
         conflict=conflict,
         by=request.user,
         reason=request.POST.get("reason", ""),
@@ -406,7 +422,8 @@ def assign(request, pk: int):
     run(
         request,
         services.assignment_create,
-        success=f"已将{application.organisation.name}分配给{expert.display_name}。",
+        success=gettext("已将%(name)s分配给%(display_name)s。")
+        % {"name": application.organisation.name, "display_name": expert.display_name},
         review_round=review_round,
         expert=expert,
         application=application,
@@ -424,17 +441,26 @@ def assign_auto(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("reviews:coverage", pk=pk)
-    messages.success(request, f"已自动分配{outcome['created']}项评审任务（回避利益冲突，按负载均衡）。")
+    messages.success(
+        request,
+        gettext("已自动分配%(outcome)s项评审任务（回避利益冲突，按负载均衡）。")
+        % {"outcome": outcome["created"]},
+    )
     if outcome["unfilled"]:
         names = dict(
             Application.objects.filter(pk__in=[a for a, _ in outcome["unfilled"]]).values_list(
                 "pk", "organisation__name"
             )
         )
-        detail = "、".join(f"{names.get(a, a)}缺{n}位" for a, n in outcome["unfilled"])
+        detail = enumeration_comma().join(
+            gettext("%(name)s缺%(n)s位") % {"name": names.get(a, a), "n": n} for a, n in outcome["unfilled"]
+        )
         messages.warning(
             request,
-            f"以下申报书可分配的专家不足（利益冲突或专家负载已满）：{detail}。请扩充专家库或调整上限。",
+            gettext(
+                "以下申报书可分配的专家不足（利益冲突或专家负载已满）：%(detail)s。请扩充专家库或调整上限。"
+            )
+            % {"detail": detail},
         )
     return redirect("reviews:coverage", pk=pk)
 
@@ -447,7 +473,7 @@ def unassign(request, pk: int, assignment_pk: int):
     run(
         request,
         services.assignment_remove,
-        success="已撤销该评审任务。",
+        success=gettext("已撤销该评审任务。"),
         assignment=assignment,
         by=request.user,
     )
@@ -506,7 +532,7 @@ def score_sheets_request(request, pk: int):
     run(
         request,
         services.score_sheets_request,
-        success="专家评分表正在生成，请稍候刷新。",
+        success=gettext("专家评分表正在生成，请稍候刷新。"),
         review_round=review_round,
         by=request.user,
     )
@@ -523,9 +549,12 @@ def score_sheet_download(request, pk: int, expert_pk: int):
         ReviewDocument, round=review_round, expert_id=expert_pk, kind=ReviewDocument.Kind.SCORE_SHEET
     )
     if not document.file:
-        messages.info(request, "评分表正在生成，请稍候刷新。")
+        messages.info(request, gettext("评分表正在生成，请稍候刷新。"))
         return redirect("reviews:detail", pk=pk)
-    name = f"专家评分表-{review_round.name}-{document.expert.display_name}.pdf"
+    name = gettext("专家评分表-%(name)s-%(display_name)s.pdf") % {
+        "name": review_round.name,
+        "display_name": document.expert.display_name,
+    }
     return serve_file(document.file, download_name=name, content_type="application/pdf")
 
 
@@ -573,7 +602,7 @@ def _decision_context(review_round) -> dict:
 def decision(request, pk: int):
     review_round = _managed_round(request.user, pk)
     if review_round.state not in REVEALED_STATES:
-        messages.info(request, "须先揭示并汇总评分，再提出入选建议。")
+        messages.info(request, gettext("须先揭示并汇总评分，再提出入选建议。"))
         return redirect("reviews:detail", pk=pk)
     context = _decision_context(review_round)
     counts = context["counts"]
@@ -600,7 +629,7 @@ def decision_propose(request, pk: int):
     ok = run(
         request,
         services.decision_propose,
-        success="入选建议已提出，待省财政厅会签确认。",
+        success=gettext("入选建议已提出，待省财政厅会签确认。"),
         review_round=review_round,
         by=request.user,
         shortlist=shortlist,
@@ -630,7 +659,7 @@ def decision_confirm(request, pk: int):
     run(
         request,
         services.decision_confirm,
-        success="已会签确认入选建议，申报单位已收到通知。",
+        success=gettext("已会签确认入选建议，申报单位已收到通知。"),
         review_round=review_round,
         by=request.user,
         opinion=request.POST.get("opinion", ""),
@@ -710,7 +739,7 @@ def publicity_open(request, pk: int):
     run(
         request,
         publicity.publicity_open,
-        success="拟入选名单已公示。",
+        success=gettext("拟入选名单已公示。"),
         batch=review_round.batch,
         by=request.user,
         **form.cleaned_data,
@@ -731,7 +760,7 @@ def objection_record(request, pk: int):
     run(
         request,
         publicity.objection_record,
-        success="异议已登记。",
+        success=gettext("异议已登记。"),
         application=application,
         by=request.user,
         **data,
@@ -751,7 +780,7 @@ def objection_handle(request, pk: int, objection_pk: int):
     run(
         request,
         publicity.objection_handle,
-        success="异议处理结果已记录。",
+        success=gettext("异议处理结果已记录。"),
         objection=objection,
         by=request.user,
         **form.cleaned_data,
@@ -766,7 +795,7 @@ def publicity_confirm(request, pk: int):
     run(
         request,
         publicity.publicity_confirm,
-        success="试点名单已确定并公布，试点单位已创建，申报单位已收到通知。",
+        success=gettext("试点名单已确定并公布，试点单位已创建，申报单位已收到通知。"),
         batch=review_round.batch,
         by=request.user,
         override_reason=request.POST.get("reason", ""),

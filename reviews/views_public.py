@@ -4,6 +4,7 @@ are shown; the PDFs are the stored renderings (reviews.tasks), never rendered pe
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from applications.models import Batch
 from core.uploads import serve_file
@@ -44,18 +45,25 @@ def _serve(request, batch: Batch, kind: str, filename: str):
     if not document.file:
         document = batch.review_documents.filter(kind=kind).exclude(file="").first()
         if document is None:
-            messages.info(request, "PDF正在生成，请稍候刷新。")
+            messages.info(request, gettext("PDF正在生成，请稍候刷新。"))
             return redirect("publicity:notice", batch_pk=batch.pk)
     return serve_file(document.file, download_name=filename, content_type="application/pdf")
 
 
 def publicity_pdf(request, batch_pk: int):
     batch = _public_batch(batch_pk)
-    return _serve(request, batch, ReviewDocument.Kind.PUBLICITY_LIST, f"{batch.name}拟入选名单公示.pdf")
+    return _serve(
+        request,
+        batch,
+        ReviewDocument.Kind.PUBLICITY_LIST,
+        gettext("%(name)s拟入选名单公示.pdf") % {"name": batch.name},
+    )
 
 
 def pilot_list_pdf(request, batch_pk: int):
     batch = _public_batch(batch_pk)
     if batch.state == Batch.State.PUBLICITY:
         raise Http404
-    return _serve(request, batch, ReviewDocument.Kind.PILOT_LIST, f"{batch.name}试点名单.pdf")
+    return _serve(
+        request, batch, ReviewDocument.Kind.PILOT_LIST, gettext("%(name)s试点名单.pdf") % {"name": batch.name}
+    )

@@ -2,10 +2,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import timezone
+from django.utils.translation import gettext
 
+from core import formats
 from core.audit import history_for as _history_for
-from core.audit import label_for
+from core.audit import label_for, translate_stored
 from core.transitions import actions_for
 from pilots.models import Role
 from pilots.roles import scope_of
@@ -34,7 +35,8 @@ def history(obj, user=None):
     for entry in entries:
         # The label is produced from the namespaced code (core.audit.label_for), set on the entry in
         # memory for partials/history.html (entries are append-only and never saved again).
-        entry.label = entry.action_label = label_for(entry)
+        # A label stored in Chinese is shown in the active language (core.audit.translate_stored).
+        entry.label = entry.action_label = translate_stored(label_for(entry))
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)
     return entries
@@ -42,20 +44,54 @@ def history(obj, user=None):
 
 @register.filter
 def cn_date(value):
-    """2025年12月10日 — the date form officials expect."""
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    """A date in the active language: 2025年12月10日 / 10 Dec 2025 (core.formats is the one owner)."""
+    return formats.format_date(value)
 
 
 @register.filter
 def cn_datetime(value):
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    """A date-time in local time in the active language: 2025年12月10日 14:30 / 10 Dec 2025 14:30."""
+    return formats.format_datetime(value)
+
+
+register.filter("local_date", cn_date)
+register.filter("local_datetime", cn_datetime)
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label in the active language: "：" in Chinese, ": " in English."""
+    return formats.colon()
+
+
+@register.simple_tag
+def semicolon():
+    return formats.semicolon()
+
+
+@register.simple_tag
+def enum_comma():
+    """The separator between listed items: 、 / ", "."""
+    return formats.enumeration_comma()
+
+
+@register.filter
+def paren(value):
+    """An aside in brackets of the active language: （…） / " (…)"."""
+    return formats.parenthesised(value)
+
+
+@register.filter
+def seeded(value):
+    """Seeded data (the selection criteria set) in the active language when the catalog has it; text an
+    officer typed is shown as typed."""
+    return gettext(value) if value else value
+
+
+@register.filter
+def audit_label(value):
+    """An audit entry's label, stored in Chinese (the msgid), translated for display."""
+    return translate_stored(value)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.formats import colon, parenthesised, semicolon
 from core.templatetags.portal import num
 
 register = template.Library()
@@ -23,15 +24,17 @@ def item_details(row):
             (
                 "outlier" if e.outlier else "",
                 e.label,
-                f"（{_('离群')}）" if e.outlier else "",
+                parenthesised(_("离群")) if e.outlier else "",
                 _("各项均不适用") if e.total is None else num(e.total, 2),
                 num(e.zscore, 2),
             )
             for e in row.experts
         ),
     )
-    means = "；".join(
-        f"{c.name}：{_('均不适用')}" if mean is None else f"{c.name}：{num(mean, 2)}/{c.scale_max}"
+    means = semicolon().join(
+        f"{c.display_name}{colon()}{_('均不适用')}"
+        if mean is None
+        else f"{c.display_name}{colon()}{num(mean, 2)}/{c.scale_max}"
         for c, mean in row.criterion_means
     )
     s = row.statistics
