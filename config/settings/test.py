@@ -16,6 +16,8 @@ ALLOWED_HOSTS = ["*"]
 # Unit tests run tasks in-process; the Celery integration tests start a real worker on REDIS_URL
 # with PORTAL_CELERY_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = env_bool("PORTAL_CELERY_EAGER", True)
+# ...and inline, in the test's own thread, so that a test sees their results at once.
+PORTAL_TASKS_IN_THREAD = False
 CELERY_BROKER_URL = env("REDIS_URL") or "memory://"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
