@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env, env_bool
 
+# Fast hashing for the suite; tests/core/test_password_hashing.py puts the real list back.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The Celery integration test starts a worker process, which cannot share the test's in-memory outbox:
