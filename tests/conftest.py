@@ -219,8 +219,11 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"{skip_reason(report)}: required in CI ({REQUIRE_SERVICES}=1), so this skip fails"
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """End every run with what was skipped and why, grouped by reason (and say so when nothing was)."""
+    """End every run with what was skipped and why, grouped by reason (and say so when nothing was):
+    after pytest's own summaries, just above the final count."""
+    yield
     reports = terminalreporter.stats.get("skipped", [])
     reasons = Counter(skip_reason(report) for report in reports if not hasattr(report, "wasxfail"))
     terminalreporter.section("skipped tests, by reason", sep="=", bold=True)
