@@ -235,8 +235,11 @@ def summary_markdown(results: dict) -> str:
         if mode in sub:
             lines.append(_row(f"submit POST, {label}", sub[mode]["request"]))
             lines.append(_row(f"submit → Annex 1 PDF stored, {label}", sub[mode]["until_pdf_stored"]))
+    verify = login["hash_verify_ms"]
     lines += [
         "",
+        f"Password check alone (in process, best of 5, interleaved): Argon2id {verify['argon2']} ms, "
+        f"PBKDF2-SHA256 with 1,000,000 iterations (the hasher before) {verify['pbkdf2_sha256']} ms. "
         f"PBKDF2 logins upgraded to Argon2: {login['upgraded_to_argon2']}; hash: `{'$'.join(login['hash'])}`.",
     ]
     return "\n".join(lines) + "\n"

@@ -120,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first (core/hashers.py: sized for 2 cores, faster here than PBKDF2 and memory-hard); the
+# Argon2id first (core/hashers.py: OWASP's 46 MiB configuration, faster here than PBKDF2 and memory-hard); the
 # PBKDF2 hashes stored before it are still accepted and upgraded to Argon2 at the user's next login.
 PASSWORD_HASHERS = [
     "core.hashers.PortalArgon2PasswordHasher",

@@ -28,7 +28,7 @@ def log_in(username: str, password: str):
 
 def test_new_passwords_are_argon2id_with_the_portals_costs(real_hashers):
     encoded = make_password(PASSWORD)
-    assert encoded.startswith("argon2$argon2id$v=19$m=65536,t=3,p=1$")
+    assert encoded.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
     assert isinstance(identify_hasher(encoded), PortalArgon2PasswordHasher)
     assert check_password(PASSWORD, encoded) and not check_password("wrong", encoded)
 
@@ -56,7 +56,7 @@ def test_a_pbkdf2_user_logs_in_and_gets_an_argon2_hash(real_hashers):
     response = log_in("old_account", PASSWORD)
     assert response.status_code == 302 and response.url == reverse("core:dashboard")
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$v=19$m=65536,t=3,p=1$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
     assert user.check_password(PASSWORD)
 
     # The next login finds the up-to-date hash and keeps it.
