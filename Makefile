@@ -1,16 +1,27 @@
-# Two commands for a fresh machine: `make run` and `make test`.
+# Two commands for a fresh machine: `make run` and `make test`. Both first check the system packages
+# (scripts/system_packages.sh: installs what is missing as root or with sudo, else prints the command).
 PYTHON ?= python3.11
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 REDIS_PROBE ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint check messages diagram worker beat clean
+.PHONY: run test venv lint check messages diagram worker beat clean system-run system-test
+# Prerequisites run in the order written: system packages before the venv that needs Python 3.11.
+.NOTPARALLEL:
+
+system-run:
+	@PYTHON="$(PYTHON)" bash scripts/system_packages.sh run
+
+system-test:
+	@PYTHON="$(PYTHON)" bash scripts/system_packages.sh test
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py="$$(PYTHON="$(PYTHON)" bash scripts/system_packages.sh --which-python)"; \
+	 [ -n "$$py" ] || { echo "需要 Python 3.11 (venv): $(PYTHON) / Python 3.11 with venv is needed"; exit 1; }; \
+	 echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
@@ -23,16 +34,16 @@ locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore=.venv --no-obsolete -v0
 
-## make run: embedded set-up (SQLite, tasks in-process), demo data, server on http://127.0.0.1:8000/
-run: venv locale/en/LC_MESSAGES/django.mo
+## make run: embedded set-up (SQLite, tasks in-process), demo data, server on http://127.0.0.1:$(PORT)/
+run: system-run venv locale/en/LC_MESSAGES/django.mo
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
-	@echo "\n平台地址: http://127.0.0.1:8000/  (Ctrl-C 停止)\n"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "\n平台地址: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)\n"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite; PostgreSQL and Redis when they answer, SQLite otherwise
-test: venv locale/en/LC_MESSAGES/django.mo
+test: system-test venv locale/en/LC_MESSAGES/django.mo
 	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) scripts/probe_services.py database $(PG_URL))}" \
 	 REDIS_URL="$${REDIS_URL:-$$($(PY) scripts/probe_services.py redis $(REDIS_PROBE))}" \
 	 bash scripts/run_tests.sh $(ARGS)

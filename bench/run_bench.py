@@ -247,11 +247,16 @@ def start_gunicorn(args, env: dict, tmp: Path, port: int) -> subprocess.Popen:
         env={**os.environ, **env},
         start_new_session=True,  # its own process group: stopped by its id at the end
     )
+    return wait_until_serving(process, port, tmp / "gunicorn-error.log", "gunicorn")
+
+
+def wait_until_serving(process: subprocess.Popen, port: int, error_log: Path, name: str) -> subprocess.Popen:
+    """Wait (60 s at most) until the server started as `process` answers the login page."""
     deadline = time.monotonic() + 60
     probe = Browser(port)
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + (tmp / "gunicorn-error.log").read_text()[-2000:])
+            raise RuntimeError(f"{name} exited: " + error_log.read_text()[-2000:])
         try:
             status, *_ = probe.request("GET", "/accounts/login/")
             if status == 200:
@@ -260,10 +265,11 @@ def start_gunicorn(args, env: dict, tmp: Path, port: int) -> subprocess.Popen:
             pass
         time.sleep(0.3)
     stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    raise RuntimeError(f"{name} did not answer within 60 s")
 
 
 def stop_gunicorn(process: subprocess.Popen | None) -> None:
+    """Stop a server started in its own process group (gunicorn, or runserver for first_hour_bench)."""
     if process is None or process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)  # the group of the gunicorn master started above

@@ -5,6 +5,8 @@ migration pilots/0002_reference_data and is therefore present in the test databa
 """
 
 import os
+import re
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -34,9 +36,14 @@ PERSONAS = [
 ]
 
 
+REQUIRE_SERVICES = "PORTAL_REQUIRE_SERVICES"
+# Skips that mean "a service or tool of the machine is absent": failures when CI asks for everything.
+MISSING_SERVICE = re.compile(r"not configured|not installed|not found", re.IGNORECASE)
+
+
 def _service_missing(what: str, why: str = ""):
     """Skip a test whose service is absent, unless CI asked for every service (PORTAL_REQUIRE_SERVICES=1)."""
-    if os.environ.get("PORTAL_REQUIRE_SERVICES") == "1":
+    if os.environ.get(REQUIRE_SERVICES) == "1":
         pytest.fail(f"{what} is required (PORTAL_REQUIRE_SERVICES=1) but not configured")
     pytest.skip(f"{what} not configured{': ' + why if why else ''}")
 
@@ -187,3 +194,48 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+# Skips: failures in CI when a service is missing, and a summary by reason at the end of every run -----
+def skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With PORTAL_REQUIRE_SERVICES=1 (CI), a test skipped because a service or tool is missing
+    (PostgreSQL, Redis, Chromium, poppler-utils, …) fails instead: CI must run every test."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and not hasattr(report, "wasxfail")
+        and os.environ.get(REQUIRE_SERVICES) == "1"
+        and MISSING_SERVICE.search(skip_reason(report))
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"{skip_reason(report)}: required in CI ({REQUIRE_SERVICES}=1), so this skip fails"
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """End every run with what was skipped and why, grouped by reason (and say so when nothing was):
+    after pytest's own summaries, just above the final count."""
+    yield
+    reports = terminalreporter.stats.get("skipped", [])
+    reasons = Counter(skip_reason(report) for report in reports if not hasattr(report, "wasxfail"))
+    terminalreporter.section("skipped tests, by reason", sep="=", bold=True)
+    if not reasons:
+        terminalreporter.write_line("No test was skipped.", green=True)
+        return
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"{count:>5} skipped: {reason}", yellow=True)
+    total = sum(reasons.values())
+    terminalreporter.write_line(
+        f"{total} test{'s' if total > 1 else ''} skipped. Install or start what is named above "
+        f"(make test installs the system packages; PostgreSQL and Redis are probed on 127.0.0.1), "
+        f"or set {REQUIRE_SERVICES}=1 to make these skips failures.",
+        yellow=True,
+    )

@@ -28,7 +28,19 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"sqlite", "sqlite3"}:
         # sqlite:////abs/path -> /abs/path ; sqlite:///relative -> relative
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.path[1:] or ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": parsed.path[1:] or ":memory:",
+            # Requests and the background task thread (PORTAL_TASKS_IN_THREAD) write to the same file:
+            # a writer waits up to 20 s for the lock instead of failing with "database is locked";
+            # IMMEDIATE takes the write lock when a transaction starts (a deferred one that has read
+            # cannot wait for it), and WAL lets readers go on while one thread writes.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -108,6 +120,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (core/hashers.py: OWASP's 46 MiB configuration, faster here than PBKDF2 and memory-hard); the
+# PBKDF2 hashes stored before it are still accepted and upgraded to Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "core.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -146,6 +166,9 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Celery: with no REDIS_URL tasks run in-process (eager) so the portal needs nothing external.
 REDIS_URL = env("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without Redis, run the queued tasks in a background thread of the web process instead of inside the
+# request (core.queue): the action returns at once, the PDF appears when ready. On in local settings.
+PORTAL_TASKS_IN_THREAD = env_bool("PORTAL_TASKS_IN_THREAD", False)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -5,3 +5,5 @@ from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = ["*"]
+# `make run`: tasks run in a background thread (no request waits for a PDF); see core/queue.py.
+PORTAL_TASKS_IN_THREAD = env_bool("PORTAL_TASKS_IN_THREAD", True)

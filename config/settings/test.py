@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env, env_bool
 
+# Fast hashing for the suite; tests/core/test_password_hashing.py puts the real list back.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The Celery integration test starts a worker process, which cannot share the test's in-memory outbox:
@@ -16,6 +17,8 @@ ALLOWED_HOSTS = ["*"]
 # Unit tests run tasks in-process; the Celery integration tests start a real worker on REDIS_URL
 # with PORTAL_CELERY_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = env_bool("PORTAL_CELERY_EAGER", True)
+# ...and inline, in the test's own thread, so that a test sees their results at once.
+PORTAL_TASKS_IN_THREAD = False
 CELERY_BROKER_URL = env("REDIS_URL") or "memory://"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
