@@ -103,13 +103,14 @@ def publication_date(batch: Batch) -> datetime.date | None:
     """The day the batch's pilot list was published, as the audit trail recorded it."""
     from django.contrib.contenttypes.models import ContentType
 
+    from core.audit import action_code
     from core.models import AuditEntry
 
     published = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Batch),
             object_id=str(batch.pk),
-            action__in=("publish_list", "publish"),
+            action__in=(action_code(Batch, "publish_list"), action_code(Batch, "publish")),
         )
         .order_by("-created_at", "-id")
         .values_list("created_at", flat=True)
@@ -129,6 +130,7 @@ def list_differences(batch: Batch, listed: set[int]) -> tuple[int, list[dict]]:
     Returns (how many units the publicity list held, the differences)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from core.audit import action_code
     from core.models import AuditEntry
     from pilots.models import Pilot
 
@@ -136,7 +138,7 @@ def list_differences(batch: Batch, listed: set[int]) -> tuple[int, list[dict]]:
     ids = [str(pk) for pk in batch.applications.values_list("pk", flat=True)]
     publicised = set(
         AuditEntry.objects.filter(
-            content_type=application_type, object_id__in=ids, action="publicise"
+            content_type=application_type, object_id__in=ids, action=action_code(Application, "publicise")
         ).values_list("object_id", flat=True)
     )
     missing = [

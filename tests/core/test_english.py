@@ -313,7 +313,7 @@ def test_audit_labels_are_stored_in_chinese_and_shown_in_the_reader_s_language()
     from django.utils import translation
     from django.utils.translation import gettext_lazy
 
-    from core.audit import record, translate_stored
+    from core.audit import action_code, record, translate_stored
     from core.models import AuditEntry
     from tests.factories import BatchFactory, UserFactory
 
@@ -323,7 +323,8 @@ def test_audit_labels_are_stored_in_chinese_and_shown_in_the_reader_s_language()
         record(batch, actor=user, action="x", label=gettext_lazy("提交申报书"))
         record(batch, actor=user, action="y", label="修改申报书：基本情况与边界")
         record(batch, actor=user, action="z", label="修改申报书：2025年基础数据")
-    stored = list(AuditEntry.objects.filter(action__in=["x", "y", "z"]).order_by("action"))
+    codes = [action_code(batch, verb) for verb in ("x", "y", "z")]
+    stored = list(AuditEntry.objects.filter(action__in=codes).order_by("action"))
     assert [e.action_label for e in stored] == [
         "提交申报书",
         "修改申报书：基本情况与边界",
@@ -383,6 +384,7 @@ def test_notices_and_the_snapshot_are_written_in_chinese_when_the_actor_uses_eng
     from django.utils import translation
 
     from applications import services
+    from core.audit import action_code
     from core.models import AuditEntry, Notification
     from tests.factories import complete_application
 
@@ -398,5 +400,5 @@ def test_notices_and_the_snapshot_are_written_in_chinese_when_the_actor_uses_eng
     snapshot = application.snapshots.get()
     labels = [item["label"] for item in snapshot.data["application"]]
     assert "试点范围" in labels or "申报类型" in labels, labels
-    entry = AuditEntry.objects.filter(action="submit").get()
+    entry = AuditEntry.objects.filter(action=action_code(application, "submit")).get()
     assert entry.action_label == "提交申报书"
