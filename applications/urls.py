@@ -13,7 +13,6 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"
     ),
     path("<int:pk>/recommend/", views.application_recommend, name="recommend"),
-    path("<int:pk>/propose/", views.application_propose, name="propose"),
     path("<int:pk>/actions/<slug:name>/", views.application_action, name="action"),
     path("<int:pk>/edit/<slug:section>/", views_form.section_edit, name="section"),
     path("<int:pk>/edit/<slug:section>/row/", views_form.section_row, name="section_row"),

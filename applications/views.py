@@ -45,6 +45,8 @@ def application_detail(request, pk: int):
 
     can_edit = permissions.can_edit_application(request.user, application)
     # The transitions are worked out once per page (their guards run queries); the template splits them.
+    # 拟入选/不予入选 are never run one application at a time: the proposal and the finance department's
+    # confirmation are joint decisions on the whole round (reviews:batch_decision), recorded as rows.
     special = {"recommend", "shortlist", "decline"}
     all_actions = actions_for(application, request.user)
     context = {
@@ -59,7 +61,9 @@ def application_detail(request, pk: int):
         "next_step": next_step(application, request.user),
         "city_screening_batch": permissions.can_screen_application(request.user, application),
         "available": [a for a in all_actions if a.name not in special],
-        "special_actions": [a for a in all_actions if a.name in special],
+        "special_actions": [a for a in all_actions if a.name == "recommend"],
+        "joint_decision": application.state in ("in_expert_review", "reviewed")
+        and scope_of(request.user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER),
     }
     return render(request, "applications/detail.html", context)
 
@@ -180,14 +184,6 @@ ACTIONS = {
         lambda app, user, post: services.application_finish_review(application=app, by=user),
         gettext_lazy("已标记评审完成。"),
     ),
-    "shortlist": (
-        lambda app, user, post: services.application_confirm_decision(application=app, by=user),
-        gettext_lazy("已会签确认。"),
-    ),
-    "decline": (
-        lambda app, user, post: services.application_confirm_decision(application=app, by=user),
-        gettext_lazy("已会签确认。"),
-    ),
     "publicise": (
         lambda app, user, post: services.application_publicise(application=app, by=user),
         gettext_lazy("已列入公示。"),
@@ -232,22 +228,6 @@ def application_recommend(request, pk: int):
         by=request.user,
         opinion=form.cleaned_data["opinion"],
         rank=form.cleaned_data["rank"],
-    )
-    return redirect("applications:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def application_propose(request, pk: int):
-    application = get_application_for_user(request.user, pk)
-    run(
-        request,
-        services.application_propose_decision,
-        success=gettext("入选建议已提出，待省财政厅会签。"),
-        application=application,
-        by=request.user,
-        proposal=request.POST.get("proposal", ""),
-        reason=request.POST.get("reason", ""),
     )
     return redirect("applications:detail", pk=pk)
 

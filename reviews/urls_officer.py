@@ -27,6 +27,7 @@ urlpatterns: list = [
     path("<int:pk>/sheets/", v.score_sheets, name="score_sheets"),
     path("<int:pk>/sheets/render/", v.score_sheets_request, name="score_sheets_request"),
     path("<int:pk>/sheets/<int:expert_pk>/", v.score_sheet_download, name="score_sheet"),
+    path("batch/<int:batch_pk>/decision/", v.batch_decision, name="batch_decision"),
     path("<int:pk>/decision/", v.decision, name="decision"),
     path("<int:pk>/decision/propose/", v.decision_propose, name="decision_propose"),
     path("<int:pk>/confirmations/", v.confirmations, name="confirmations"),

@@ -49,7 +49,13 @@ from .models import (
 from .permissions import can_answer_proposal, can_manage_round, can_see_results, require_round_manager
 from .resources import ExpertResource, round_workbook_response
 from .results import REVEALED_STATES, round_progress, round_results
-from .selectors import decision_counts, decision_history, get_round_for_user, latest_proposal
+from .selectors import (
+    decision_counts,
+    decision_history,
+    get_round_for_user,
+    latest_proposal,
+    rounds_visible_to,
+)
 
 A = ReviewAssignment.State
 
@@ -596,6 +602,21 @@ def _decision_context(review_round) -> dict:
         "counts": counts,
         "history": list(decision_history(review_round)),
     }
+
+
+@login_required
+def batch_decision(request, batch_pk: int):
+    """From an application's page to its batch's joint decision: the proposal page for the ecology
+    department, the confirmation page for the finance department (404 for anyone else)."""
+    rounds = rounds_visible_to(request.user).filter(batch_id=batch_pk, purpose=ReviewRound.Purpose.SELECTION)
+    review_round = rounds.order_by("-pk").first()
+    if review_round is None:
+        raise Http404
+    if can_manage_round(request.user, review_round):
+        return redirect("reviews:decision", pk=review_round.pk)
+    if can_answer_proposal(request.user, review_round):
+        return redirect("reviews:confirmations", pk=review_round.pk)
+    raise Http404
 
 
 @login_required

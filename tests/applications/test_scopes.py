@@ -160,9 +160,9 @@ def test_list_page_shows_only_the_users_scope(apps_in, city_ankang, applicant_xi
             {"pilot_level": "near_zero"},
         ),
         ("province", "ankang", S.SUBMITTED, "applications:action", {"name": "start_expert_review"}, {}),
-        ("finance", "ankang", S.FORWARDED, "applications:propose", {}, {"proposal": "shortlist"}),
+        ("finance", "ankang", S.FORWARDED, "applications:action", {"name": "publicise"}, {}),
         ("expert", "ankang", S.IN_EXPERT_REVIEW, "applications:action", {"name": "finish_review"}, {}),
-        ("drc", "ankang", S.REVIEWED, "applications:action", {"name": "shortlist"}, {}),
+        ("drc", "ankang", S.REVIEWED, "applications:action", {"name": "publicise"}, {}),
         ("outsider", "ankang", S.SUBMITTED, "applications:action", {"name": "withdraw"}, {}),
     ],
 )

@@ -245,3 +245,25 @@ def test_the_pages_read_the_reasons_from_the_decision_rows(province, finance, cl
         "记录于决定行的理由X"
         in client_for(province).get(reverse("reviews:decision", args=[review_round.pk])).text
     )
+
+
+def test_no_application_is_proposed_or_confirmed_on_its_own(province, finance, city_xian, client_for):
+    """The proposal and its confirmation are joint decisions on the whole round, recorded as rows: the
+    application page offers no per-application 拟入选 / 会签 and the old action answers 404, changing
+    nothing; it links to the round's decision page (ecology) or confirmation page (finance)."""
+    review_round, apps, _ = scored_round(tie_break=["median", "mean"])
+    services.decision_propose(review_round=review_round, by=province, shortlist=[apps["X"].pk], reasons={})
+    x = fresh(apps["X"])
+    finance_client = client_for(finance)
+    page = finance_client.get(reverse("applications:detail", args=[x.pk])).text
+    assert 'data-testid="joint-decision"' in page
+    assert f'action="{reverse("applications:action", args=[x.pk, "shortlist"])}"' not in page
+    response = finance_client.post(reverse("applications:action", args=[x.pk, "shortlist"]))
+    assert response.status_code == 404
+    assert fresh(x).state == S.REVIEWED and kinds(review_round) == [K.PROPOSE]
+
+    target = reverse("reviews:batch_decision", args=[x.batch_id])
+    assert finance_client.get(target)["Location"] == reverse("reviews:confirmations", args=[review_round.pk])
+    office = client_for(province).get(target)
+    assert office["Location"] == reverse("reviews:decision", args=[review_round.pk])
+    assert client_for(city_xian).get(target).status_code == 404
