@@ -221,7 +221,10 @@ class Pilot(FSMModelMixin, models.Model):
     @property
     def public_status(self):
         """The one status word the public list shows, on the page and in its Excel file: a pilot is
-        建设中 until it is named after acceptance (the internal stages are not published)."""
+        建设中 until it is named after acceptance or its title is taken away (the internal stages are not
+        published)."""
+        if self.state == self.State.DISQUALIFIED:
+            return _("已取消试点资格")
         if self.state != self.State.ACCEPTED:
             return _("建设中")
         if self.acceptance_grade == self.Grade.EXCELLENT:

@@ -11,10 +11,10 @@ PUBLIC_BATCH_STATES = (Batch.State.PUBLISHED, Batch.State.CLOSED)
 
 
 def published_pilots() -> QuerySet[Pilot]:
-    """Pilots of published batches, without those whose title was taken away: the public list."""
+    """Pilots of published batches: the public list. A pilot whose title was taken away stays on it with
+    that outcome, so the list still adds up to the published selection (the notice's 21 units)."""
     return (
         Pilot.objects.filter(batch__state__in=PUBLIC_BATCH_STATES)
-        .exclude(state=Pilot.State.DISQUALIFIED)
         .select_related("organisation", "organisation__review_unit", "organisation__division", "batch")
         .order_by(
             "batch__year", "organisation__review_unit__order", "organisation__kind", "organisation__name"

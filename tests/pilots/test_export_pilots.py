@@ -37,8 +37,8 @@ def published():
         ),
         state=S.IMPLEMENTING,
     )
-    PilotFactory(batch=batch, organisation=county("610923"), state=S.DISQUALIFIED)
-    return {"in_review": in_review, "excellent": excellent, "formula": formula}
+    disqualified = PilotFactory(batch=batch, organisation=county("610923"), state=S.DISQUALIFIED)
+    return {"in_review": in_review, "excellent": excellent, "formula": formula, "disqualified": disqualified}
 
 
 def page_statuses(html: str) -> dict[str, str]:
@@ -64,8 +64,9 @@ def test_the_public_file_uses_the_public_pages_status_words(client, published):
     assert in_file[published["in_review"].organisation.name] == "建设中"  # not 验收评审中
     assert in_file[published["excellent"].organisation.name] == "已通过验收并命名（优秀）"
     assert published["excellent"].public_status == "已通过验收并命名（优秀）"
-    assert len(table.rows) == 3  # the disqualified pilot is not published
-    assert "已取消试点资格" not in in_file.values()
+    # The disqualified pilot stays on the list with its outcome: the list adds up to the selection.
+    assert len(table.rows) == 4
+    assert in_file[published["disqualified"].organisation.name] == "已取消试点资格"
 
     export_checks.assert_numbers(table, "批次年度", "0")
     export_checks.assert_datetimes(table, "命名日期", 'yyyy"年"m"月"d"日"')
