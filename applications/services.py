@@ -7,7 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
-from core.formats import chinese_date, in_chinese
+from core.formats import chinese_date, enumeration_comma, in_chinese, semicolon
 from core.notifications import notify
 from core.transitions import perform_transition
 from pilots.models import Organisation, Pilot, Role
@@ -614,9 +614,9 @@ def city_rank_update(*, review_unit, batch: Batch, by, ranks: dict[int, int]) ->
             sharing.setdefault(rank, []).append(recommended[pk].organisation.name)
         duplicates = {rank: names for rank, names in sharing.items() if len(names) > 1}
         if duplicates:
-            details = "；".join(
+            details = semicolon().join(
                 gettext("第%(rank)s位填写了%(n)s次（%(names)s）")
-                % {"rank": rank, "n": len(names), "names": "、".join(names)}
+                % {"rank": rank, "n": len(names), "names": enumeration_comma().join(names)}
                 for rank, names in sorted(duplicates.items())
             )
             raise DomainError(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from core.formats import in_chinese
+from core.formats import colon, in_chinese
 from reports.carbon import compute_inventory, q
 
 from .models import AnnualBaseline, Application, KeyProject
@@ -199,7 +199,10 @@ def _flatten(data: dict) -> dict[str, tuple[str, str]]:
                 use["quantity"],
             )
     for index, attachment in enumerate(data.get("attachments", []), start=1):
-        flat[f"attachments.{index}"] = (f"附件{index}", f"{attachment['kind']}：{attachment['name']}")
+        flat[f"attachments.{index}"] = (
+            gettext("附件%(n)s") % {"n": index},
+            f"{attachment['kind']}{colon()}{attachment['name']}",
+        )
     return flat
 
 

@@ -5,6 +5,8 @@ check character computed from the first 17 (weights 3^i mod 31)."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import enumeration_comma
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
@@ -26,7 +28,7 @@ def validate_credit_code(value: str) -> None:
     if wrong:
         raise ValidationError(
             _("统一社会信用代码中不能含有字符：%(chars)s（不使用 I、O、Z、S、V）。"),
-            params={"chars": "、".join(wrong)},
+            params={"chars": enumeration_comma().join(wrong)},
         )
     if not code[2:8].isdigit():
         raise ValidationError(_("统一社会信用代码第3—8位应为登记管理机关行政区划码（6位数字）。"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from core import xlsx
+from core.formats import colon, enumeration_comma, semicolon
 
 from . import aggregation as agg
 from .forms import ExpertRowForm
@@ -97,7 +98,7 @@ class ExpertResource:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             table = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
         except Exception:  # openpyxl raises many types for a damaged or foreign file
-            return [], ["无法读取该文件，请使用导入模板（.xlsx）填写后上传。"]
+            return [], [gettext("无法读取该文件，请使用导入模板（.xlsx）填写后上传。")]
         names = {str(label): source for source, label in EXPERT_HEADERS.items()} | {
             source: source for source in EXPERT_COLUMNS
         }
@@ -110,7 +111,8 @@ class ExpertResource:
         else:
             first = [names.get(str(h or "").strip(), "") for h in (table[0] if table else ())]
             missing = [c for c in REQUIRED_COLUMNS if c not in first]
-            return [], [f"文件缺少必填列：{'、'.join(missing)}（请使用导入模板）。"]
+            columns = enumeration_comma().join(str(EXPERT_HEADERS[c]) for c in missing)
+            return [], [gettext("文件缺少必填列：%(columns)s（请使用导入模板）。") % {"columns": columns}]
         rows, errors, phones = [], [], {}
         existing = set(Expert.objects.values_list("phone", flat=True))
         for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
@@ -119,20 +121,30 @@ class ExpertResource:
                 continue
             data = {k: v if isinstance(v, int | float) else str(v or "").strip() for k, v in raw.items()}
             form = ExpertRowForm(data)
-            who = f"第{number}行（{data.get('name') or '未填姓名'}）"
+            who = gettext("第%(number)s行（%(name)s）") % {
+                "number": number,
+                "name": data.get("name") or gettext("未填姓名"),
+            }
             if not form.is_valid():
                 problems = [
-                    f"{form.fields[field].label if field in form.fields else ''}：{message.rstrip('。')}"
+                    f"{form.fields[field].label if field in form.fields else ''}{colon()}{message.rstrip('。.')}"
                     for field, messages in form.errors.items()
                     for message in messages
                 ]
-                errors.append(f"{who}：{'；'.join(problems)}。")
+                errors.append(
+                    gettext("%(who)s：%(problems)s。") % {"who": who, "problems": semicolon().join(problems)}
+                )
                 continue
             phone = form.cleaned_data["phone"]
             if phone in existing:
-                errors.append(f"{who}：手机号{phone}的专家已在专家库中。")
+                errors.append(
+                    gettext("%(who)s：手机号%(phone)s的专家已在专家库中。") % {"who": who, "phone": phone}
+                )
             elif phone in phones:
-                errors.append(f"{who}：手机号{phone}与第{phones[phone]}行重复。")
+                errors.append(
+                    gettext("%(who)s：手机号%(phone)s与第%(row)s行重复。")
+                    % {"who": who, "phone": phone, "row": phones[phone]}
+                )
             else:
                 phones[phone] = number
                 rows.append((number, form.cleaned_data))

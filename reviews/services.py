@@ -1120,7 +1120,7 @@ def _lock_selection_round(review_round: ReviewRound) -> ReviewRound:
     """The row lock of the joint decision: proposals, confirmations and returns of one round queue here."""
     locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
     if locked.purpose != ReviewRound.Purpose.SELECTION:
-        raise DomainError("只有遴选评审可以提出和会签入选建议。")
+        raise DomainError(gettext("只有遴选评审可以提出和会签入选建议。"))
     return locked
 
 
@@ -1144,22 +1144,24 @@ def decision_propose(
     with transaction.atomic():
         review_round = _lock_selection_round(review_round)
         if review_round.state == ReviewRound.State.DECIDED:
-            raise DomainError("本轮已形成评审结论，不能再提出入选建议。")
+            raise DomainError(gettext("本轮已形成评审结论，不能再提出入选建议。"))
         if review_round.state != ReviewRound.State.AGGREGATED:
-            raise DomainError("须先揭示并汇总评分，再提出入选建议。")
+            raise DomainError(gettext("须先揭示并汇总评分，再提出入选建议。"))
         results = round_results(review_round)
         if any(
             r.application.state == Application.State.REVIEWED and r.application.decision_proposal
             for r in results.rows
         ):
-            raise DomainError("已提出的入选建议正待省财政厅会签，不能重复提出；如需修改，请待其会签或退回。")
+            raise DomainError(
+                gettext("已提出的入选建议正待省财政厅会签，不能重复提出；如需修改，请待其会签或退回。")
+            )
         open_states = (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED)
         rows = [r for r in results.rows if r.application.state in open_states]
         if not rows:
-            raise DomainError("没有待提出建议的申报书（均已会签确认）。")
+            raise DomainError(gettext("没有待提出建议的申报书（均已会签确认）。"))
         chosen = set(shortlist)
         if chosen - {r.application.pk for r in rows}:
-            raise DomainError("所选申报书不在本轮待决定的范围内，请刷新页面后重试。")
+            raise DomainError(gettext("所选申报书不在本轮待决定的范围内，请刷新页面后重试。"))
         reasons = {pk: (text or "").strip() for pk, text in reasons.items()}
         departing = {r.application.pk for r in _departures(rows, chosen)}
         unexplained = [
@@ -1241,10 +1243,10 @@ def _answerable(review_round: ReviewRound, by) -> tuple[ReviewRound, list[Applic
         raise ActionNotPermitted()
     review_round = _lock_selection_round(review_round)
     if review_round.state not in REVEALED_STATES:
-        raise DomainError("评审结果尚未产生（评分未揭示汇总），没有可会签的入选建议。")
+        raise DomainError(gettext("评审结果尚未产生（评分未揭示汇总），没有可会签的入选建议。"))
     pending = _pending_applications(review_round)
     if not pending:
-        raise DomainError("省生态环境厅尚未提出入选建议（或建议已会签、已退回），没有可会签的内容。")
+        raise DomainError(gettext("省生态环境厅尚未提出入选建议（或建议已会签、已退回），没有可会签的内容。"))
     proposal = (
         SelectionDecision.objects.filter(round=review_round, kind=SelectionDecision.Kind.PROPOSE)
         .order_by("at", "pk")
@@ -1274,7 +1276,7 @@ def decision_confirm(*, review_round: ReviewRound, by, opinion: str = "") -> Sel
             review_round,
             actor=by,
             action="reviews.proposal.confirm",
-            label="会签确认入选建议",
+            label=gettext_noop("会签确认入选建议"),
             reason=decision.opinion,
             data={
                 "decision": decision.pk,
@@ -1300,7 +1302,7 @@ def decision_return(*, review_round: ReviewRound, by, opinion: str) -> Selection
     applications go back to 评审完成 without a proposal, to be revised and proposed again."""
     opinion = (opinion or "").strip()
     if not opinion:
-        raise DomainError("退回入选建议须填写意见，说明不同意之处。", code="reason_required")
+        raise DomainError(gettext("退回入选建议须填写意见，说明不同意之处。"), code="reason_required")
     with transaction.atomic():
         review_round, pending, proposal = _answerable(review_round, by)
         Application.objects.filter(pk__in=[a.pk for a in pending]).update(
@@ -1317,7 +1319,7 @@ def decision_return(*, review_round: ReviewRound, by, opinion: str) -> Selection
             review_round,
             actor=by,
             action="reviews.proposal.return",
-            label="退回入选建议",
+            label=gettext_noop("退回入选建议"),
             reason=opinion,
             data={"decision": decision.pk, "applications": [a.pk for a in pending], "internal": True},
         )

@@ -695,7 +695,7 @@ def decision_return(request, pk: int):
     run(
         request,
         services.decision_return,
-        success="入选建议已退回省生态环境厅修改。",
+        success=gettext("入选建议已退回省生态环境厅修改。"),
         review_round=review_round,
         by=request.user,
         opinion=request.POST.get("opinion", ""),

@@ -162,3 +162,24 @@ def test_the_officer_adds_and_deactivates_an_expert(province, client_for):
     assert audit_for(expert).filter(action="reviews.expert.edit").exists()
     page = client.post(reverse("reviews:expert_new"), data | {"phone": "1370000"}).text
     assert "请填写11位手机号码" in page
+
+
+def test_import_errors_are_in_english_when_the_page_is(province):
+    """The row errors were f-strings in Chinese: an English page showed 第2行（张建华）：手机号… ."""
+    from django.utils import translation
+
+    services.expert_create(by=province, name="王伟", employer="长安大学", phone="13812345678")
+    again = list(LI)
+    again[6] = "13912345678"
+    with translation.override("en"):
+        _, errors = ExpertResource.rows_from(workbook(ZHANG, LI, again).read())
+        _, missing = ExpertResource.rows_from(workbook(["张建华"], headers=["名字"]).read())
+        _, unreadable = ExpertResource.rows_from(b"not a zip")
+    assert errors == [
+        "Row 2 (张建华): an expert with mobile number 13812345678 is already in the pool.",
+        "Row 4 (李秀英): mobile number 13912345678 repeats row 3.",
+    ]
+    assert missing == [
+        "The file lacks required columns: Name, Employer, Mobile phone (use the import template)."
+    ]
+    assert unreadable == ["The file cannot be read: fill in the import template (.xlsx) and upload it."]
