@@ -146,7 +146,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 ACTIONS = {
     "submit": (
         lambda app, user, post: services.application_submit(application=app, by=user),
-        gettext_lazy("申报书已提交。"),
+        gettext_lazy("申报书已提交，已报送市级生态环境局审核。申报表PDF正在后台生成，稍后可在“提交版本”中下载。"),
     ),
     "withdraw": (
         lambda app, user, post: services.application_withdraw(

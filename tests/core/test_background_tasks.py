@@ -128,6 +128,8 @@ def test_submitting_returns_at_once_and_the_pdf_appears_when_ready(in_thread, ap
         assert application.state == Application.State.SUBMITTED
         snapshot = ApplicationSnapshot.objects.get(application=application)
         assert not snapshot.pdf
+        # The applicant is told where the PDF will be, not made to wait for it.
+        assert "申报表PDF正在后台生成" in client.get(response["Location"]).content.decode()
         versions = client.get(reverse("applications:versions", args=[application.pk])).content.decode()
         assert "生成中" in versions and 'data-testid="snapshot-pdf"' not in versions
     finally:
