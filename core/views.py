@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Batch
 from pilots.selectors import published_pilots
 
-from .dashboard import sections_for
+from .dashboard import dashboard_for
 from .models import Notification
 
 
@@ -23,7 +23,7 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"sections": sections_for(request.user)})
+    return render(request, "core/dashboard.html", {"board": dashboard_for(request.user)})
 
 
 @login_required

@@ -52,3 +52,11 @@ document.addEventListener("submit", function (event) {
     });
   });
 })();
+
+// A select marked data-autosubmit submits its form on change (the language switch); without
+// JavaScript the form's own button does it.
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+    event.target.form.submit();
+  }
+});
