@@ -170,11 +170,11 @@ def _applicant_tasks(user, scope, counts: _Counts) -> list[Task]:
                 tasks.append(
                     Task(
                         key="open_batch",
-                        title=_("开放申报、尚未创建申报书"),
+                        title=batch.name,
                         count=0,
                         url=_url("applications:create", batch=batch.pk),
                         deadline=batch.application_deadline,
-                        note=batch.name,
+                        note=_("已开放申报，尚未创建申报书"),
                     )
                 )
         tasks += _pilot_task(counts, "plan_to_write", Pilot.State.PLAN_DRAFTING, _("待编制的建设方案"))
@@ -371,7 +371,12 @@ def dashboard_for(user) -> Dashboard:
     if scope.has(Role.EXPERT):
         board.tasks += _expert_tasks(user, rounds)
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
-    board.links = [Link(item.label, item.url, item.note) for item in menu_for(user) if item.on_dashboard]
+    board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
+    if scope.has(Role.PROVINCE_OFFICER):
+        board.links += [
+            Link(_("专家库"), reverse("reviews:experts")),
+            Link(_("评分标准"), reverse("reviews:criteria")),
+        ]
     return board
 
 
@@ -381,9 +386,9 @@ def dashboard_for(user) -> Dashboard:
 @dataclass
 class MenuItem:
     key: str
-    label: str
+    label: str  # in the menu
     url: str
-    note: str = ""
+    link_label: str = ""  # on the dashboard, under the to-do list
     on_dashboard: bool = True
     current: bool = False
 
@@ -398,14 +403,20 @@ def menu_for(user) -> list[MenuItem]:
     # Mirrors the selectors: who has rows in applications_visible_to, pilots_visible_to, reports_visible_to.
     own = bool(scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY) or scope.review_units)
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
-        items.append(MenuItem("applications", _("申报书"), reverse("applications:list")))
+        items.append(MenuItem("applications", _("申报书"), reverse("applications:list"), _("全部申报书")))
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
-        items.append(MenuItem("pilots", _("试点单位"), reverse("pilots:list")))
-        items.append(MenuItem("reports", _("年度自评"), reverse("reports:list")))
+        items.append(MenuItem("pilots", _("试点单位"), reverse("pilots:list"), _("全部试点单位")))
+        items.append(MenuItem("reports", _("年度自评"), reverse("reports:list"), _("全部年度自评报告")))
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
-        items.append(MenuItem("reviews", _("评审"), reverse("reviews:list")))
+        items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
     if scope.has(Role.EXPERT):
-        items.append(MenuItem("my_assignments", _("我的评审任务"), reverse("reviews:my_assignments")))
+        items.append(
+            MenuItem(
+                "my_assignments", _("我的评审任务"), reverse("reviews:my_assignments"), _("全部评审任务")
+            )
+        )
     if scope.has(Role.PROVINCE_OFFICER):
-        items.append(MenuItem("batches", _("申报批次"), reverse("applications:batch_list")))
+        items.append(
+            MenuItem("batches", _("申报批次"), reverse("applications:batch_list"), _("全部申报批次"))
+        )
     return items

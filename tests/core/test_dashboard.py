@@ -43,7 +43,7 @@ class Shown:
 
 TASK = re.compile(
     r'<li class="todo-item(?P<overdue> is-overdue)?" data-testid="task" data-key="(?P<key>\w+)" '
-    r'data-count="(?P<count>\d+)">\s*<a class="todo-count" href="(?P<url>[^"]+)"(?P<text>.*?)</li>',
+    r'data-count="(?P<count>\d+)" data-url="(?P<url>[^"]+)">(?P<text>.*?)</li>',
     re.S,
 )
 
@@ -92,6 +92,7 @@ def test_applicant_sees_drafts_with_the_batch_deadline_returns_and_batches_not_s
     assert total_on(client, shown["drafts"].url) == 1
     assert total_on(client, shown["returned"].url) == 1
     assert shown["open_batch"].url == reverse("applications:create") + f"?batch={untouched.pk}"
+    assert f'<a class="todo-title" href="{shown["open_batch"].url}">2027年批次</a>' in shown["open_batch"].text
     # Overdue first.
     assert tasks_on(client)[0].key == "returned"
 

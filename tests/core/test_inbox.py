@@ -61,7 +61,7 @@ def _shown(client, query: str = "") -> list[tuple[str, str, str]]:
     return [
         (m[3].strip(), m[1], m[2])
         for m in re.finditer(
-            r'data-testid="message" data-type="(\w+)" data-unread="(\d)">.*?<p class="message-title">(.*?)</p>',
+            r'data-testid="message" data-type="(\w+)" data-unread="(\d)">.*?<span class="message-title">(.*?)</span>',
             html,
             re.S,
         )
