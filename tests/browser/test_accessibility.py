@@ -77,8 +77,11 @@ def pages_of(username: str) -> list[str]:
     common = [reverse("core:dashboard"), reverse("core:inbox"), reverse("core:inbox") + "?unread=1"]
     applications = [reverse("applications:list")]
     if username in ("shiquan", "agency", "city_ankang", "province", "finance"):
-        a = _first(applications_visible_to(user))
-        applications.append(reverse("applications:detail", args=[a.pk]))
+        a = _first(applications_visible_to(user).exclude(submitted_at=None))
+        applications += [
+            reverse("applications:detail", args=[a.pk]),
+            reverse("applications:versions", args=[a.pk]),
+        ]
     pilots = [reverse("pilots:list")]
     if username in ("shiquan", "city_ankang", "province", "drc"):
         pilots.append(reverse("pilots:detail", args=[_first(pilots_visible_to(user)).pk]))
@@ -100,14 +103,20 @@ def pages_of(username: str) -> list[str]:
             from reviews.models import ReviewRound
 
             scored = _first(rounds_visible_to(user).filter(purpose=ReviewRound.Purpose.SELECTION))
+            tabs = ["round_edit", "conflicts", "coverage", "results", "decision", "confirmations"]
+            tabs += ["score_sheets", "publicity"]
             return (
                 common
                 + applications
-                + [reverse("applications:batch_list")]
+                + [
+                    reverse("applications:batch_list"),
+                    reverse("applications:batch_detail", args=[scored.batch_id]),
+                ]
                 + pilots
                 + reports
                 + rounds
-                + [reverse("reviews:results", args=[scored.pk]), reverse("reviews:experts")]
+                + [reverse(f"reviews:{tab}", args=[scored.pk]) for tab in tabs]
+                + [reverse("reviews:experts"), reverse("reviews:criteria")]
             )
         case "finance":
             from reviews.models import ReviewRound
@@ -127,6 +136,7 @@ def pages_of(username: str) -> list[str]:
             return common + [
                 reverse("reviews:my_assignments"),
                 reverse("reviews:my_assignment", args=[assignment.pk]),
+                reverse("reviews:declare", args=[assignment.round_id]),
             ]
     raise AssertionError(username)
 

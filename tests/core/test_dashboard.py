@@ -92,7 +92,9 @@ def test_applicant_sees_drafts_with_the_batch_deadline_returns_and_batches_not_s
     assert total_on(client, shown["drafts"].url) == 1
     assert total_on(client, shown["returned"].url) == 1
     assert shown["open_batch"].url == reverse("applications:create") + f"?batch={untouched.pk}"
-    assert f'<a class="todo-title" href="{shown["open_batch"].url}">2027年批次</a>' in shown["open_batch"].text
+    assert (
+        f'<a class="todo-title" href="{shown["open_batch"].url}">2027年批次</a>' in shown["open_batch"].text
+    )
     # Overdue first.
     assert tasks_on(client)[0].key == "returned"
 
