@@ -209,3 +209,22 @@ def test_public_pages_are_accessible_and_fit_390px(demo, new_page):
     page = new_page()
     problems = check(page, public_pages())
     assert not problems, "\n".join(problems)
+
+
+def test_the_form_sections_of_an_editable_application_are_accessible_and_fit_390px(demo, new_page):
+    """The applicant editing Annex 1: every section, with its forms and repeating rows."""
+    from applications.models import Application
+    from applications.views_form import SECTIONS
+    from pilots.models import Membership, Role
+
+    application = _first(Application.objects.filter(state=Application.State.RETURNED))
+    editor = (
+        Membership.objects.filter(organisation=application.organisation, role=Role.APPLICANT).first().user
+    )
+    page = new_page()
+    log_in(page, editor.username, demo)
+    urls = [reverse("applications:section", args=[application.pk, code]) for code, _label in SECTIONS]
+    page.goto(urls[0])
+    assert page.locator("form textarea, form input[type=text]").count() > 0  # editable, not read-only
+    problems = check(page, urls)
+    assert not problems, "\n".join(problems)
