@@ -1,280 +1,422 @@
-"""What waits for each role, gathered from the apps' selectors for the dashboard."""
+"""What waits for each role: the dashboard's to-do list, then links to the rest.
 
+Every count is taken from the selector of the page it links to, narrowed by the same filter the
+link carries (`?state=…&batch=…` on the list pages), grouped in one query per kind of object, so the
+dashboard runs a fixed number of queries whatever the data size.
+"""
+
+import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
-from core.formats import format_date
-from pilots.models import Pilot, ReviewUnit, Role
+from pilots.models import Pilot, Role
 from pilots.roles import scope_of
 from pilots.selectors import pilots_visible_to
 from reports.models import AnnualReport
 from reports.selectors import reports_visible_to
-from reviews.models import ReviewAssignment
+from reviews.models import Objection, ReviewAssignment, ReviewRound
 from reviews.selectors import rounds_visible_to
+
+ITEMS_PER_TASK = 10
+# The states in which a round's scoring deadline is still ahead of it.
+SCORING_STATES = (ReviewRound.State.DECLARING, ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
 
 
 @dataclass
-class Row:
+class Task:
+    """One thing waiting for the user: how many, by when, and where to do it."""
+
+    key: str  # stable, for tests and styling
     title: str
-    state: str
-    state_label: str
+    count: int
+    url: str
+    deadline: datetime.date | None = None
+    note: str = ""
+    action_url: str = ""
+    action_label: str = ""
+    items: list["Link"] = field(default_factory=list)  # the first few objects behind the count
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def days_left(self) -> int | None:
+        return None if self.deadline is None else (self.deadline - timezone.localdate()).days
+
+
+@dataclass
+class Link:
+    title: str
     url: str
     note: str = ""
 
 
 @dataclass
-class Section:
-    title: str
-    rows: list[Row] = field(default_factory=list)
-    empty: str = gettext_lazy("暂无待办事项。")
-    more_url: str = ""
+class Dashboard:
+    tasks: list[Task] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
 
-LIMIT = 20
+def _url(name: str, *args, **params) -> str:
+    url = reverse(name, args=args)
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
 
 
-def _application_rows(queryset) -> list[Row]:
-    return [
-        Row(
-            a.organisation.name,
-            a.state,
-            a.get_state_display(),
-            reverse("applications:detail", args=[a.pk]),
-            a.batch.name,
+def _by_state_and_batch(queryset) -> dict[tuple[str, int], int]:
+    """One grouped query: the number of rows per (state, batch) of a scoped queryset."""
+    rows = queryset.order_by().values_list("state", "batch_id").annotate(n=Count("pk", distinct=True))
+    return {(state, batch_id): n for state, batch_id, n in rows}
+
+
+def _by_state(queryset) -> dict[str, int]:
+    rows = queryset.order_by().values_list("state").annotate(n=Count("pk", distinct=True))
+    return dict(rows)
+
+
+class _Counts:
+    """The grouped counts of the user's applications, pilots and reports, each loaded once on demand."""
+
+    def __init__(self, user):
+        self.user = user
+        self._apps = self._pilots = self._reports = None
+        self._batches = None
+
+    @property
+    def apps(self) -> dict[tuple[str, int], int]:
+        if self._apps is None:
+            self._apps = _by_state_and_batch(applications_visible_to(self.user))
+        return self._apps
+
+    @property
+    def pilots(self) -> dict[str, int]:
+        if self._pilots is None:
+            self._pilots = _by_state(pilots_visible_to(self.user))
+        return self._pilots
+
+    @property
+    def reports(self) -> dict[str, int]:
+        if self._reports is None:
+            self._reports = _by_state(reports_visible_to(self.user))
+        return self._reports
+
+    def batch(self, pk: int) -> Batch | None:
+        if self._batches is None:
+            ids = {batch_id for _state, batch_id in self.apps}
+            self._batches = {b.pk: b for b in Batch.objects.filter(pk__in=ids)} if ids else {}
+        return self._batches.get(pk)
+
+
+def _application_tasks(
+    counts: _Counts, key: str, state: str, title: str, deadline_of=None, action=None
+) -> list[Task]:
+    """One task per batch holding applications in `state`, linked to the list filtered the same way."""
+    tasks = []
+    for (s, batch_id), n in sorted(counts.apps.items(), key=lambda item: item[0][1]):
+        if s != state or not n:
+            continue
+        batch = counts.batch(batch_id)
+        tasks.append(
+            Task(
+                key=key,
+                title=title,
+                count=n,
+                url=_url("applications:list", state=state, batch=batch_id),
+                deadline=deadline_of(batch) if deadline_of and batch else None,
+                note=batch.name if batch else "",
+                **(action(batch_id) if action else {}),
+            )
         )
-        for a in queryset[:LIMIT]
-    ]
+    return tasks
 
 
-def _pilot_rows(queryset) -> list[Row]:
-    return [
-        Row(
-            p.organisation.name,
-            p.state,
-            p.get_state_display(),
-            reverse("pilots:detail", args=[p.pk]),
-            p.batch.name,
+def _pilot_task(counts: _Counts, key: str, state: str, title: str) -> list[Task]:
+    n = counts.pilots.get(state, 0)
+    return [Task(key=key, title=title, count=n, url=_url("pilots:list", state=state))] if n else []
+
+
+def _report_task(counts: _Counts, key: str, state: str, title: str) -> list[Task]:
+    n = counts.reports.get(state, 0)
+    return [Task(key=key, title=title, count=n, url=_url("reports:list", state=state))] if n else []
+
+
+def _applicant_tasks(user, scope, counts: _Counts) -> list[Task]:
+    tasks = _application_tasks(
+        counts,
+        "drafts",
+        Application.State.DRAFT,
+        _("待提交的申报书"),
+        deadline_of=lambda b: b.application_deadline if b.state == Batch.State.OPEN else None,
+    )
+    tasks += _application_tasks(
+        counts,
+        "returned",
+        Application.State.RETURNED,
+        _("已退回、待修改的申报书"),
+        deadline_of=lambda b: b.application_deadline if b.state == Batch.State.OPEN else None,
+    )
+    if scope.orgs(Role.APPLICANT):
+        started = {batch_id for _state, batch_id in counts.apps}
+        for batch in Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline", "pk"):
+            if batch.pk not in started:
+                tasks.append(
+                    Task(
+                        key="open_batch",
+                        title=batch.name,
+                        count=0,
+                        url=_url("applications:create", batch=batch.pk),
+                        deadline=batch.application_deadline,
+                        note=_("已开放申报，尚未创建申报书"),
+                    )
+                )
+        tasks += _pilot_task(counts, "plan_to_write", Pilot.State.PLAN_DRAFTING, _("待编制的建设方案"))
+        tasks += _pilot_task(
+            counts, "plan_returned", Pilot.State.PLAN_RETURNED, _("已退回、待修改的建设方案")
         )
-        for p in queryset[:LIMIT]
-    ]
+        tasks += _report_task(counts, "report_drafts", AnnualReport.State.DRAFT, _("待提交的年度自评报告"))
+        tasks += _report_task(
+            counts, "report_returned", AnnualReport.State.RETURNED, _("已退回、待修改的年度自评报告")
+        )
+    return tasks
 
 
-def _report_rows(queryset) -> list[Row]:
-    return [
-        Row(str(r), r.state, r.get_state_display(), reverse("reports:detail", args=[r.pk]))
-        for r in queryset[:LIMIT]
-    ]
+def _city_tasks(user, scope, counts: _Counts) -> list[Task]:
+    def screening(batch_id):
+        url = reverse("applications:city_screening", args=[batch_id])
+        return {"action_url": url, "action_label": _("审核与报送")}
+
+    def forwarding(batch):
+        return batch.forwarding_deadline
+
+    tasks = []
+    for key, state, title in (
+        ("to_screen", Application.State.SUBMITTED, _("待市级审核的申报书")),
+        ("to_forward", Application.State.RECOMMENDED, _("已推荐、待报送省厅")),
+        ("returned_to_city", Application.State.RETURNED_TO_CITY, _("省厅退回、待处理")),
+    ):
+        tasks += _application_tasks(counts, key, state, title, deadline_of=forwarding, action=screening)
+    tasks += _pilot_task(
+        counts, "acceptance_to_forward", Pilot.State.ACCEPTANCE_REQUESTED, _("待转报的验收申请")
+    )
+    return tasks
 
 
-def _expert_section(user) -> Section:
-    """Rounds still waiting for the expert's conflict declaration, then the open tasks."""
+def _province_tasks(user, scope, counts: _Counts, rounds: list[ReviewRound]) -> list[Task]:
+    tasks = _application_tasks(
+        counts, "to_check", Application.State.FORWARDED, _("已报送省厅、待核查的申报书")
+    )
+    tasks += _rounds_task("rounds", _("进行中的评审轮次"), rounds)
+    selection_round = {r.batch_id: r for r in rounds if r.purpose == ReviewRound.Purpose.SELECTION}
+    pending = (
+        Objection.objects.filter(outcome=Objection.Outcome.PENDING)
+        .order_by()
+        .values_list("application__batch_id")
+        .annotate(n=Count("pk"))
+    )
+    for batch_id, n in pending:
+        review_round = selection_round.get(batch_id)
+        tasks.append(
+            Task(
+                key="objections",
+                title=_("待处理的异议"),
+                count=n,
+                url=reverse("reviews:publicity", args=[review_round.pk])
+                if review_round
+                else reverse("reviews:list"),
+                note=review_round.name if review_round else "",
+            )
+        )
+    tasks += _pilot_task(counts, "plans_to_file", Pilot.State.PLAN_SUBMITTED, _("待备案的建设方案"))
+    tasks += _pilot_task(
+        counts, "acceptance_forwarded", Pilot.State.ACCEPTANCE_FORWARDED, _("市级已转报、待组织验收的试点")
+    )
+    tasks += _report_task(
+        counts, "reports_to_receive", AnnualReport.State.SUBMITTED, _("待接收的年度自评报告")
+    )
+    return tasks
+
+
+def _finance_tasks(user, counts: _Counts, rounds: list[ReviewRound]) -> list[Task]:
+    """Proposals waiting for the joint confirmation: the `pending` of each round's confirmation page
+    (`reviews.services.round_items` narrowed to proposed applications still 评审完成), for all the
+    rounds in one query."""
+    tasks = []
+    selection = [r for r in rounds if r.purpose == ReviewRound.Purpose.SELECTION]
+    if not selection:
+        return tasks
+    by_batch = dict(
+        Application.objects.filter(
+            batch_id__in=[r.batch_id for r in selection], state=Application.State.REVIEWED
+        )
+        .exclude(decision_proposal="")
+        .order_by()
+        .values_list("batch_id")
+        .annotate(n=Count("pk"))
+    )
+    for review_round in selection:
+        n = by_batch.get(review_round.batch_id, 0)
+        if n:
+            tasks.append(
+                Task(
+                    key="to_confirm",
+                    title=_("待会签确认的拟入选建议"),
+                    count=n,
+                    url=reverse("reviews:confirmations", args=[review_round.pk]),
+                    note=review_round.name,
+                )
+            )
+    return tasks
+
+
+def _expert_tasks(user, rounds: list[ReviewRound]) -> list[Task]:
     from reviews.models import Declaration
     from reviews.permissions import is_pool_expert
     from reviews.services import DECLARABLE_STATES
 
-    rows = []
+    tasks = []
     if is_pool_expert(user):
-        declared = Declaration.objects.filter(expert=user).values("round_id")
-        rows += [
-            Row(
-                gettext("%(name)s · 申报利益冲突") % {"name": r.name},
-                r.state,
-                r.get_state_display(),
-                reverse("reviews:declare", args=[r.pk]),
-                gettext("查阅申报材料前须先申报"),
-            )
-            for r in rounds_visible_to(user).filter(state__in=DECLARABLE_STATES).exclude(pk__in=declared)
-        ]
+        declared = set(Declaration.objects.filter(expert=user).values_list("round_id", flat=True))
+        for r in rounds:
+            if r.state in DECLARABLE_STATES and r.pk not in declared:
+                tasks.append(
+                    Task(
+                        key="declare",
+                        title=_("待申报利益冲突"),
+                        count=1,
+                        url=reverse("reviews:declare", args=[r.pk]),
+                        deadline=r.scoring_deadline,
+                        note=r.name,
+                    )
+                )
+    open_states = [ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.ACCEPTED]
     assignments = (
-        ReviewAssignment.objects.filter(expert=user)
-        .exclude(state__in=[ReviewAssignment.State.SUBMITTED, ReviewAssignment.State.DECLINED])
+        ReviewAssignment.objects.filter(expert=user, state__in=open_states)
         .select_related("round", "application__organisation", "pilot__organisation")
-        .order_by("round__scoring_deadline", "pk")
+        .order_by("round__scoring_deadline", "round_id", "pk")
     )
-    rows += [
-        Row(
-            str((a.application or a.pilot).organisation),
-            a.state,
-            a.get_state_display(),
-            reverse("reviews:my_assignment", args=[a.pk]),
-            f"{a.round.name}"
-            + (
-                " · " + gettext("截止 %(date)s") % {"date": format_date(a.round.scoring_deadline)}
-                if a.round.scoring_deadline
-                else ""
+    by_round: dict[int, Task] = {}
+    for a in assignments:
+        task = by_round.get(a.round_id)
+        if task is None:
+            task = by_round[a.round_id] = Task(
+                key="score",
+                title=_("待完成的评审任务"),
+                count=0,
+                url=reverse("reviews:my_assignments"),
+                deadline=a.round.scoring_deadline,
+                note=a.round.name,
+            )
+        task.count += 1
+        if len(task.items) < ITEMS_PER_TASK:
+            subject = a.application or a.pilot
+            task.items.append(Link(str(subject.organisation), reverse("reviews:my_assignment", args=[a.pk])))
+    return tasks + list(by_round.values())
+
+
+def _drc_tasks(counts: _Counts, rounds: list[ReviewRound]) -> list[Task]:
+    tasks = _pilot_task(
+        counts, "acceptance_forwarded", Pilot.State.ACCEPTANCE_FORWARDED, _("已报省、待验收的试点")
+    )
+    tasks += _pilot_task(
+        counts, "in_acceptance_review", Pilot.State.IN_ACCEPTANCE_REVIEW, _("验收评审中的试点")
+    )
+    acceptance = [r for r in rounds if r.purpose == ReviewRound.Purpose.ACCEPTANCE]
+    return tasks + _rounds_task("acceptance_rounds", _("进行中的验收评审"), acceptance)
+
+
+def _rounds_task(key: str, title: str, rounds: list[ReviewRound]) -> list[Task]:
+    """The rounds not yet decided, as one count (their names in the note), due by the earliest deadline."""
+    moving = [r for r in rounds if r.state != ReviewRound.State.DECIDED]
+    if not moving:
+        return []
+    return [
+        Task(
+            key=key,
+            title=title,
+            count=len(moving),
+            url=reverse("reviews:list"),
+            deadline=min(
+                (r.scoring_deadline for r in moving if r.scoring_deadline and r.state in SCORING_STATES),
+                default=None,
             ),
+            note="、".join(r.name for r in moving[:3]) + ("……" if len(moving) > 3 else ""),
         )
-        for a in assignments[:LIMIT]
     ]
-    return Section(
-        gettext("我的评审任务"),
-        rows,
-        empty=gettext("目前没有分配给您的评审任务。"),
-        more_url=reverse("reviews:my_assignments"),
-    )
 
 
-def sections_for(user) -> list[Section]:
+def dashboard_for(user) -> Dashboard:
     scope = scope_of(user)
-    apps = applications_visible_to(user)
-    sections: list[Section] = []
-    list_url = reverse("applications:list")
-    if scope.orgs(Role.APPLICANT):
-        open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
-        sections.append(
-            Section(
-                gettext("开放中的申报批次"),
-                [
-                    Row(
-                        b.name,
-                        b.state,
-                        b.get_state_display(),
-                        reverse("applications:create") + f"?batch={b.pk}",
-                        gettext("截止 %(date)s") % {"date": format_date(b.application_deadline)}
-                        if b.application_deadline
-                        else "",
-                    )
-                    for b in open_batches
-                ],
-                empty=gettext("当前没有开放申报的批次。"),
-            )
-        )
+    counts = _Counts(user)
+    board = Dashboard()
+    officer = scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER, Role.EXPERT)
+    rounds = list(rounds_visible_to(user).order_by("-created_at", "pk")) if officer else []
     if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
-        sections.append(
-            Section(
-                gettext("我的申报书") if scope.orgs(Role.APPLICANT) else gettext("受委托编制的申报书"),
-                _application_rows(apps.order_by("-updated_at")),
-                more_url=list_url,
-                empty=gettext("尚未创建申报书。")
-                if scope.orgs(Role.APPLICANT)
-                else gettext("暂无委托事项。"),
-            )
-        )
+        board.tasks += _applicant_tasks(user, scope, counts)
     if scope.review_units:
-        units = list(ReviewUnit.objects.filter(pk__in=scope.review_units))
-        screening = Batch.objects.filter(
-            state__in=[Batch.State.OPEN, Batch.State.CITY_SCREENING, Batch.State.PROVINCIAL_REVIEW]
-        )
-        sections.append(
-            Section(
-                gettext("本市审核与报送"),
-                [
-                    Row(
-                        f"{b.name} · {unit.name}",
-                        b.state,
-                        b.get_state_display(),
-                        reverse("applications:city_screening", args=[b.pk]) + f"?unit={unit.pk}",
-                        gettext("报送截止 %(date)s") % {"date": format_date(b.forwarding_deadline)}
-                        if b.forwarding_deadline
-                        else "",
-                    )
-                    for b in screening
-                    for unit in units
-                ],
-                empty=gettext("当前没有需要审核报送的批次。"),
-            )
-        )
-        sections.append(
-            Section(
-                gettext("待市级审核的申报书"),
-                _application_rows(apps.filter(state=Application.State.SUBMITTED)),
-                more_url=list_url,
-            )
-        )
-        sections.append(
-            Section(
-                gettext("已推荐、待报送省厅"),
-                _application_rows(
-                    apps.filter(state__in=[Application.State.RECOMMENDED, Application.State.RETURNED_TO_CITY])
-                ),
-                more_url=list_url,
+        board.tasks += _city_tasks(user, scope, counts)
+    if scope.has(Role.PROVINCE_OFFICER):
+        board.tasks += _province_tasks(user, scope, counts, rounds)
+    if scope.has(Role.FINANCE_OFFICER):
+        board.tasks += _finance_tasks(user, counts, rounds)
+    if scope.has(Role.DRC_OFFICER):
+        board.tasks += _drc_tasks(counts, rounds)
+    if scope.has(Role.EXPERT):
+        board.tasks += _expert_tasks(user, rounds)
+    board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
+    board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
+    if scope.has(Role.PROVINCE_OFFICER):
+        board.links += [
+            Link(_("专家库"), reverse("reviews:experts")),
+            Link(_("评分标准"), reverse("reviews:criteria")),
+        ]
+    return board
+
+
+# The menu ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MenuItem:
+    key: str
+    label: str  # in the menu
+    url: str
+    link_label: str = ""  # on the dashboard, under the to-do list
+    on_dashboard: bool = True
+    current: bool = False
+
+
+def menu_for(user) -> list[MenuItem]:
+    """The one place that decides which sections a user's menu (and the dashboard's links) offer:
+    only what the user's roles can use."""
+    scope = scope_of(user)
+    if not scope.roles:
+        return []
+    items = [MenuItem("dashboard", _("工作台"), reverse("core:dashboard"), on_dashboard=False)]
+    # Mirrors the selectors: who has rows in applications_visible_to, pilots_visible_to, reports_visible_to.
+    own = bool(scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY) or scope.review_units)
+    if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
+        items.append(MenuItem("applications", _("申报书"), reverse("applications:list"), _("全部申报书")))
+    if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        items.append(MenuItem("pilots", _("试点单位"), reverse("pilots:list"), _("全部试点单位")))
+        items.append(MenuItem("reports", _("年度自评"), reverse("reports:list"), _("全部年度自评报告")))
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
+    if scope.has(Role.EXPERT):
+        items.append(
+            MenuItem(
+                "my_assignments", _("我的评审任务"), reverse("reviews:my_assignments"), _("全部评审任务")
             )
         )
     if scope.has(Role.PROVINCE_OFFICER):
-        sections.append(
-            Section(
-                gettext("已报送省厅、待处理的申报书"),
-                _application_rows(apps.filter(state=Application.State.FORWARDED)),
-                more_url=list_url,
-            )
+        items.append(
+            MenuItem("batches", _("申报批次"), reverse("applications:batch_list"), _("全部申报批次"))
         )
-        sections.append(
-            Section(
-                gettext("申报批次"),
-                [
-                    Row(
-                        b.name,
-                        b.state,
-                        b.get_state_display(),
-                        reverse("applications:batch_detail", args=[b.pk]),
-                    )
-                    for b in Batch.objects.all()[:LIMIT]
-                ],
-                more_url=reverse("applications:batch_list"),
-            )
-        )
-        sections.append(
-            Section(
-                gettext("待备案的建设方案"),
-                _pilot_rows(pilots_visible_to(user).filter(state=Pilot.State.PLAN_SUBMITTED)),
-                more_url=reverse("pilots:list"),
-            )
-        )
-    if scope.has(Role.FINANCE_OFFICER):
-        sections.append(
-            Section(
-                gettext("待会签的遴选建议"),
-                _application_rows(
-                    apps.filter(state=Application.State.REVIEWED).exclude(decision_proposal="")
-                ),
-                more_url=list_url,
-            )
-        )
-    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
-        sections.append(
-            Section(
-                gettext("已提交的年度自评报告"),
-                _report_rows(reports_visible_to(user).filter(state=AnnualReport.State.SUBMITTED)),
-                more_url=reverse("reports:list"),
-            )
-        )
-    if scope.has(Role.DRC_OFFICER):
-        sections.append(
-            Section(
-                gettext("验收中的试点"),
-                _pilot_rows(
-                    pilots_visible_to(user).filter(
-                        state__in=[Pilot.State.ACCEPTANCE_FORWARDED, Pilot.State.IN_ACCEPTANCE_REVIEW]
-                    )
-                ),
-                more_url=reverse("pilots:list"),
-            )
-        )
-    if scope.has(Role.EXPERT):
-        sections.append(_expert_section(user))
-    if scope.orgs(Role.APPLICANT) or scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):
-        sections.append(
-            Section(
-                gettext("试点单位"),
-                _pilot_rows(pilots_visible_to(user)),
-                more_url=reverse("pilots:list"),
-                empty=gettext("暂无试点单位。"),
-            )
-        )
-    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
-        rounds = rounds_visible_to(user)[:LIMIT]
-        sections.append(
-            Section(
-                gettext("评审轮次"),
-                [
-                    Row(r.name, r.state, r.get_state_display(), reverse("reviews:detail", args=[r.pk]))
-                    for r in rounds
-                ],
-                more_url=reverse("reviews:list"),
-            )
-        )
-    return sections
+    return items

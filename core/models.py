@@ -71,7 +71,49 @@ class Notification(models.Model):
 
     `dedupe_key` makes reminders idempotent: the same reminder (same deadline, same recipient,
     same offset) is stored once whatever the retries; `emailed_at` makes the e-mail idempotent.
+
+    The inbox sorts messages into a few types (`Type`) derived from `kind`, which every sender
+    already sets: no stored column, so old and new rows are typed the same way.
     """
+
+    class Type(models.TextChoices):
+        TASK = "task", _("待办")
+        REMINDER = "reminder", _("提醒")
+        RETURN = "return", _("退回")
+        DECISION = "decision", _("进展与结果")
+        SYSTEM = "system", _("系统")
+
+    # kind -> type; a kind not listed here (a new one, or a test's) is a system message.
+    KIND_TYPES = {
+        "deadline_application": Type.REMINDER,
+        "deadline_forwarding": Type.REMINDER,
+        "deadline_scoring": Type.REMINDER,
+        "overdue_scoring": Type.REMINDER,
+        "overdue_scoring_escalation": Type.REMINDER,
+        "batch_opened": Type.REMINDER,
+        "scoring_open": Type.REMINDER,
+        "declare_conflicts": Type.TASK,
+        "assigned": Type.TASK,
+        "assignment_declined": Type.TASK,
+        "score_changed": Type.TASK,
+        "application_submitted": Type.TASK,
+        "application_withdrawn": Type.TASK,
+        "decision_proposed": Type.TASK,
+        "report_submitted": Type.TASK,
+        "application_returned": Type.RETURN,
+        "application_returned_to_city": Type.RETURN,
+        "report_return_for_revision": Type.RETURN,
+        "application_rejected": Type.DECISION,
+        "application_recommended": Type.DECISION,
+        "application_forwarded": Type.DECISION,
+        "selection_outcome": Type.DECISION,
+        "selected": Type.DECISION,
+        "list_published": Type.DECISION,
+        "report_receive": Type.DECISION,
+        "pilot_stage": Type.DECISION,
+    }
+    # A pilot's stage notice does not name its transition; a returned plan says 退回 in its title.
+    RETURNED_STAGE = models.Q(kind="pilot_stage", title__contains="退回")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -99,3 +141,24 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def type(self) -> str:
+        if self.kind == "pilot_stage" and "退回" in self.title:
+            return self.Type.RETURN
+        return self.KIND_TYPES.get(self.kind, self.Type.SYSTEM)
+
+    def get_type_display(self) -> str:
+        return self.Type(self.type).label
+
+    @classmethod
+    def type_condition(cls, type_: str) -> models.Q:
+        """The rows of one type, as a filter on `kind`."""
+        kinds = [k for k, t in cls.KIND_TYPES.items() if t == type_]
+        if type_ == cls.Type.SYSTEM:
+            return ~models.Q(kind__in=list(cls.KIND_TYPES))
+        if type_ == cls.Type.RETURN:
+            return models.Q(kind__in=kinds) | cls.RETURNED_STAGE
+        if type_ == cls.Type.DECISION:
+            return models.Q(kind__in=kinds) & ~cls.RETURNED_STAGE
+        return models.Q(kind__in=kinds)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_read_all"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("inbox/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -7,12 +7,16 @@ from django.views.decorators.http import require_POST
 from core.actions import run
 
 from . import services
+from .models import AnnualReport
 from .selectors import get_report_for_user, reports_visible_to
 
 
 @login_required
 def report_list(request):
-    page = Paginator(reports_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    reports = reports_visible_to(request.user)
+    if request.GET.get("state") in AnnualReport.State.values:  # the dashboard links here by state
+        reports = reports.filter(state=request.GET["state"])
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "reports/list.html", {"page": page})
 
 

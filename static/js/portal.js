@@ -25,7 +25,7 @@ document.addEventListener("submit", function (event) {
       saved = null;
     }
     if (saved && !hasErrors) {
-      var bar = document.createElement("div");
+      var bar = document.createElement("ul");
       bar.className = "messages";
       bar.innerHTML = '<li class="info">本浏览器中有尚未保存的填写内容（' + saved.at + '）。' +
         ' <button type="button" class="link" data-restore>恢复</button>　<button type="button" class="link" data-discard>放弃</button></li>';
@@ -52,3 +52,57 @@ document.addEventListener("submit", function (event) {
     });
   });
 })();
+
+// A select marked data-autosubmit submits its form on change (the language switch); without
+// JavaScript the form's own button does it.
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+    event.target.form.submit();
+  }
+});
+
+// At phone width every data table is shown as one card per row (portal.css). Each value keeps its
+// column's label: copied here from the table's header into data-label, unless the template wrote one.
+// A table with no header row, or marked data-no-cards, keeps scrolling inside its own box instead.
+function labelTableCells(root) {
+  (root || document).querySelectorAll("table.data:not([data-no-cards])").forEach(function (table) {
+    var headRows = table.tHead ? table.tHead.rows : [];
+    if (!headRows.length) return;
+    var labels = [];
+    Array.prototype.forEach.call(headRows[headRows.length - 1].cells, function (th) {
+      var text = th.textContent.replace(/\s+/g, " ").trim();
+      for (var i = 0; i < (th.colSpan || 1); i++) labels.push(text);
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && cell.colSpan === 1 && labels[column] !== undefined) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+    table.classList.add("cards");
+  });
+}
+labelTableCells(document);
+document.addEventListener("htmx:afterSwap", function (event) {
+  var table = event.target.closest && event.target.closest("table.data");
+  labelTableCells(table ? table.parentNode : event.target);
+});
+
+// A box that scrolls sideways (a wide table at phone width, a .scroll wrapper) must be reachable by
+// keyboard to be read: give it a tab stop while it actually scrolls.
+function focusScrollers() {
+  document.querySelectorAll(".scroll, table.data:not(.cards)").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+    } else if (box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+focusScrollers();
+window.addEventListener("resize", focusScrollers);
