@@ -24,6 +24,8 @@ from reports.selectors import reports_visible_to
 from reviews.models import Objection, ReviewAssignment, ReviewRound
 from reviews.selectors import rounds_visible_to
 
+from .formats import enumeration_comma
+
 ITEMS_PER_TASK = 10
 # The states in which a round's scoring deadline is still ahead of it.
 SCORING_STATES = (ReviewRound.State.DECLARING, ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
@@ -347,7 +349,7 @@ def _rounds_task(key: str, title: str, rounds: list[ReviewRound]) -> list[Task]:
                 (r.scoring_deadline for r in moving if r.scoring_deadline and r.state in SCORING_STATES),
                 default=None,
             ),
-            note="、".join(r.name for r in moving[:3]) + ("……" if len(moving) > 3 else ""),
+            note=enumeration_comma().join(r.name for r in moving[:3]) + ("…" if len(moving) > 3 else ""),
         )
     ]
 
