@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from carbon.models import Fuel
 from core.uploads import validate_upload
-from reports.models import Fuel
 
 from .figures import FigureField, figure_field
 from .models import (
@@ -284,7 +284,7 @@ class BaselineForm(SectionForm):
 
     def __init__(self, *args, energy: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        from reports.carbon import unit_for
+        from carbon.accounting import unit_for
 
         for code, label in Fuel.choices:
             self.fields[f"fuel_{code}"] = FigureField(

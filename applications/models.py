@@ -218,7 +218,7 @@ class Application(FSMModelMixin, models.Model):
     existing_policies = models.TextField(_("已有低碳/减污降碳相关规划政策"), blank=True, max_length=3000)
     organisation_setup = models.TextField(_("组织机构情况"), blank=True, max_length=3000)
     factor_set = models.ForeignKey(
-        "reports.EmissionFactorSet",
+        "carbon.EmissionFactorSet",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -93,8 +93,8 @@ def _baseline_tables(baselines: list[dict], base_year: int | None) -> dict:
             row["values"][column] = figure(item["value"], units.get(item["key"], "quantity"))
 
     # Energy by fuel: the fuels any year reports, in the order of the fuel list (as the inventory).
-    from reports.carbon import unit_for
-    from reports.models import Fuel
+    from carbon.accounting import unit_for
+    from carbon.models import Fuel
 
     order = list(Fuel.values)
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from carbon.accounting import compute_inventory, q
+from carbon.models import EmissionFactorSet
 from core import xlsx
 from pilots.resources import list_scope
-from reports.carbon import compute_inventory, q
-from reports.models import EmissionFactorSet
 
 PERCENT_POINTS = Decimal(100)
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
+from carbon.accounting import compute_inventory, q
 from core.formats import colon, in_chinese
-from reports.carbon import compute_inventory, q
 
 from .models import AnnualBaseline, Application, KeyProject
 
@@ -83,7 +83,7 @@ def load_for_snapshot(pk) -> Application:
 @in_chinese  # the labels are stored, and the Annex 1 PDF prints them: Chinese whoever submits
 def serialize(application: Application, factor_set=None) -> dict:
     """Everything the Annex 1 form shows, with labels, plus the computed carbon inventory."""
-    from reports.models import EmissionFactorSet, Fuel
+    from carbon.models import EmissionFactorSet, Fuel
 
     org = application.organisation
     factor_set = (

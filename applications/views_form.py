@@ -9,10 +9,10 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from carbon.accounting import compute_inventory
+from carbon.models import EmissionFactorSet
 from core.actions import run
 from core.errors import DomainError
-from reports.carbon import compute_inventory
-from reports.models import EmissionFactorSet
 
 from . import permissions, services
 from .completeness import missing_by_section

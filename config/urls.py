@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
+from django.views.generic import RedirectView
 
 admin.site.site_header = gettext_lazy("陕西省低碳近零碳试点示范建设管理平台 · 系统管理")
 admin.site.site_title = gettext_lazy("系统管理")
@@ -14,5 +15,10 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reviews/", include("reviews.urls")),
     path("publicity/", include("reviews.urls_public")),
+    # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.
+    re_path(
+        r"^admin/reports/(?P<model>emissionfactorset)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/carbon/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -41,10 +41,10 @@ from applications.models import (
 )
 from applications.pdf import annex1_context, fmt
 from applications.snapshot import load_for_snapshot, serialize
+from carbon.accounting import compute_inventory, q
+from carbon.models import EmissionFactorSet
 from core.uploads import new_token
 from pilots.models import Role
-from reports.carbon import compute_inventory, q
-from reports.models import EmissionFactorSet
 
 from ..factories import ApplicationFactory, AttachmentFactory, BatchFactory, UserFactory, county, member, park
 
@@ -308,7 +308,7 @@ def build_application(kind: str = "county", code: str = "610922", batch=None):
 
 
 def expected_total(application) -> str:
-    """The base-year CO2 total as reports.carbon computes it, as the form prints it."""
+    """The base-year CO2 total as carbon.accounting computes it, as the form prints it."""
     baseline = application.baselines.get(year=application.batch.base_year)
     inventory = compute_inventory(baseline, application.factor_set)
     return f"{q(inventory.total_t):,.2f}"
@@ -390,7 +390,7 @@ def assert_annex1(path: Path, application, *, draft: bool) -> str:
     assert "陕西省低碳近零碳试点示范建设申报表" in compact
     for title in SECTION_TITLES:
         assert title in compact, title
-    assert expected_total(application) in text  # exactly as reports.carbon computes it
+    assert expected_total(application) in text  # exactly as carbon.accounting computes it
     assert "第 1 页 共" in text
     pages = page_count(path)
     assert 4 <= pages <= 14, pages

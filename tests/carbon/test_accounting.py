@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from applications.models import AnnualBaseline, EnergyUse
-from reports.carbon import compute_inventory, reduction_rate
-from reports.models import EmissionFactorSet
+from carbon.accounting import compute_inventory, reduction_rate
+from carbon.models import EmissionFactorSet
 
 from ..factories import ApplicationFactory
 

@@ -105,7 +105,7 @@ def compute_inventory(baseline, factor_set, energy_uses=None) -> Inventory:
             else None
         ),
     )
-    from reports.models import Fuel
+    from .models import Fuel
 
     labels = dict(Fuel.choices)
     for use in sorted(uses, key=lambda u: list(labels).index(u.fuel) if u.fuel in labels else 99):
