@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "import_export",
     "core",
     "pilots",
+    "indicators",
     "applications",
     "reviews",
     "reports",
