@@ -8,10 +8,29 @@ to the target or indicator system that uses an entry, not to the entry itself.
 """
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 OTHER = "other"  # the code of 其他: the applicant names the indicator (custom_name)
+
+# The labels of the entries created by migration 0002 (the former ApplicationTarget.Indicator enum), marked
+# here so that makemessages keeps their msgids: an entry's label is translated when displayed (__str__).
+SEEDED_LABELS = (
+    gettext_noop("单位GDP二氧化碳排放较基准年降低率（%）"),
+    gettext_noop("单位GDP能耗较基准年降低率（%）"),
+    gettext_noop("非化石能源消费占比（%）"),
+    gettext_noop("二氧化碳排放总量较基准年变化（%）"),
+    gettext_noop("可再生能源装机（兆瓦）"),
+    gettext_noop("煤炭消费占比（%）"),
+    gettext_noop("电能占终端能源消费比重（%）"),
+    gettext_noop("城镇新建建筑中绿色建筑占比（%）"),
+    gettext_noop("单位工业增加值二氧化碳排放（吨/万元）"),
+    gettext_noop("单位能耗碳排放（吨CO₂/吨标准煤）"),
+    gettext_noop("清洁能源消费占比（%）"),
+    gettext_noop("一般工业固体废物综合利用率（%）"),
+    gettext_noop("森林覆盖率（%）"),
+    gettext_noop("其他"),
+)
 
 
 class Indicator(models.Model):

@@ -170,3 +170,11 @@ def test_admin_shows_a_frozen_set_read_only(client):
     response = client.post(url, {"name": "改名", "purpose": TARGETS, "version": 1})
     assert response.status_code == 403
     assert target_set().name == "申报目标指标"
+
+
+def test_every_seeded_label_is_marked_for_translation():
+    """makemessages keeps the msgids of the entries' labels (they are no longer in an enum)."""
+    from indicators.models import SEEDED_LABELS
+
+    assert sorted(SEEDED_LABELS) == sorted(label for _code, label in FORMER_ENUM)
+    assert sorted(SEEDED_LABELS) == sorted(i.label for i in Indicator.objects.all())
