@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.models import Notification
+from indicators.selectors import indicators_by_code
 
 from . import services
 from .models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
@@ -141,25 +142,26 @@ def fill(application, by) -> None:
                 "diesel": (year_gdp * r(35, 70)).quantize(Decimal("0.001")),
             },
         )
+    indicators = indicators_by_code("co2_intensity_drop", "energy_intensity_drop", "non_fossil_share")
     ApplicationTarget.objects.bulk_create(
         [
             ApplicationTarget(
                 application=application,
-                indicator=ApplicationTarget.Indicator.CO2_INTENSITY_DROP,
+                indicator=indicators["co2_intensity_drop"],
                 base_value=0,
                 target_value=r(18, 24),
                 is_binding=True,
             ),
             ApplicationTarget(
                 application=application,
-                indicator=ApplicationTarget.Indicator.ENERGY_INTENSITY_DROP,
+                indicator=indicators["energy_intensity_drop"],
                 base_value=0,
                 target_value=r(13.5, 16),
                 is_binding=True,
             ),
             ApplicationTarget(
                 application=application,
-                indicator=ApplicationTarget.Indicator.NON_FOSSIL_SHARE,
+                indicator=indicators["non_fossil_share"],
                 base_value=r(12, 18),
                 target_value=r(20, 28),
             ),

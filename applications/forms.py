@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carbon.models import Fuel
 from core.uploads import validate_upload
+from indicators.models import IndicatorSet
+from indicators.selectors import current_indicators
 
 from .figures import FigureField, figure_field
 from .models import (
@@ -33,7 +35,11 @@ class SectionForm(forms.ModelForm):
         for name, field in self.fields.items():
             if type(field) is forms.DecimalField:
                 self.fields[name] = figure_field(field)
+        self.prepare_fields()
         mark_required(self)
+
+    def prepare_fields(self) -> None:
+        """Adjust fields before the required marks and the empty choice are set (a narrower queryset)."""
 
 
 def mark_required(form) -> None:
@@ -347,14 +353,24 @@ class TargetForm(SectionForm):
         if target_year:
             self.fields["target_value"].label = _("%(year)s年目标值") % {"year": target_year}
 
+    def prepare_fields(self) -> None:
+        # The entries of the current set for application targets (the row's own entry stays offered);
+        # posted by code, as the former enum was.
+        field = self.fields["indicator"]
+        field.to_field_name = "code"
+        field.queryset = current_indicators(
+            IndicatorSet.Purpose.APPLICATION_TARGETS, keep=[self.initial.get("indicator")]
+        )
+
     def clean(self):
         data = super().clean()
-        if data.get("indicator") == ApplicationTarget.Indicator.OTHER and not data.get("custom_name"):
+        indicator = data.get("indicator")
+        if indicator is not None and indicator.is_other and not data.get("custom_name"):
             self.add_error("custom_name", gettext("选择“其他”时须填写指标名称。"))
-        label = dict(ApplicationTarget.Indicator.choices).get(data.get("indicator"), "")
+        unit = indicator.unit if indicator is not None else ""
         for name in ("base_value", "target_value"):
             value = data.get(name)
-            if value is not None and "%" in str(label) and not Decimal(-100) <= value <= Decimal(100):
+            if value is not None and "%" in unit and not Decimal(-100) <= value <= Decimal(100):
                 self.add_error(name, gettext("百分比指标应在-100至100之间。"))
         return data
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.transitions import guard, lazy_permission
+from indicators.models import Indicator
 from pilots.models import Organisation
 
 
@@ -674,24 +675,13 @@ class PilotTask(models.TextChoices):
 
 
 class ApplicationTarget(models.Model):
-    class Indicator(models.TextChoices):
-        CO2_INTENSITY_DROP = "co2_intensity_drop", _("单位GDP二氧化碳排放较基准年降低率（%）")
-        ENERGY_INTENSITY_DROP = "energy_intensity_drop", _("单位GDP能耗较基准年降低率（%）")
-        NON_FOSSIL_SHARE = "non_fossil_share", _("非化石能源消费占比（%）")
-        CO2_TOTAL_CHANGE = "co2_total_change", _("二氧化碳排放总量较基准年变化（%）")
-        RENEWABLE_CAPACITY = "renewable_capacity", _("可再生能源装机（兆瓦）")
-        COAL_SHARE = "coal_share", _("煤炭消费占比（%）")
-        ELECTRIFICATION = "electrification", _("电能占终端能源消费比重（%）")
-        GREEN_BUILDING = "green_building", _("城镇新建建筑中绿色建筑占比（%）")
-        IVA_CO2_INTENSITY = "iva_co2_intensity", _("单位工业增加值二氧化碳排放（吨/万元）")
-        CO2_PER_TCE = "co2_per_tce", _("单位能耗碳排放（吨CO₂/吨标准煤）")
-        CLEAN_ENERGY_SHARE = "clean_energy_share", _("清洁能源消费占比（%）")
-        SOLID_WASTE = "solid_waste", _("一般工业固体废物综合利用率（%）")
-        FOREST_COVERAGE = "forest_coverage", _("森林覆盖率（%）")
-        OTHER = "other", _("其他")
+    """A target of the application: an entry of the indicator catalogue (the current set for application
+    targets), or 其他 with the applicant's own name for it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="application_targets", verbose_name=_("指标")
+    )
     custom_name = models.CharField(_("指标名称（其他）"), max_length=128, blank=True)
     base_value = models.DecimalField(_("基准年值"), max_digits=14, decimal_places=4, null=True, blank=True)
     target_value = models.DecimalField(_("目标年目标值"), max_digits=14, decimal_places=4)
@@ -703,7 +693,7 @@ class ApplicationTarget(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.custom_name or self.get_indicator_display()
+        return self.custom_name or str(self.indicator)
 
 
 class KeyProject(models.Model):

@@ -10,6 +10,9 @@ from core.errors import ActionNotPermitted, DomainError
 from core.formats import chinese_date, enumeration_comma, in_chinese, semicolon
 from core.notifications import notify
 from core.transitions import perform_transition
+from indicators.models import IndicatorSet
+from indicators.selectors import current_indicator_set
+from indicators.services import indicator_set_freeze
 from pilots.models import Organisation, Pilot, Role
 from pilots.roles import scope_of, users_with_role
 
@@ -476,7 +479,17 @@ def application_replace_rows(*, application: Application, by, model, rows: list[
             label=format_lazy("{}：{}", gettext_noop("修改申报书"), section),
             data={"rows": len(rows)},
         )
+        if rows and model._meta.label == "applications.ApplicationTarget":
+            _freeze_target_set()
     return len(rows)
+
+
+def _freeze_target_set() -> None:
+    """The set for application targets is in use from the first target saved: frozen then (an edit
+    of the catalogue is a new version from there on)."""
+    indicator_set = current_indicator_set(IndicatorSet.Purpose.APPLICATION_TARGETS)
+    if indicator_set is not None and not indicator_set.frozen_at:
+        indicator_set_freeze(indicator_set=indicator_set)
 
 
 def baseline_save(*, application: Application, by, year: int, fields: dict, energy: dict):

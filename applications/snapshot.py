@@ -70,7 +70,7 @@ def load_for_snapshot(pk) -> Application:
         .prefetch_related(
             "contacts",
             "baselines__energy_uses",
-            "targets",
+            "targets__indicator",
             "projects",
             "funding",
             "attachments",

@@ -43,6 +43,7 @@ from applications.models import (
 )
 from core.audit import action_code
 from core.models import AuditEntry, Notification
+from indicators.selectors import indicators_by_code
 from pilots.models import Membership, Organisation, ReviewUnit, Role
 
 CHUNK = 2000
@@ -550,24 +551,25 @@ def _children(rng, app: Application, org: Organisation, batch: Batch, rows: dict
         rows["energy"] += [
             (baseline, EnergyUse(fuel=fuel, quantity=_d(year_gdp * scale[fuel], "0.001"))) for fuel in fuels
         ]
+    indicators = indicators_by_code("co2_intensity_drop", "energy_intensity_drop", "non_fossil_share")
     rows["targets"] += [
         ApplicationTarget(
             application=app,
-            indicator=ApplicationTarget.Indicator.CO2_INTENSITY_DROP,
+            indicator=indicators["co2_intensity_drop"],
             base_value=0,
             target_value=_d(rng.uniform(18, 24), "0.0001"),
             is_binding=True,
         ),
         ApplicationTarget(
             application=app,
-            indicator=ApplicationTarget.Indicator.ENERGY_INTENSITY_DROP,
+            indicator=indicators["energy_intensity_drop"],
             base_value=0,
             target_value=_d(rng.uniform(13.5, 16), "0.0001"),
             is_binding=True,
         ),
         ApplicationTarget(
             application=app,
-            indicator=ApplicationTarget.Indicator.NON_FOSSIL_SHARE,
+            indicator=indicators["non_fossil_share"],
             base_value=_d(rng.uniform(12, 18), "0.0001"),
             target_value=_d(rng.uniform(20, 28), "0.0001"),
         ),

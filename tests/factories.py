@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from applications.models import Application, Attachment, Batch
 from core.models import Notification, User
+from indicators.models import Indicator
 from pilots.models import Membership, Organisation, Pilot, Role
 from reports.models import AnnualReport
 from reviews.models import CriteriaSet, Criterion, ReviewAssignment, ReviewRound
@@ -138,7 +139,7 @@ def complete_application(**kwargs) -> Application:
         if year == application.batch.base_year:
             m.EnergyUse.objects.create(baseline=baseline, fuel="raw_coal", quantity=1000)
     m.ApplicationTarget.objects.create(
-        application=application, indicator="co2_intensity_drop", target_value=18
+        application=application, indicator=Indicator.objects.get(code="co2_intensity_drop"), target_value=18
     )
     m.KeyProject.objects.create(
         application=application,

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "core",
     "pilots",
     "carbon",
+    "indicators",
     "applications",
     "reviews",
     "reports",

@@ -44,6 +44,7 @@ from applications.snapshot import load_for_snapshot, serialize
 from carbon.accounting import compute_inventory, q
 from carbon.models import EmissionFactorSet
 from core.uploads import new_token
+from indicators.models import Indicator
 from pilots.models import Role
 
 from ..factories import ApplicationFactory, AttachmentFactory, BatchFactory, UserFactory, county, member, park
@@ -201,15 +202,15 @@ def build_application(kind: str = "county", code: str = "610922", batch=None):
         for fuel, quantity in fuels.items():
             EnergyUse.objects.create(baseline=baseline, fuel=fuel, quantity=Decimal(quantity))
     targets = [
-        (ApplicationTarget.Indicator.CO2_INTENSITY_DROP, None, "18", True),
-        (ApplicationTarget.Indicator.ENERGY_INTENSITY_DROP, None, "14.5", True),
-        (ApplicationTarget.Indicator.NON_FOSSIL_SHARE, "31.5", "36", False),
-        (ApplicationTarget.Indicator.OTHER, None, "3", False, "新增林业碳汇项目（个）"),
+        ("co2_intensity_drop", None, "18", True),
+        ("energy_intensity_drop", None, "14.5", True),
+        ("non_fossil_share", "31.5", "36", False),
+        ("other", None, "3", False, "新增林业碳汇项目（个）"),
     ]
     for indicator, base, target, binding, *custom in targets:
         ApplicationTarget.objects.create(
             application=application,
-            indicator=indicator,
+            indicator=Indicator.objects.get(code=indicator),
             base_value=Decimal(base) if base else None,
             target_value=Decimal(target),
             is_binding=binding,
