@@ -35,6 +35,19 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
     )
     assert Batch.objects.filter(state=Batch.State.PUBLISHED).count() == 1
     assert Batch.objects.filter(state=Batch.State.PUBLICITY).count() == 1
+    # The joint decision in every state: a proposal waiting for the finance department (its to-do), and
+    # one returned by it, revised and confirmed.
+    from reviews.models import ReviewRound, SelectionDecision
+    from reviews.selectors import decision_counts
+
+    waiting = [
+        r
+        for r in ReviewRound.objects.filter(purpose="selection")
+        if decision_counts(r)["awaiting_confirmation"]
+    ]
+    assert [r.name for r in waiting] == ["近零碳县（区）专项遴选评审"]
+    kinds = set(SelectionDecision.objects.values_list("kind", flat=True))
+    assert kinds == {"propose", "confirm", "return"}
     # Expert review: a round being scored (tasks in every state) and a decided one, with conflicts.
     from reviews.models import Conflict, Declaration, Objection, ReviewAssignment, ReviewRound
 

@@ -125,6 +125,7 @@ SECOND_BATCH = [
     ("咸阳高新技术产业开发区管委会", Application.State.REVIEWED),
 ]
 COUNTY_CALL = ["610323", "610326", "610423", "610523"]  # 岐山县, 眉县, 泾阳县, 大荔县
+NEAR_ZERO_COUNTY_CALL = ["610722", "610723", "610725"]  # 城固县, 洋县, 勉县
 PARK_BATCH = [
     "宝鸡高新技术产业开发区管委会",
     "咸阳高新技术产业开发区管委会",
@@ -193,6 +194,7 @@ class Command(BaseCommand):
             self._second_batch()
             self._park_batch()
             self._county_call()
+            self._near_zero_county_call()
             self._third_batch()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
@@ -737,6 +739,38 @@ class Command(BaseCommand):
             note="已按省财政厅意见研究，拟入选调整为排名前2位的2个县。",
         )
         review_services.decision_confirm(review_round=review_round, by=finance, opinion="同意。")
+
+    def _near_zero_county_call(self) -> None:
+        """A near-zero-carbon county call, scored and aggregated, whose proposal (following the ranking)
+        waits for the finance department: the finance officer's to-do."""
+        _batch, review_round, ranked = self._aggregated_round(
+            "2026年省级近零碳县（区）专项",
+            NEAR_ZERO_COUNTY_CALL,
+            "近零碳县（区）专项遴选评审",
+            dates={
+                "application_start": datetime.date(2026, 8, 15),
+                "application_deadline": datetime.date(2026, 9, 30),
+                "forwarding_deadline": datetime.date(2026, 10, 15),
+            },
+            scoring_deadline=datetime.date(2026, 11, 25),
+            tie_break=["median", "criterion:feasibility", "min"],
+        )
+        # The top two, with a reason for any county tied with the second (splitting a tie needs one).
+        second = ranked[1]
+        reasons = {
+            r.application.pk: f"与{second.name}并列第{second.ranked.rank}名，名额所限。"
+            for r in ranked[2:]
+            if r.ranked.rank == second.ranked.rank
+        }
+        if reasons:
+            reasons[second.application.pk] = "并列名次中地方配套资金已落实。"
+        review_services.decision_propose(
+            review_round=review_round,
+            by=self.users["province"],
+            shortlist=[r.application.pk for r in ranked[:2]],
+            reasons=reasons,
+            note="按评审排名提出，拟入选2个县。",
+        )
 
     def _third_batch(self) -> None:
         batch = self._batch("2027年第三批低碳近零碳试点", 2027, base_year=2025, target_year=2029)
