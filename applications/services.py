@@ -110,7 +110,7 @@ def batch_transition(*, batch: Batch, name: str, by, reason: str = "") -> Batch:
                 users_with_role(Role.APPLICANT),
                 kind="batch_opened",
                 title=opening_notice_title(batch),
-                url=reverse("core:dashboard"),
+                url=reverse("dashboard:dashboard"),
                 dedupe_key=opening_notice_key(batch),
             )
     return batch

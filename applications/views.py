@@ -86,7 +86,7 @@ def application_create(request):
             application = services.application_create(batch=batch, organisation=chosen, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("core:dashboard")
+            return redirect("dashboard:dashboard")
         messages.success(request, gettext("申报书已创建，请逐项填写。"))
         return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/create.html", {"batch": batch, "organisations": organisations})
@@ -146,7 +146,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
 ACTIONS = {
     "submit": (
         lambda app, user, post: services.application_submit(application=app, by=user),
-        gettext_lazy("申报书已提交，已报送市级生态环境局审核。申报表PDF正在后台生成，稍后可在“提交版本”中下载。"),
+        gettext_lazy(
+            "申报书已提交，已报送市级生态环境局审核。申报表PDF正在后台生成，稍后可在“提交版本”中下载。"
+        ),
     ),
     "withdraw": (
         lambda app, user, post: services.application_withdraw(

@@ -1,6 +1,6 @@
 """The benchmark data set: a realistic production volume, written with bulk_create in chunks.
 
-`applications.demo.fill` goes through the services (one audit entry and several queries per section),
+`demo.content.fill` goes through the services (one audit entry and several queries per section),
 which is far too slow for this volume; this module writes the same kind of content directly:
 
 - 1,000 applicant organisations: the 107 county governments and 18 parks of the reference data, plus

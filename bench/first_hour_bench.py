@@ -159,7 +159,7 @@ def prepare_submission() -> int:
     from applications import services
     from applications.models import Application, Attachment
     from core.models import User
-    from pilots.management.commands.seed_demo import COMMITMENT_PDF
+    from demo.management.commands.seed_demo import COMMITMENT_PDF
 
     applicant = User.objects.get(username=APPLICANT)
     application = Application.objects.get(

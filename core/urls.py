@@ -4,8 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_read_all"),

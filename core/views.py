@@ -10,28 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Batch
-from pilots.selectors import published_pilots
-
-from .dashboard import dashboard_for
 from .models import Notification
-
-
-def home(request):
-    pilots = list(published_pilots())
-    open_batches = Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
-    in_publicity = Batch.objects.filter(state=Batch.State.PUBLICITY).order_by("publicity_end")
-    return render(
-        request,
-        "core/home.html",
-        {"pilots": pilots, "open_batches": open_batches, "in_publicity": in_publicity},
-    )
-
-
-@login_required
-def dashboard(request):
-    return render(request, "core/dashboard.html", {"board": dashboard_for(request.user)})
-
 
 INBOX_PAGE_SIZE = 30
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "reports",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.portal",
+                "dashboard.context_processors.portal",
             ],
         },
     },
@@ -131,8 +133,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:dashboard"
+LOGOUT_REDIRECT_URL = "dashboard:home"
 
 # Chinese first, English switchable.
 LANGUAGE_CODE = "zh-hans"

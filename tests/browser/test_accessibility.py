@@ -74,7 +74,7 @@ def pages_of(username: str) -> list[str]:
     from reviews.selectors import assignments_of_expert, rounds_visible_to
 
     user = get_user_model().objects.get(username=username)
-    common = [reverse("core:dashboard"), reverse("core:inbox"), reverse("core:inbox") + "?unread=1"]
+    common = [reverse("dashboard:dashboard"), reverse("core:inbox"), reverse("core:inbox") + "?unread=1"]
     applications = [reverse("applications:list")]
     if username in ("shiquan", "agency", "city_ankang", "province", "finance"):
         a = _first(applications_visible_to(user).exclude(submitted_at=None))
@@ -146,7 +146,7 @@ def public_pages() -> list[str]:
 
     published = _first(Batch.objects.filter(state__in=[Batch.State.PUBLICITY, Batch.State.PUBLISHED]))
     return [
-        reverse("core:home"),
+        reverse("dashboard:home"),
         reverse("publicity:index"),
         reverse("publicity:notice", args=[published.pk]),
         reverse("pilots:public_list"),
@@ -183,7 +183,7 @@ def check(page, urls: list[str]) -> list[str]:
 def demo(db, monkeypatch):
     """The demo data, without rendering its PDFs and mails (they cost minutes and no page needs them)."""
     from core import queue
-    from pilots.management.commands.seed_demo import DEMO_PASSWORD
+    from demo.management.commands.seed_demo import DEMO_PASSWORD
 
     with monkeypatch.context() as patched:
         patched.setattr(queue, "enqueue", lambda task, *args: True)
@@ -201,7 +201,7 @@ def test_every_main_page_of_the_role_is_accessible_and_fits_390px(username, demo
     problems = check(page, urls)
     assert not problems, "\n".join(problems)
     # The test really visited the pages as this user: the menu is the role's own.
-    page.goto(reverse("core:dashboard"))
+    page.goto(reverse("dashboard:dashboard"))
     assert page.get_by_test_id("whoami").count() == 1
 
 

@@ -17,14 +17,14 @@ def test_login_lands_on_the_dashboard_and_a_wrong_password_says_so_in_chinese(cl
     response = client.post(
         reverse("login"), {"username": applicant_county.username, "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:dashboard")
     assert response.headers["Content-Language"] == "zh-hans"
 
 
 def test_logout_ends_the_session(client, applicant_county):
     client.force_login(applicant_county)
     client.post(reverse("logout"))
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:dashboard"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -53,6 +53,6 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client):
 def test_english_is_chosen_by_the_language_cookie(client, applicant_county):
     client.force_login(applicant_county)
     client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:dashboard"))
     assert response.headers["Content-Language"] == "en"
     assert 'lang="en"' in response.content.decode()

@@ -226,7 +226,7 @@ ROLES = [
 
 @pytest.mark.slow
 def test_every_role_sees_no_untranslated_chinese_in_english(demo):
-    from pilots.management.commands.seed_demo import PERSONAS
+    from demo.management.commands.seed_demo import PERSONAS
     from pilots.models import Membership
 
     DEMO_USERS = [p[0] for p in PERSONAS]

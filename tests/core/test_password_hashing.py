@@ -54,7 +54,7 @@ def test_a_pbkdf2_user_logs_in_and_gets_an_argon2_hash(real_hashers):
     assert user.password.startswith("pbkdf2_sha256$1000000$")
 
     response = log_in("old_account", PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("core:dashboard")
+    assert response.status_code == 302 and response.url == reverse("dashboard:dashboard")
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
     assert user.check_password(PASSWORD)

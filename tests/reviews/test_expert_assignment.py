@@ -183,7 +183,7 @@ def test_the_list_is_for_experts_only(client_for, province, applicant_county):
 
 
 def test_dashboard_links_the_expert_to_the_task_and_the_declaration(given, client_for):
-    page = client_for(given.expert).get(reverse("core:dashboard")).text
+    page = client_for(given.expert).get(reverse("dashboard:dashboard")).text
     assert reverse("reviews:my_assignment", args=[given.pk]) in page
     assert reverse("reviews:declare", args=[given.round_id]) in page
     assert reverse("reviews:my_assignments") in page

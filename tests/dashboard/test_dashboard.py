@@ -49,7 +49,7 @@ TASK = re.compile(
 
 
 def tasks_on(client) -> list[Shown]:
-    html = client.get(reverse("core:dashboard")).text
+    html = client.get(reverse("dashboard:dashboard")).text
     return [
         Shown(m["key"], int(m["count"]), m["url"].replace("&amp;", "&"), bool(m["overdue"]), m["text"])
         for m in TASK.finditer(html)
@@ -100,7 +100,7 @@ def test_applicant_sees_drafts_with_the_batch_deadline_returns_and_batches_not_s
 
 
 def test_applicant_with_nothing_waiting_is_told_so(applicant_county, client_for):
-    html = client_for(applicant_county).get(reverse("core:dashboard")).text
+    html = client_for(applicant_county).get(reverse("dashboard:dashboard")).text
     assert 'data-testid="no-tasks"' in html
 
 
@@ -154,7 +154,7 @@ def test_province_dashboard_summarises_pilots_and_reports_with_counts_not_a_wall
         )
 
     client = client_for(province)
-    html = client.get(reverse("core:dashboard")).text
+    html = client.get(reverse("dashboard:dashboard")).text
     shown = {t.key: t for t in tasks_on(client)}
     assert shown["to_check"].count == 2 == total_on(client, shown["to_check"].url)
     assert shown["plans_to_file"].count == 3 == total_on(client, shown["plans_to_file"].url)
@@ -257,7 +257,7 @@ class World:
 
 def _queries(client) -> tuple[int, list[Shown]]:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("core:dashboard"))
+        response = client.get(reverse("dashboard:dashboard"))
     assert response.status_code == 200
     return len(captured), tasks_on(client)
 
@@ -270,11 +270,11 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
     world = World(expert)
     client = client_for(user)
     world.grow(2)
-    client.get(reverse("core:dashboard"))  # warm the session and content types
+    client.get(reverse("dashboard:dashboard"))  # warm the session and content types
     small, shown_small = _queries(client)
     world.grow(8)
     with django_assert_num_queries(small):
-        client.get(reverse("core:dashboard"))
+        client.get(reverse("dashboard:dashboard"))
     shown_large = tasks_on(client)
     if persona != "agency":  # the agency has no delegations: it shows that nothing waits
         assert sum(t.count for t in shown_large) > sum(t.count for t in shown_small)
@@ -296,7 +296,7 @@ MENUS = {
 @pytest.mark.parametrize("persona", list(MENUS))
 def test_menu_offers_only_what_the_role_can_use(persona, request, client_for):
     user = request.getfixturevalue(persona)
-    html = client_for(user).get(reverse("core:dashboard")).text
+    html = client_for(user).get(reverse("dashboard:dashboard")).text
     assert set(re.findall(r'data-menu="(\w+)"', html)) == MENUS[persona]
 
 
@@ -304,6 +304,6 @@ def test_every_menu_item_opens_for_its_role(request, client_for):
     for persona in MENUS:
         user = request.getfixturevalue(persona)
         client = client_for(user)
-        html = client.get(reverse("core:dashboard")).text
+        html = client.get(reverse("dashboard:dashboard")).text
         for url in re.findall(r'href="([^"]+)" data-menu="\w+"', html):
             assert client.get(url).status_code == 200, (persona, url)

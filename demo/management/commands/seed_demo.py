@@ -15,9 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from applications import demo as demo_content
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
+from demo import content as demo_content
 from pilots import services as pilot_services
 from pilots.models import Membership, Organisation, Pilot, Role
 from reports import services as report_services

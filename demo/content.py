@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from applications import services
+from applications.models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
+from applications.validators import ALPHABET, credit_code_check_char
 from core.models import Notification
 from indicators.selectors import indicators_by_code
-
-from . import services
-from .models import ApplicationTarget, Contact, FundingPlan, KeyProject, PilotTask
-from .validators import ALPHABET, credit_code_check_char
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林"
 GIVEN = ["建华", "晓东", "海燕", "志强", "丽娟", "文博", "国庆", "红梅", "永刚", "静"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
+from core.formats import enumeration_comma
 from pilots.models import Pilot, Role
 from pilots.roles import scope_of
 from pilots.selectors import pilots_visible_to
@@ -23,8 +24,6 @@ from reports.models import AnnualReport
 from reports.selectors import reports_visible_to
 from reviews.models import Objection, ReviewAssignment, ReviewRound
 from reviews.selectors import rounds_visible_to
-
-from .formats import enumeration_comma
 
 ITEMS_PER_TASK = 10
 # The states in which a round's scoring deadline is still ahead of it.
@@ -401,7 +400,7 @@ def menu_for(user) -> list[MenuItem]:
     scope = scope_of(user)
     if not scope.roles:
         return []
-    items = [MenuItem("dashboard", _("工作台"), reverse("core:dashboard"), on_dashboard=False)]
+    items = [MenuItem("dashboard", _("工作台"), reverse("dashboard:dashboard"), on_dashboard=False)]
     # Mirrors the selectors: who has rows in applications_visible_to, pilots_visible_to, reports_visible_to.
     own = bool(scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY) or scope.review_units)
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from pilots.roles import scope_of
 
-from .dashboard import menu_for
+from .selectors import menu_for
 
 gettext_noop("陕西省低碳近零碳试点示范建设管理平台")  # settings.PORTAL_NAME, translated for display
 

@@ -20,12 +20,14 @@ def test_messages_render_as_a_list_under_role_status(applicant_county, client_fo
     storage = FallbackStorage(request)
     storage.add(constants.INFO, "须先揭示并汇总评分，再提出入选建议。")
     request._messages = storage
-    html = render_to_string("core/home.html", {"pilots": [], "open_batches": [], "in_publicity": []}, request)
+    html = render_to_string(
+        "dashboard/home.html", {"pilots": [], "open_batches": [], "in_publicity": []}, request
+    )
     assert '<div role="status"><ul class="messages"><li class="info">须先揭示并汇总评分' in html
 
 
 def test_the_frame_has_no_inline_event_handlers(applicant_county, client_for):
-    html = client_for(applicant_county).get(reverse("core:dashboard")).text
+    html = client_for(applicant_county).get(reverse("dashboard:dashboard")).text
     assert not re.search(r"\son[a-z]+=", html)
     assert 'style="' not in html.split("<main")[0]
 
