@@ -12,8 +12,8 @@ from core.actions import run
 from core.errors import DomainError
 from core.transitions import actions_for
 from core.uploads import serve_file
-from pilots.models import Organisation, Role
-from pilots.roles import scope_of
+from organisations.models import Organisation, Role
+from organisations.roles import scope_of
 
 from . import permissions, services
 from .filters import ApplicationFilter
@@ -146,7 +146,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
 ACTIONS = {
     "submit": (
         lambda app, user, post: services.application_submit(application=app, by=user),
-        gettext_lazy("申报书已提交，已报送市级生态环境局审核。申报表PDF正在后台生成，稍后可在“提交版本”中下载。"),
+        gettext_lazy(
+            "申报书已提交，已报送市级生态环境局审核。申报表PDF正在后台生成，稍后可在“提交版本”中下载。"
+        ),
     ),
     "withdraw": (
         lambda app, user, post: services.application_withdraw(
