@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from core.filters import ListFilter
-from pilots.models import Organisation, ReviewUnit
+from organisations.models import Organisation, ReviewUnit
 
 from .models import Application, Batch
 

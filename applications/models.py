@@ -9,7 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.transitions import guard, lazy_permission
 from indicators.models import Indicator
-from pilots.models import Organisation
+from organisations.models import Organisation
 
 
 def _perm(name):
@@ -863,7 +863,9 @@ class CityForwarding(models.Model):
     """The city bureau's recommendation list sent to the province, with its cover letter."""
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="forwardings")
-    review_unit = models.ForeignKey("pilots.ReviewUnit", on_delete=models.PROTECT, related_name="forwardings")
+    review_unit = models.ForeignKey(
+        "organisations.ReviewUnit", on_delete=models.PROTECT, related_name="forwardings"
+    )
     document_no = models.CharField(_("文号"), max_length=64, blank=True)
     letter_text = models.TextField(_("报送函正文"), blank=True, max_length=4000)
     letter = models.FileField(_("报送函"), upload_to=letter_path, blank=True, max_length=255)

@@ -4,8 +4,8 @@ The querysets that implement the same scopes for lists live in selectors.py; the
 the two agree for every role.
 """
 
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from .models import Application, Batch
 

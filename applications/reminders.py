@@ -11,8 +11,8 @@ from django.urls import reverse
 from core.formats import chinese_date
 from core.notifications import notify
 from core.reminders import reminder_stage
-from pilots.models import Role
-from pilots.roles import users_with_role
+from organisations.models import Role
+from organisations.roles import users_with_role
 
 from .models import Application, Batch
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from carbon.accounting import compute_inventory, q
 from carbon.models import EmissionFactorSet
 from core import xlsx
-from pilots.resources import list_scope
+from organisations.resources import list_scope
 
 PERCENT_POINTS = Decimal(100)
 

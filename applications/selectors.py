@@ -4,8 +4,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from .models import Application, Batch
 from .permissions import CITY_VISIBLE_STATES, FINANCE_VISIBLE_STATES, PROVINCE_VISIBLE_STATES

@@ -13,8 +13,9 @@ from core.transitions import perform_transition
 from indicators.models import IndicatorSet
 from indicators.selectors import current_indicator_set
 from indicators.services import indicator_set_freeze
-from pilots.models import Organisation, Pilot, Role
-from pilots.roles import scope_of, users_with_role
+from organisations.models import Organisation, Role
+from organisations.roles import scope_of, users_with_role
+from pilots.models import Pilot
 
 from . import permissions
 from .models import Application, Batch

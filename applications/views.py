@@ -12,8 +12,8 @@ from core.actions import run
 from core.errors import DomainError
 from core.transitions import actions_for
 from core.uploads import serve_file
-from pilots.models import Organisation, Role
-from pilots.roles import scope_of
+from organisations.models import Organisation, Role
+from organisations.roles import scope_of
 
 from . import permissions, services
 from .filters import ApplicationFilter

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from core.actions import run
 from core.errors import DomainError
 from core.uploads import serve_file, validate_upload
-from pilots.models import ReviewUnit
-from pilots.roles import scope_of
+from organisations.models import ReviewUnit
+from organisations.roles import scope_of
 
 from . import permissions, services
 from .models import Application, ApplicationSnapshot, Batch, CityForwarding, DraftPdf

@@ -44,7 +44,7 @@ from applications.models import (
 from core.audit import action_code
 from core.models import AuditEntry, Notification
 from indicators.selectors import indicators_by_code
-from pilots.models import Membership, Organisation, ReviewUnit, Role
+from organisations.models import Membership, Organisation, ReviewUnit, Role
 
 CHUNK = 2000
 PASSWORD = "Bench-Shaanxi-2026"

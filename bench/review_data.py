@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from applications.models import Application, Batch
 from bench.bench_data import _text  # the same kind of prose as the application-pages benchmark
-from pilots.models import Membership, Organisation, ReviewUnit, Role
+from organisations.models import Membership, Organisation, ReviewUnit, Role
 from reviews import aggregation
 from reviews import services as review_services
 from reviews.models import (

@@ -21,5 +21,10 @@ urlpatterns = [
         r"^admin/reports/(?P<model>emissionfactorset)/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/carbon/%(model)s/%(rest)s", query_string=True),
     ),
+    # Divisions, review units, organisations and memberships moved from pilots to organisations (issue 9).
+    re_path(
+        r"^admin/pilots/(?P<model>division|reviewunit|organisation|membership)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/organisations/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,21 @@ def history_for(obj: models.Model):
     )
 
 
+# Who sees the entries recorded as internal (deliberations before a joint decision). core knows no
+# roles: the organisations app registers the rule in its AppConfig.ready(). Without one, nobody does.
+_internal_visibility = []
+
+
+def register_internal_visibility(rule) -> None:
+    """`rule(user) -> bool`: whether the user may see internal audit entries."""
+    if rule not in _internal_visibility:
+        _internal_visibility.append(rule)
+
+
+def sees_internal_entries(user) -> bool:
+    return any(rule(user) for rule in _internal_visibility)
+
+
 gettext_noop("%(year)s年%(what)s")  # a year-bound part of a stored label, e.g. 2025年基础数据
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person. What they may do comes from their memberships (pilots.Membership)."""
+    """A person. What they may do comes from their memberships (organisations.Membership)."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机"), max_length=32, blank=True)

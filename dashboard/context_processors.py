@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
 
-from pilots.roles import scope_of
+from organisations.roles import scope_of
 
 from .selectors import menu_for
 

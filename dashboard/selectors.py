@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
 from core.formats import enumeration_comma
-from pilots.models import Pilot, Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
+from pilots.models import Pilot
 from pilots.selectors import pilots_visible_to
 from reports.models import AnnualReport
 from reports.selectors import reports_visible_to

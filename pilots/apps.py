@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy
 
 class PilotsConfig(AppConfig):
     name = "pilots"
-    verbose_name = gettext_lazy("试点单位与组织")
+    verbose_name = gettext_lazy("试点单位")

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from core.filters import ListFilter
+from organisations.models import Organisation, ReviewUnit
 
-from .models import Organisation, Pilot, ReviewUnit
+from .models import Pilot
 
 
 class PilotFilter(ListFilter):

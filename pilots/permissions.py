@@ -1,16 +1,9 @@
-"""Who may see and act on organisations and pilots. Pure functions of (user, object)."""
+"""Who may see and act on pilots. Pure functions of (user, object)."""
 
-from .models import Organisation, Pilot, Role
-from .roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
-
-def can_view_organisation(user, organisation: Organisation) -> bool:
-    scope = scope_of(user)
-    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
-        return True
-    if organisation.review_unit_id in scope.review_units:
-        return True
-    return any(organisation.pk in ids for ids in scope.organisations.values())
+from .models import Pilot
 
 
 def can_view_pilot(user, pilot: Pilot) -> bool:

@@ -3,9 +3,10 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from applications.models import Batch
+from organisations.models import Role
+from organisations.roles import scope_of
 
-from .models import Organisation, Pilot, Role
-from .roles import scope_of
+from .models import Pilot
 
 PUBLIC_BATCH_STATES = (Batch.State.PUBLISHED, Batch.State.CLOSED)
 
@@ -46,9 +47,3 @@ def get_pilot_for_user(user, pk) -> Pilot:
     if pilot is None:
         raise Http404(gettext("试点单位不存在"))
     return pilot
-
-
-def applicant_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK], approved=True
-    ).select_related("review_unit", "division")

@@ -9,9 +9,10 @@ from django.utils.translation import gettext
 
 from core.notifications import notify
 from core.transitions import perform_transition
+from organisations.models import Role
+from organisations.roles import users_with_role
 
-from .models import Pilot, Role
-from .roles import users_with_role
+from .models import Pilot
 
 
 def _pilot_staff(pilot: Pilot):

@@ -1,5 +1,5 @@
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from .models import AnnualReport
 

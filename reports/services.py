@@ -7,9 +7,10 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from pilots.models import Pilot, Role
+from organisations.models import Role
+from organisations.roles import users_with_role
+from pilots.models import Pilot
 from pilots.permissions import can_act_for_pilot
-from pilots.roles import users_with_role
 
 from .models import AnnualReport
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications.models import Application, Batch
 from core import formats
 from core.workdays import is_workday
-from pilots.models import Organisation
+from organisations.models import Organisation
 
 ISSUER = "陕西省生态环境厅"
 BASIS = "《陕西省低碳近零碳试点示范建设工作方案（2023-2025年）》（陕环发〔2023〕48号）"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from applications.models import Batch
-from pilots.models import Division, Organisation, ReviewUnit
+from organisations.models import Division, Organisation, ReviewUnit
 
 from .models import CriteriaSet, Expert, ReviewRound
 

@@ -212,7 +212,7 @@ class Expert(models.Model):
     name = models.CharField(_("姓名"), max_length=32)
     employer = models.CharField(_("工作单位"), max_length=128)
     employer_organisation = models.ForeignKey(
-        "pilots.Organisation",
+        "organisations.Organisation",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -221,7 +221,7 @@ class Expert(models.Model):
         help_text=_("如专家就职于某申报单位或技术服务机构，用于利益冲突判断"),
     )
     division = models.ForeignKey(
-        "pilots.Division",
+        "organisations.Division",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -229,7 +229,7 @@ class Expert(models.Model):
         verbose_name=_("所在县（市、区）"),
     )
     review_unit = models.ForeignKey(
-        "pilots.ReviewUnit",
+        "organisations.ReviewUnit",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -1,8 +1,8 @@
 """Who may see and act on review rounds. Pure functions of (user, object)."""
 
 from core.errors import ActionNotPermitted
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from .models import ReviewAssignment, ReviewRound
 

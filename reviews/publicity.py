@@ -14,8 +14,8 @@ from core.errors import DomainError
 from core.formats import enumeration_comma, format_date
 from core.notifications import notify
 from core.workdays import add_workdays
-from pilots.models import Role
-from pilots.roles import users_with_role
+from organisations.models import Role
+from organisations.roles import users_with_role
 
 from . import documents
 from .models import Objection, ReviewDocument

@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from core.formats import chinese_date
 from core.notifications import notify
 from core.reminders import reminder_stage
-from pilots.models import Role
-from pilots.roles import users_with_role
+from organisations.models import Role
+from organisations.roles import users_with_role
 
 from .models import ReviewAssignment, ReviewRound
 

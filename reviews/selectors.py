@@ -2,8 +2,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from .models import ReviewAssignment, ReviewRound
 from .permissions import EXPERT_VISIBLE_STATES, is_pool_expert

@@ -22,8 +22,8 @@ from core.errors import ActionNotPermitted, DomainError
 from core.formats import chinese_date, chinese_label, enumeration_comma, semicolon
 from core.notifications import notify
 from core.transitions import perform_transition
-from pilots.models import Membership, Role
-from pilots.roles import users_with_role
+from organisations.models import Membership, Role
+from organisations.roles import users_with_role
 
 from . import aggregation
 from .models import (
@@ -327,7 +327,7 @@ def expert_create(*, by, name: str, employer: str, phone: str, email: str = "", 
         expert = Expert.objects.create(
             user=user, name=name, employer=employer, phone=phone, email=email, **fields
         )
-        from pilots.models import Organisation
+        from organisations.models import Organisation
 
         home, _ = Organisation.objects.get_or_create(
             name=employer, defaults={"kind": Organisation.Kind.EXPERT_HOME}

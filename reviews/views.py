@@ -6,8 +6,8 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from core.actions import run
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from . import services
 from .models import Expert, ReviewAssignment, ReviewRound

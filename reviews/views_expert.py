@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from applications.selectors import expert_application_ids
 from core.actions import run
-from pilots.models import Role
-from pilots.roles import scope_of
+from organisations.models import Role
+from organisations.roles import scope_of
 
 from . import aggregation, services
 from .models import Conflict, Criterion, Declaration, ReviewAssignment, ReviewRound, ScoreVersion

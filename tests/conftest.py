@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from pilots.models import Organisation, Role
+from organisations.models import Organisation, Role
 
 from .factories import OrganisationFactory, city_bureau, county, department, member, park
 

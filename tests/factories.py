@@ -11,7 +11,8 @@ from django.utils import timezone
 from applications.models import Application, Attachment, Batch
 from core.models import Notification, User
 from indicators.models import Indicator
-from pilots.models import Membership, Organisation, Pilot, Role
+from organisations.models import Membership, Organisation, Role
+from pilots.models import Pilot
 from reports.models import AnnualReport
 from reviews.models import CriteriaSet, Criterion, ReviewAssignment, ReviewRound
 

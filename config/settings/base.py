@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "core",
+    "organisations",
     "pilots",
     "carbon",
     "indicators",

@@ -6,10 +6,8 @@ from django.utils.translation import gettext
 
 from core import formats
 from core.audit import history_for as _history_for
-from core.audit import label_for, translate_stored
+from core.audit import label_for, sees_internal_entries, translate_stored
 from core.transitions import actions_for
-from pilots.models import Role
-from pilots.roles import scope_of
 
 register = template.Library()
 
@@ -23,14 +21,14 @@ def actions(obj, user, exclude=""):
 def history(obj, user=None):
     """The object's audit entries, with state codes turned into their labels for display.
 
-    Entries recorded as internal (deliberations before a joint decision) are shown to provincial
-    ecology and finance officers only."""
+    Entries recorded as internal (deliberations before a joint decision) are shown only to whom
+    core.audit.sees_internal_entries allows (provincial ecology and finance officers, organisations.roles)."""
     try:
         labels = dict(obj._meta.get_field("state").choices)
     except FieldDoesNotExist:  # objects without a state machine
         labels = {}
     entries = list(_history_for(obj))
-    if not scope_of(user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):
+    if not sees_internal_entries(user):
         entries = [e for e in entries if not e.data.get("internal")]
     for entry in entries:
         # The label is produced from the namespaced code (core.audit.label_for), set on the entry in

@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def load_reference_data(apps, schema_editor):
-    from pilots import reference
+    from organisations import reference  # reference.py moved to organisations (issue 9)
 
-    reference.load(apps)
+    reference.load(apps, app_label="pilots")  # the historical registry: the models are still in pilots here
 
 
 class Migration(migrations.Migration):

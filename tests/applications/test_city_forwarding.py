@@ -10,7 +10,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, Batch, CityForwarding
 from core.errors import ActionNotPermitted, DomainError
-from pilots.models import ReviewUnit
+from organisations.models import ReviewUnit
 
 from ..factories import PDF_BYTES, BatchFactory, complete_application, county
 

@@ -45,7 +45,7 @@ from carbon.accounting import compute_inventory, q
 from carbon.models import EmissionFactorSet
 from core.uploads import new_token
 from indicators.models import Indicator
-from pilots.models import Role
+from organisations.models import Role
 
 from ..factories import ApplicationFactory, AttachmentFactory, BatchFactory, UserFactory, county, member, park
 

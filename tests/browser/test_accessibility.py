@@ -215,7 +215,7 @@ def test_the_form_sections_of_an_editable_application_are_accessible_and_fit_390
     """The applicant editing Annex 1: every section, with its forms and repeating rows."""
     from applications.models import Application
     from applications.views_form import SECTIONS
-    from pilots.models import Membership, Role
+    from organisations.models import Membership, Role
 
     application = _first(Application.objects.filter(state=Application.State.RETURNED))
     editor = (

@@ -40,7 +40,8 @@ from applications.models import Application, ApplicationSnapshot, Batch
 from core.models import Notification
 from core.uploads import new_token
 from core.workdays import add_workdays
-from pilots.models import Pilot, Role
+from organisations.models import Role
+from pilots.models import Pilot
 from reviews import services
 from reviews.documents import cn_date, period_text
 from reviews.models import Conflict, ReviewAssignment, ReviewRound, ScoreVersion

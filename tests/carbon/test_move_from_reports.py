@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from carbon.models import EmissionFactorSet
+
+from ..migration_helpers import fk_targets, latest, migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -25,26 +25,7 @@ BEFORE_THE_MOVE = [
 ]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state([node for node in targets if node[1]]).apps
-
-
-def factor_set_fk_target():
-    """The table the database's foreign key from Application.factor_set points to."""
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, "applications_application")
-    return [
-        c["foreign_key"][0]
-        for c in constraints.values()
-        if c["columns"] == ["factor_set_id"] and c["foreign_key"]
-    ]
-
-
 def test_a_factor_set_written_before_the_move_is_found_under_carbon_after_it():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = migrate(BEFORE_THE_MOVE)
     with pytest.raises(LookupError):
         old.get_app_config("carbon")
@@ -65,7 +46,7 @@ def test_a_factor_set_written_before_the_move_is_found_under_carbon_after_it():
         coal_equivalent=Decimal("0.9714"),
     )
 
-    new = migrate(latest)
+    new = migrate(latest())
 
     NewSet = new.get_model("carbon", "EmissionFactorSet")
     moved = NewSet.objects.get(pk=probe.pk)
@@ -78,7 +59,7 @@ def test_a_factor_set_written_before_the_move_is_found_under_carbon_after_it():
     with pytest.raises(LookupError):
         new.get_model("reports", "EmissionFactorSet")
     assert EmissionFactorSet._meta.db_table == "reports_emissionfactorset"
-    assert factor_set_fk_target() == ["reports_emissionfactorset"]
+    assert fk_targets("applications_application", "factor_set_id") == ["reports_emissionfactorset"]
     ContentType.objects.clear_cache()
 
 
@@ -89,7 +70,7 @@ def test_the_content_types_follow_the_models_so_admin_permissions_are_kept():
     ContentType.objects.filter(app_label="carbon", model="emissionfactorset").update(app_label="reports")
     before = ContentType.objects.get(app_label="reports", model="emissionfactorset").pk
 
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())
 
     assert ContentType.objects.get(app_label="carbon", model="emissionfactorset").pk == before
     assert not ContentType.objects.filter(app_label="reports", model="emissionfactorset").exists()

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 
-from pilots.models import Role
+from organisations.models import Role
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 
@@ -227,7 +227,7 @@ ROLES = [
 @pytest.mark.slow
 def test_every_role_sees_no_untranslated_chinese_in_english(demo):
     from demo.management.commands.seed_demo import PERSONAS
-    from pilots.models import Membership
+    from organisations.models import Membership
 
     DEMO_USERS = [p[0] for p in PERSONAS]
 

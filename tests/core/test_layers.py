@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "pilots", "carbon", "indicators", "reports", "applications", "reviews", "dashboard", "demo")
+APPS = ("core", "organisations", "pilots", "carbon", "indicators", "reports", "applications", "reviews", "dashboard", "demo")
 LINT = Path(sys.executable).with_name("lint-imports")
 
 pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
@@ -49,8 +49,21 @@ def test_todays_imports_keep_the_contract(tree):
         ),
         ("reports/probe.py", "import reviews.aggregation\n", "reports.probe -> reviews.aggregation"),
         ("carbon/probe.py", "from reports.models import AnnualReport\n", "carbon.probe -> reports.models"),
-        # carbon sits above pilots in the layers but imports only core (its own contract).
-        ("carbon/probe.py", "from pilots.models import Organisation\n", "carbon.probe -> pilots.models"),
+        # The organisations foundation imports only core: never the pilot built on it.
+        (
+            "organisations/probe.py",
+            "from pilots.models import Pilot\n",
+            "organisations.probe -> pilots.models",
+        ),
+        # core knows no roles (the history tag asks core.audit, where organisations registers its rule).
+        ("core/probe.py", "from organisations.roles import scope_of\n", "core.probe -> organisations.roles"),
+        # carbon and indicators sit above organisations in the layers but import only core (their own contract).
+        ("carbon/probe.py", "from pilots.models import Pilot\n", "carbon.probe -> pilots.models"),
+        (
+            "indicators/probe.py",
+            "from organisations.models import Organisation\n",
+            "indicators.probe -> organisations.models",
+        ),
         # The indicator catalogue sits below applications: it never reads an application's target.
         (
             "indicators/probe.py",

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, Batch
-from pilots.models import Organisation, Pilot
+from organisations.models import Organisation
+from pilots.models import Pilot
 from reports.models import AnnualReport
 from reviews.models import ReviewRound
 

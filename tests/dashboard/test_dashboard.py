@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Batch
-from pilots.models import Organisation, Pilot
+from organisations.models import Organisation
+from pilots.models import Pilot
 from reports.models import AnnualReport
 from reviews.models import Expert, Objection, ReviewAssignment, ReviewRound
 

@@ -38,7 +38,7 @@ def test_the_menu_marks_the_current_section(applicant_county, client_for):
 
 
 def test_the_report_list_filters_by_state_as_the_dashboard_links_it(province, client_for):
-    from pilots.models import Organisation
+    from organisations.models import Organisation
     from reports.models import AnnualReport
 
     from ..factories import AnnualReportFactory, PilotFactory

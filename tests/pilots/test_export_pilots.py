@@ -9,7 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from pilots.models import Organisation, Pilot
+from organisations.models import Organisation
+from pilots.models import Pilot
 
 from .. import export_checks
 from ..factories import BatchFactory, OrganisationFactory, PilotFactory, county

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from applications.models import Application, ApplicationSnapshot
-from pilots.models import Organisation, Role
+from organisations.models import Organisation, Role
 from reviews.models import CriteriaSet, Declaration, Expert, ReviewAssignment, ReviewRound
 
 from ..factories import PDF_BYTES, ApplicationFactory, OrganisationFactory, ReviewRoundFactory, county, member

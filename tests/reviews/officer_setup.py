@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import Application
-from pilots.models import Organisation, Role
+from organisations.models import Organisation, Role
 from reviews.models import (
     CriteriaSet,
     Criterion,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from core.errors import DomainError
-from pilots.models import Organisation, ReviewUnit
+from organisations.models import Organisation, ReviewUnit
 from reviews import services
 from reviews.models import Conflict
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.errors import DomainError
 from core.models import User
-from pilots.models import Membership, Role
+from organisations.models import Membership, Role
 from reviews import services
 from reviews.models import Expert
 from reviews.resources import EXPERT_COLUMNS, ExpertResource

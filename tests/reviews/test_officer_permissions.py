@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, Batch
-from pilots.models import Organisation
+from organisations.models import Organisation
 from reviews import publicity, services
 from reviews.models import Conflict, Expert, ReviewAssignment
 

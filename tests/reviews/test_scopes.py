@@ -46,7 +46,7 @@ def test_permission_selector_and_detail_page_agree_for_every_role(personas, roun
 
 
 def test_an_expert_without_assignment_sees_no_round(rounds, db):
-    from pilots.models import Organisation, Role
+    from organisations.models import Organisation, Role
 
     from ..factories import OrganisationFactory, member
 
@@ -86,7 +86,7 @@ def test_round_actions_refused_or_404_for_non_province(persona, request, rounds,
     ],
 )
 def test_pool_experts_see_rounds_once_declarations_open(state, active, visible, client_for):
-    from pilots.models import Organisation, Role
+    from organisations.models import Organisation, Role
     from reviews.models import Expert
 
     from ..factories import OrganisationFactory, member

@@ -11,7 +11,7 @@ from applications.models import Application
 from core.actors import SYSTEM_USERNAME, is_system, system_user
 from core.errors import ActionNotPermitted
 from core.models import User
-from pilots.models import Membership
+from organisations.models import Membership
 from reviews import services
 from reviews.models import ReviewAssignment
 

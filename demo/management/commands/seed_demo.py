@@ -18,8 +18,9 @@ from django.db import transaction
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import content as demo_content
+from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
-from pilots.models import Membership, Organisation, Pilot, Role
+from pilots.models import Pilot
 from reports import services as report_services
 from reports.models import AnnualReport
 from reviews import publicity as review_publicity
@@ -515,7 +516,7 @@ class Command(BaseCommand):
 
     def _experts(self) -> None:
         """The expert pool: the three demo experts (in 西安) and four from other cities."""
-        from pilots.models import ReviewUnit
+        from organisations.models import ReviewUnit
 
         for username, phone in (
             ("expert_wang", "13700000001"),

@@ -38,15 +38,18 @@ def county_government_name(row: dict, prefecture_name: str) -> str:
     return f"{row['name']}人民政府"
 
 
-def load(apps=None) -> dict:
-    """Create or update all reference rows. Works in a migration (`apps`) or at run time."""
+def load(apps=None, *, app_label: str = "organisations") -> dict:
+    """Create or update all reference rows. Works in a migration (`apps`) or at run time.
+
+    `app_label` is where the models live in that registry: `pilots` for the historical data migration
+    pilots/0002 (the models moved to `organisations` in issue 9, without touching their tables)."""
     if apps is None:
         from django.apps import apps as global_apps
 
         apps = global_apps
-    Division = apps.get_model("pilots", "Division")
-    ReviewUnit = apps.get_model("pilots", "ReviewUnit")
-    Organisation = apps.get_model("pilots", "Organisation")
+    Division = apps.get_model(app_label, "Division")
+    ReviewUnit = apps.get_model(app_label, "ReviewUnit")
+    Organisation = apps.get_model(app_label, "Organisation")
 
     rows = read_divisions()
     by_code = {}

@@ -67,6 +67,12 @@ def is_drc(user) -> bool:
     return scope_of(user).has(Role.DRC_OFFICER)
 
 
+def sees_internal_entries(user) -> bool:
+    """Internal audit entries (deliberations before a joint decision): provincial ecology and finance
+    officers only. Registered with core.audit by OrganisationsConfig.ready()."""
+    return scope_of(user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER)
+
+
 def users_with_role(role: str | Iterable[str], *, organisation=None, review_unit=None) -> list:
     """The active users holding `role` (or any of several roles), each once, in membership order.
 

@@ -1,12 +1,12 @@
-"""One recipients helper: pilots.roles.users_with_role(role, *, organisation=None, review_unit=None).
+"""One recipients helper: organisations.roles.users_with_role(role, *, organisation=None, review_unit=None).
 
 Every notice and reminder finds its recipients there: active users only, each once, narrowed to an
 organisation or to the organisations of a review unit (a city's officers)."""
 
 import pytest
 
-from pilots.models import Organisation, Role
-from pilots.roles import users_with_role
+from organisations.models import Organisation, Role
+from organisations.roles import users_with_role
 
 from ..factories import MembershipFactory, city_bureau, county, department, member
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pilots import reference
+from organisations import reference
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from pilots.models import Division, Organisation, ReviewUnit
+from organisations.models import Division, Organisation, ReviewUnit
 
 pytestmark = pytest.mark.django_db
 
