@@ -770,7 +770,6 @@ class Command(BaseCommand):
             by=self.users["province"],
             shortlist=[r.application.pk for r in ranked[:2]],
             reasons=reasons,
-            note="按评审排名提出，拟入选2个县。",
         )
 
     def _third_batch(self) -> None:
