@@ -15,7 +15,6 @@ from indicators.selectors import current_indicator_set
 from indicators.services import indicator_set_freeze
 from organisations.models import Organisation, Role
 from organisations.roles import scope_of, users_with_role
-from pilots.models import Pilot
 
 from . import permissions
 from .models import Application, Batch
@@ -337,25 +336,14 @@ def application_publicise(*, application: Application, by) -> Application:
 
 
 def application_select(*, application: Application, by) -> Application:
-    """Publicity over without an upheld objection: the applicant becomes a pilot."""
-    with transaction.atomic():
-        application = _transition(
-            application,
-            "select",
-            by=by,
-            notices=[
-                (applicant_users, "selected", lambda a: gettext("恭喜！贵单位已入选陕西省低碳近零碳试点"))
-            ],
-        )
-        pilot = Pilot.objects.create(
-            organisation=application.organisation,
-            application=application,
-            batch=application.batch,
-            pilot_level=application.pilot_level,
-        )
-        pilot.delegated_agencies.set(application.delegated_agencies.all())
-        record(pilot, actor=by, action="create", label=gettext_noop("确定为试点单位"), to_state=pilot.state)
-    return application
+    """Publicity over without an upheld objection: the application is selected. The pilot it becomes is
+    created by pilots.services.pilot_create_for_selected, in the same transaction (reviews.publicity)."""
+    return _transition(
+        application,
+        "select",
+        by=by,
+        notices=[(applicant_users, "selected", lambda a: gettext("恭喜！贵单位已入选陕西省低碳近零碳试点"))],
+    )
 
 
 def application_uphold_objection(*, application: Application, by, reason: str) -> Application:

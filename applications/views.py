@@ -190,10 +190,6 @@ ACTIONS = {
         lambda app, user, post: services.application_publicise(application=app, by=user),
         gettext_lazy("已列入公示。"),
     ),
-    "select": (
-        lambda app, user, post: services.application_select(application=app, by=user),
-        gettext_lazy("已确定入选。"),
-    ),
     "uphold_objection": (
         lambda app, user, post: services.application_uphold_objection(
             application=app, by=user, reason=post.get("reason", "")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("applications/", include("applications.urls")),
+    # The public pilot list moved to the publicity pages (issue 9: it shows the list PDFs of reviews).
+    path("pilots/published/", RedirectView.as_view(pattern_name="publicity:pilot_list", query_string=True)),
     path("pilots/", include("pilots.urls")),
     path("reports/", include("reports.urls")),
     path("reviews/", include("reviews.urls")),

@@ -32,7 +32,7 @@ def public_pilot_list_xlsx(pilots):
     sheet = xlsx.Sheet(
         name=_("试点名单"),
         title=_("陕西省低碳近零碳试点名单"),
-        scope=_("已公布批次的试点单位（不含已取消试点资格的单位）"),
+        scope=_("已公布批次的试点单位（已取消试点资格的单位列出其结果）"),
         columns=_columns(lambda p: p.public_status),
         rows=pilots,
     )

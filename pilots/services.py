@@ -5,8 +5,10 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from core.audit import record
+from core.errors import DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
 from organisations.models import Role
@@ -23,6 +25,22 @@ def _notify_staff(pilot: Pilot, title: str) -> None:
     notify(
         _pilot_staff(pilot), kind="pilot_stage", title=title, url=reverse("pilots:detail", args=[pilot.pk])
     )
+
+
+def pilot_create_for_selected(*, application, by) -> Pilot:
+    """The selected application becomes a pilot (called when the list is confirmed after publicity,
+    inside the same transaction as the application's `select` transition)."""
+    if application.state != application.State.SELECTED:
+        raise DomainError(gettext("只有已入选的申报单位才能确定为试点单位。"))
+    pilot = Pilot.objects.create(
+        organisation=application.organisation,
+        application=application,
+        batch=application.batch,
+        pilot_level=application.pilot_level,
+    )
+    pilot.delegated_agencies.set(application.delegated_agencies.all())
+    record(pilot, actor=by, action="create", label=gettext_noop("确定为试点单位"), to_state=pilot.state)
+    return pilot
 
 
 def pilot_transition(*, pilot: Pilot, name: str, by, reason: str = "") -> Pilot:

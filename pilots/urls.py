@@ -5,7 +5,6 @@ from . import views
 app_name = "pilots"
 urlpatterns = [
     path("", views.pilot_list, name="list"),
-    path("published/", views.public_pilot_list, name="public_list"),
     path("<int:pk>/", views.pilot_detail, name="detail"),
     path("<int:pk>/actions/<slug:name>/", views.pilot_action, name="action"),
 ]

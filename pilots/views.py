@@ -13,26 +13,8 @@ from core.actions import run
 from . import services
 from .filters import PilotFilter
 from .models import Pilot
-from .resources import pilot_list_xlsx, public_pilot_list_xlsx
-from .selectors import PUBLIC_BATCH_STATES, get_pilot_for_user, pilots_visible_to, published_pilots
-
-
-def public_pilot_list(request):
-    from reviews.models import ReviewDocument
-
-    pilots = published_pilots()
-    if request.GET.get("export") == "xlsx":
-        return public_pilot_list_xlsx(pilots)
-    # Each batch's list as published, rendered to PDF once at publication (reviews.tasks).
-    documents = (
-        ReviewDocument.objects.filter(
-            kind=ReviewDocument.Kind.PILOT_LIST, batch__state__in=PUBLIC_BATCH_STATES
-        )
-        .exclude(file="")
-        .select_related("batch")
-        .order_by("batch__year", "batch_id")
-    )
-    return render(request, "pilots/public_list.html", {"pilots": pilots, "documents": documents})
+from .resources import pilot_list_xlsx
+from .selectors import get_pilot_for_user, pilots_visible_to
 
 
 @login_required

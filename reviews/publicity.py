@@ -16,6 +16,7 @@ from core.notifications import notify
 from core.workdays import add_workdays
 from organisations.models import Role
 from organisations.roles import users_with_role
+from pilots import services as pilot_services
 
 from . import documents
 from .models import Objection, ReviewDocument
@@ -198,7 +199,8 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
             )
         selected = list(locked.applications.filter(state=Application.State.IN_PUBLICITY))
         for application in selected:
-            application_services.application_select(application=application, by=by)
+            application = application_services.application_select(application=application, by=by)
+            pilot_services.pilot_create_for_selected(application=application, by=by)
         locked = application_services.batch_transition(
             batch=locked, name="publish", by=by, reason=override_reason
         )
@@ -215,7 +217,7 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
             finance,
             kind="list_published",
             title=f"{locked.name}试点名单已公布（{len(selected)}个）",
-            url=reverse("pilots:public_list"),
+            url=reverse("publicity:pilot_list"),
         )
         pilot_list_document_request(locked)
     return locked

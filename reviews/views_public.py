@@ -8,6 +8,8 @@ from django.utils.translation import gettext
 
 from applications.models import Batch
 from core.uploads import serve_file
+from pilots.resources import public_pilot_list_xlsx
+from pilots.selectors import PUBLIC_BATCH_STATES, published_pilots
 
 from . import documents
 from .models import ReviewDocument
@@ -17,6 +19,22 @@ PUBLIC_STATES = (Batch.State.PUBLICITY, Batch.State.PUBLISHED, Batch.State.CLOSE
 
 def _public_batch(pk) -> Batch:
     return get_object_or_404(Batch, pk=pk, state__in=PUBLIC_STATES, publicity_start__isnull=False)
+
+
+def public_pilot_list(request):
+    """The published pilot list, with each batch's list PDF as published (rendered once at publication)."""
+    pilots = published_pilots()
+    if request.GET.get("export") == "xlsx":
+        return public_pilot_list_xlsx(pilots)
+    documents = (
+        ReviewDocument.objects.filter(
+            kind=ReviewDocument.Kind.PILOT_LIST, batch__state__in=PUBLIC_BATCH_STATES
+        )
+        .exclude(file="")
+        .select_related("batch")
+        .order_by("batch__year", "batch_id")
+    )
+    return render(request, "pilots/public_list.html", {"pilots": pilots, "documents": documents})
 
 
 def publicity_index(request):

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
 from applications.models import Application, Attachment
 from core.errors import DomainError
+from pilots import services as pilot_services
 from pilots.models import Pilot
 
 from ..factories import ApplicationFactory, BatchFactory, complete_application, county
@@ -277,10 +279,12 @@ def test_provincial_steps_refused_to_other_roles(persona, request, batch):
 def test_selecting_creates_the_pilot(batch, province, agency_org):
     application = in_state(S.IN_PUBLICITY, batch, pilot_level=Application.PilotLevel.NEAR_ZERO)
     application.delegated_agencies.add(agency_org)
-    services.application_select(application=application, by=province)
+    application = services.application_select(application=application, by=province)
     assert_audited(
         application, action="select", actor=province, from_state=S.IN_PUBLICITY, to_state=S.SELECTED
     )
+    assert not Pilot.objects.exists()  # the pilot is the pilots app's business (one layer up)
+    pilot_services.pilot_create_for_selected(application=application, by=province)
     pilot = Pilot.objects.get(application=application)
     assert pilot.organisation == application.organisation
     assert pilot.batch == batch
@@ -293,6 +297,23 @@ def test_selecting_creates_the_pilot(batch, province, agency_org):
         province.pk,
         Pilot.State.SELECTED,
     )
+
+
+def test_only_a_selected_application_becomes_a_pilot(batch, province):
+    application = in_state(S.IN_PUBLICITY, batch)
+    with pytest.raises(DomainError):
+        pilot_services.pilot_create_for_selected(application=application, by=province)
+    assert not Pilot.objects.exists()
+
+
+def test_select_is_not_offered_as_a_button(client, batch, province):
+    """Selection happens only when the list is confirmed after publicity (reviews.publicity), never by a
+    button on the application page that would bypass the objections and the publicity period."""
+    application = in_state(S.IN_PUBLICITY, batch)
+    client.force_login(province)
+    response = client.post(reverse("applications:action", args=[application.pk, "select"]))
+    assert response.status_code == 404
+    assert Application.objects.get(pk=application.pk).state == S.IN_PUBLICITY
 
 
 def test_select_refused_by_state_creates_no_pilot(batch, province):

@@ -149,7 +149,7 @@ def public_pages() -> list[str]:
         reverse("dashboard:home"),
         reverse("publicity:index"),
         reverse("publicity:notice", args=[published.pk]),
-        reverse("pilots:public_list"),
+        reverse("publicity:pilot_list"),
         reverse("login"),
     ]
 

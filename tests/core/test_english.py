@@ -184,7 +184,7 @@ MAIN_PAGES = {
     "/inbox/",
     "/publicity/",
     "/publicity/N/",
-    "/pilots/published/",
+    "/publicity/pilots/",
     "/applications/",
     "/applications/N/",
     "/applications/N/edit/basic/",
@@ -232,7 +232,7 @@ def test_every_role_sees_no_untranslated_chinese_in_english(demo):
     DEMO_USERS = [p[0] for p in PERSONAS]
 
     problems, visited = {}, set()
-    public = ["/", "/publicity/", "/pilots/published/", "/accounts/login/"]
+    public = ["/", "/publicity/", "/publicity/pilots/", "/accounts/login/"]
     problems.update(crawl(english_client(), public, demo, visited))
     for role in ROLES:  # every demo user of every role: their items are in different states
         users = {

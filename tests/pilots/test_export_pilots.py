@@ -54,8 +54,8 @@ def page_statuses(html: str) -> dict[str, str]:
 
 
 def test_the_public_file_uses_the_public_pages_status_words(client, published):
-    on_page = page_statuses(client.get(reverse("pilots:public_list")).text)
-    table = export_checks.read_response(client.get(reverse("pilots:public_list") + "?export=xlsx"))[
+    on_page = page_statuses(client.get(reverse("publicity:pilot_list")).text)
+    table = export_checks.read_response(client.get(reverse("publicity:pilot_list") + "?export=xlsx"))[
         "试点名单"
     ]
     export_checks.assert_well_formed(table, sheet="试点名单", title_contains="陕西省低碳近零碳试点名单")

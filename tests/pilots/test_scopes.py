@@ -100,6 +100,6 @@ def test_public_list_shows_only_published_batches(client, pilots):
     draft_batch_pilot = PilotFactory(
         batch=BatchFactory(state="provincial_review"), organisation=county("610902")
     )
-    page = client.get(reverse("pilots:public_list")).text
+    page = client.get(reverse("publicity:pilot_list")).text
     assert "石泉县人民政府" in page
     assert draft_batch_pilot.organisation.name not in page

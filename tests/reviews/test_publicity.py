@@ -161,7 +161,7 @@ def test_confirmation_creates_the_pilots_and_publishes_the_list(
     assert Notification.objects.filter(recipient=applicant_county, title__contains="已入选").exists()
     document = ReviewDocument.objects.get(batch=batch, kind=ReviewDocument.Kind.PILOT_LIST)
     assert document.file and len(document.data["rows"]) == 2
-    public = Client().get(reverse("pilots:public_list")).text
+    public = Client().get(reverse("publicity:pilot_list")).text
     assert apps["X"].organisation.name in public
     assert reverse("publicity:pilot_list_pdf", args=[batch.pk]) in public
 

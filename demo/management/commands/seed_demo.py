@@ -321,7 +321,8 @@ class Command(BaseCommand):
             elif step == "publicise":
                 app_services.application_publicise(application=application, by=province)
             elif step == "select":
-                app_services.application_select(application=application, by=province)
+                application = app_services.application_select(application=application, by=province)
+                pilot_services.pilot_create_for_selected(application=application, by=province)
             elif step == "withdraw":
                 app_services.application_withdraw(application=application, by=applicant, reason=REASONS[step])
             elif step == "return_for_revision":
