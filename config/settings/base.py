@@ -75,8 +75,11 @@ INSTALLED_APPS = [
     "carbon",
     "indicators",
     "applications",
-    "reviews",
+    "plans",
     "reports",
+    "dispatches",
+    "reviews",
+    "followup",
     "dashboard",
     "demo",
 ]

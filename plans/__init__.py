@@ -1,0 +1,1 @@
+"""Construction plans (建设方案), their filing and local approval, the targets ledger and change requests."""
