@@ -1,6 +1,6 @@
 """Writes for batches and applications. Every state change goes through core.transitions."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
@@ -122,10 +122,18 @@ def application_create(*, batch: Batch, organisation: Organisation, by) -> Appli
         raise ActionNotPermitted()
     if not batch.is_accepting:
         raise DomainError(gettext("该批次不在申报期内。"))
+    duplicate = DomainError(gettext("本单位在该批次已有申报书，不能重复申报。"))
     with transaction.atomic():
+        # Two "new application" clicks at once: the organisation's row serialises them, so the second
+        # sees the first's application; the unique constraint stays the last word (savepoint below).
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if Application.objects.filter(batch=batch, organisation=organisation).exists():
-            raise DomainError(gettext("本单位在该批次已有申报书，不能重复申报。"))
-        application = Application.objects.create(batch=batch, organisation=organisation)
+            raise duplicate
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(batch=batch, organisation=organisation)
+        except IntegrityError:
+            raise duplicate from None
         record(
             application,
             actor=by,

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils import translation
 
+from .text import without_control_characters
+
 
 class ChineseFirstLocaleMiddleware:
     """Chinese unless the user chose otherwise (language cookie); the browser's Accept-Language is
@@ -20,3 +22,26 @@ class ChineseFirstLocaleMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class CleanInputMiddleware:
+    """Removes control characters (NUL first of all) from every submitted value before any view reads it:
+    a NUL in a reason made PostgreSQL refuse the row (a 500, the text lost). Files are untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in ("GET", "POST"):
+            data = getattr(request, name) if name == "GET" or request.method == "POST" else None
+            if data and any(_has_control(v) for values in data.lists() for v in values[1]):
+                cleaned = data.copy()
+                for key, values in data.lists():
+                    cleaned.setlist(key, [without_control_characters(v) for v in values])
+                cleaned._mutable = False
+                setattr(request, name, cleaned)
+        return self.get_response(request)
+
+
+def _has_control(value) -> bool:
+    return isinstance(value, str) and without_control_characters(value) != value

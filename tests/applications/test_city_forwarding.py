@@ -158,3 +158,37 @@ def test_gaps_in_the_ranking_close_up(batch, recommended, city_ankang):
     )
     assert order == [a.pk for a in reversed(recommended)]
     assert [Application.objects.get(pk=pk).city_rank for pk in order] == list(range(1, len(order) + 1))
+
+
+def test_an_overlong_document_number_is_refused_with_a_message_and_nothing_forwarded(
+    batch, recommended, city_ankang, client_for
+):
+    """5,000 characters into the 64-character 文号 column: a message naming the field, not a 500."""
+    response = client_for(city_ankang).post(
+        reverse("applications:city_forward", args=[batch.pk]),
+        {"unit": ANKANG, "document_no": "安" * 5000, "letter_text": "现将我市推荐的申报材料报送贵厅。"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "「文号」最多64个字符，现有5000个" in response.content.decode()
+    assert not CityForwarding.objects.exists()
+    assert set(Application.objects.values_list("state", flat=True)) == {Application.State.RECOMMENDED}
+
+
+def test_a_nul_byte_in_a_reason_is_removed_not_a_500(batch, city_ankang, client_for):
+    """PostgreSQL refuses NUL in text: it is cleaned from every submitted value before any view reads it."""
+    from core.models import AuditEntry
+
+    from ..factories import member
+
+    application = complete_application(batch=batch, organisation=county("610922"))
+    services.application_submit(application=application, by=member("applicant", application.organisation))
+    response = client_for(city_ankang).post(
+        reverse("applications:action", args=[application.pk, "return_for_revision"]),
+        {"reason": "请补充\x00碳排放核算说明"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == Application.State.RETURNED
+    entry = AuditEntry.objects.filter(action="applications.application.return_for_revision").get()
+    assert entry.reason == "请补充碳排放核算说明"

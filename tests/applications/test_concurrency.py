@@ -95,3 +95,23 @@ def test_double_submission_counts_once(require_postgres, applicant_county, city_
     assert (stored.state, stored.submission_count) == (S.SUBMITTED, 1)
     assert AuditEntry.objects.filter(action="applications.application.submit").count() == 1
     assert Notification.objects.filter(kind="application_submitted").count() == 1
+
+
+def test_two_new_application_clicks_at_once_give_one_application_and_a_message(require_postgres):
+    """Two simultaneous "new application" POSTs: one application; the other is told 不能重复申报, never an
+    IntegrityError."""
+    from ..factories import member
+
+    batch = BatchFactory()
+    organisation = county("610922")
+    applicant = member("applicant", organisation)
+    outcomes = race(
+        *[
+            lambda: services.application_create(batch=batch, organisation=organisation, by=applicant)
+            for _ in range(2)
+        ]
+    )
+    assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
+    refusal = next(o for o in outcomes if o != "ok")
+    assert isinstance(refusal, DomainError) and "不能重复申报" in refusal.message
+    assert Application.objects.filter(batch=batch, organisation=organisation).count() == 1
