@@ -7,13 +7,18 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.transitions import guard, lazy_permission
+from core.transitions import guard, lazy_permission, registered_rules
 from indicators.models import Indicator
 from organisations.models import Organisation
 
 
 def _perm(name):
     return lazy_permission("applications.permissions", name)
+
+
+@guard(gettext_lazy("尚有申报单位处于公示中：须先确定其入选或不予入选，方可公布名单。"))
+def no_application_in_publicity(batch) -> bool:
+    return not batch.applications.filter(state="in_publicity").exists()
 
 
 class Batch(FSMModelMixin, models.Model):
@@ -128,6 +133,7 @@ class Batch(FSMModelMixin, models.Model):
         state,
         source=State.PUBLICITY,
         target=State.PUBLISHED,
+        conditions=[no_application_in_publicity, registered_rules("publish")],
         permission=_perm("can_manage_batches"),
         custom={"label": gettext_lazy("公布试点名单")},
     )
@@ -433,6 +439,7 @@ class Application(FSMModelMixin, models.Model):
         state,
         source=State.IN_EXPERT_REVIEW,
         target=State.REVIEWED,
+        conditions=[registered_rules("finish_review")],
         permission=_perm("can_run_selection"),
         custom={"label": gettext_lazy("评审完成")},
     )
@@ -475,6 +482,7 @@ class Application(FSMModelMixin, models.Model):
         state,
         source=State.IN_PUBLICITY,
         target=State.SELECTED,
+        conditions=[registered_rules("select")],
         permission=_perm("can_run_selection"),
         custom={"label": gettext_lazy("公示期满，确定入选")},
     )
@@ -485,6 +493,7 @@ class Application(FSMModelMixin, models.Model):
         state,
         source=State.IN_PUBLICITY,
         target=State.NOT_SELECTED,
+        conditions=[registered_rules("uphold_objection")],
         permission=_perm("can_run_selection"),
         custom={
             "label": gettext_lazy("异议成立，不予入选"),

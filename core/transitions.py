@@ -46,6 +46,46 @@ def guard(message: str):
     return decorate
 
 
+# Rules that an app above adds to a lower app's transition: an application leaves publicity only when no
+# objection is pending, but objections belong to reviews, which applications may not import. The lower
+# model declares `conditions=[registered_rules("select")]`; the upper app calls `register_rule` in its
+# AppConfig.ready(). Being an FSM condition, the rule holds on every path: the services, the generic action
+# buttons, a direct call of the model's method.
+_RULES: dict[tuple[str, str], list[Callable[[models.Model], str | None]]] = {}
+
+
+def register_rule(model_label: str, transition: str, rule: Callable[[models.Model], str | None]) -> None:
+    """`rule(obj)` returns why the transition is refused now, or None; `model_label` is "app.Model"."""
+    rules = _RULES.setdefault((model_label.lower(), transition), [])
+    if rule not in rules:
+        rules.append(rule)
+
+
+def _first_refusal(obj: models.Model, transition: str) -> str | None:
+    for rule in _RULES.get((obj._meta.label_lower, transition), ()):
+        refusal = rule(obj)
+        if refusal:
+            return str(refusal)
+    return None
+
+
+def registered_rules(transition: str):
+    """The FSM condition that runs the rules registered for this model's `transition`."""
+
+    def condition(obj) -> bool:
+        return _first_refusal(obj, transition) is None
+
+    condition.refusal_of = lambda obj: _first_refusal(obj, transition)
+    condition.__name__ = f"registered_rules_{transition}"
+    return condition
+
+
+def _refusal_message(condition, obj, label: str) -> str:
+    if hasattr(condition, "refusal_of"):
+        return condition.refusal_of(obj) or gettext("不满足「%(label)s」的办理条件。") % {"label": label}
+    return getattr(condition, "refusal", gettext("不满足「%(label)s」的办理条件。") % {"label": label})
+
+
 def transition_of(obj: models.Model, name: str) -> Transition | None:
     method = getattr(obj, name)
     field = method._django_fsm.field
@@ -76,9 +116,7 @@ def refusal_for(obj: models.Model, name: str, user) -> str | None:
         return ActionNotPermitted().message
     for condition in t.conditions:
         if not condition(obj):
-            return getattr(
-                condition, "refusal", gettext("不满足「%(label)s」的办理条件。") % {"label": label}
-            )
+            return _refusal_message(condition, obj, label)
     return None
 
 
@@ -127,11 +165,7 @@ def perform_transition(
             changes(obj)
         for condition in t.conditions:
             if not condition(obj):
-                raise TransitionRefused(
-                    getattr(
-                        condition, "refusal", gettext("不满足「%(label)s」的办理条件。") % {"label": label}
-                    )
-                )
+                raise TransitionRefused(_refusal_message(condition, obj, label))
         from_state = obj.state
         getattr(obj, name)(by=by, reason=reason)
         obj.save()

@@ -100,3 +100,24 @@ def test_unknown_transition_name_is_refused(province):
     batch = BatchFactory(state=B.OPEN)
     with refused(batch, code="refused"):
         services.batch_transition(batch=batch, name="delete", by=province)
+
+
+def test_publishing_is_refused_while_an_application_is_in_publicity_by_every_path(province, client_for):
+    """Publishing mid-publicity put an unconfirmed pilot on the public list: the guard is the transition's
+    own, so the service, the batch action button and a direct call of the model's method all refuse it."""
+    from django.urls import reverse
+    from django_fsm import TransitionNotAllowed
+
+    from applications.models import Application
+
+    from ..factories import ApplicationFactory, county
+
+    batch = BatchFactory(state=B.PUBLICITY)
+    ApplicationFactory(batch=batch, organisation=county("610922"), state=Application.State.IN_PUBLICITY)
+    with refused(batch, match="尚有申报单位处于公示中"):
+        services.batch_transition(batch=batch, name="publish", by=province)
+    client_for(province).post(reverse("applications:batch_action", args=[batch.pk, "publish"]))
+    assert Batch.objects.get(pk=batch.pk).state == B.PUBLICITY
+    with pytest.raises(TransitionNotAllowed):
+        Batch.objects.get(pk=batch.pk).publish(by=province)
+    assert not audit_for(batch).filter(action="applications.batch.publish").exists()
