@@ -371,8 +371,8 @@ def verify_pdf(data: bytes) -> Verdict:
     analysis of any update appended after signing) and its SHA-256 against the registry."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SignatureCoverageLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     from .models import IssuedDocument
