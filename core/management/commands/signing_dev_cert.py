@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PORTAL_SIGNING:
-            self.stdout.write("PORTAL_SIGNING is configured: documents are signed with the departments' keys.")
+            self.stdout.write(
+                "PORTAL_SIGNING is configured: documents are signed with the departments' keys."
+            )
             return
         if not settings.PORTAL_SIGNING_ALLOW_DEV:
             self.stdout.write("PORTAL_SIGNING_ALLOW_DEV is off: no development certificate.")
