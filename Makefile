@@ -38,6 +38,7 @@ messages: venv
 run: system-run venv locale/en/LC_MESSAGES/django.mo
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py signing_dev_cert
 	$(PY) manage.py seed_demo
 	@echo "\n平台地址: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)\n"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -7,7 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import signing
 from core.formats import in_chinese
+from core.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,11 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
     from .models import ApplicationSnapshot
     from .pdf import annex1_context
 
-    snapshot = ApplicationSnapshot.objects.select_related("application__batch").filter(pk=snapshot_id).first()
+    snapshot = (
+        ApplicationSnapshot.objects.select_related("application__batch", "application__organisation")
+        .filter(pk=snapshot_id)
+        .first()
+    )
     if snapshot is None or snapshot.pdf:
         return False
     pdf = _render_or_retry(
@@ -44,6 +50,7 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
             submitted_at=snapshot.created_at,
         ),
     )
+    pdf = sign_pdf(pdf, signer_key=signing.PROVINCE, reason="申报表提交版本")
     with transaction.atomic():
         locked = ApplicationSnapshot.objects.select_for_update().get(pk=snapshot_id)
         if locked.pdf:  # a duplicate delivery got there first
@@ -51,6 +58,14 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
         locked.pdf.save("annex1.pdf", ContentFile(pdf), save=False)
         locked.pdf_rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_rendered_at"])
+        signing.record_issued(
+            obj=locked,
+            stored=locked.pdf,
+            pdf=pdf,
+            signer_key=signing.PROVINCE,
+            kind="applications.annex1",
+            title=f"申报表（附件1）第{locked.number}版：{snapshot.application.organisation.name}",
+        )
     return True
 
 
@@ -90,12 +105,25 @@ def render_forwarding_letter(self, forwarding_id: int) -> bool:
     if forwarding is None or forwarding.letter:
         return False
     pdf = _render_or_retry(self, "pdf/cover_letter.html", cover_letter_context(forwarding))
+    # The city bureau issues its cover letter (a deployment without a key per city signs with "default").
+    department = signing.city_key(forwarding.review_unit_id)
+    pdf = sign_pdf(pdf, signer_key=department, reason="市级报送函")
     with transaction.atomic():
         locked = CityForwarding.objects.select_for_update().get(pk=forwarding_id)
         if locked.letter:
             return False
         locked.letter.save("letter.pdf", ContentFile(pdf), save=False)
         locked.save(update_fields=["letter"])
+        signing.record_issued(
+            obj=locked,
+            stored=locked.letter,
+            pdf=pdf,
+            signer_key=department,
+            kind="applications.cover_letter",
+            title=f"{forwarding.review_unit.bureau_name}关于推荐陕西省低碳近零碳试点示范建设申报单位的函（{forwarding.batch.name}）",
+            issuer=forwarding.review_unit.bureau_name,
+            document_no=locked.document_no,
+        )
     return True
 
 

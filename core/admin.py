@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy
 
-from .models import AuditEntry, Notification, User
+from .models import AuditEntry, IssuedDocument, Notification, User
 
 
 @admin.register(User)
@@ -37,3 +37,22 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("title", "recipient__username")
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """Read-only: the registry is written by core.signing.record_issued only."""
+
+    list_display = ("issued_at", "title", "document_no", "issuer", "development")
+    list_filter = ("kind", "department", "development")
+    search_fields = ("title", "document_no", "sha256")
+    date_hierarchy = "issued_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

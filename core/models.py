@@ -162,3 +162,33 @@ class Notification(models.Model):
         if type_ == cls.Type.DECISION:
             return models.Q(kind__in=kinds) & ~cls.RETURNED_STAGE
         return models.Q(kind__in=kinds)
+
+
+class IssuedDocument(models.Model):
+    """The registry of issued documents: one row per signed PDF the portal stored (core.signing.
+    record_issued), read by the public verification page (/verify/). A PDF is genuine when its
+    signature chains to a trusted root and its SHA-256 is here."""
+
+    kind = models.CharField(_("类别代码"), max_length=64)
+    title = models.CharField(_("文件名称"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True, db_index=True)
+    department = models.CharField(_("签发部门代码"), max_length=64)
+    issuer = models.CharField(_("签发部门"), max_length=100)
+    signer_subject = models.CharField(_("签名证书主体"), max_length=255)
+    signer_fingerprint = models.CharField(_("签名证书指纹"), max_length=64)
+    development = models.BooleanField(_("开发用签名"), default=False)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    storage_path = models.CharField(_("存储路径"), max_length=255)
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已签发文件")
+        verbose_name_plural = _("已签发文件")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.issuer}"

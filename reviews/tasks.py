@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import signing
 from core.formats import in_chinese
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ TEMPLATES = {
     "publicity_list": "pdf/publicity_list.html",
     "pilot_list": "pdf/publicity_list.html",
 }
+ISSUED = {"publicity_list", "pilot_list"}
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
@@ -40,6 +42,8 @@ def render_document(self, document_id: int) -> bool:
         pdf = render_pdf(TEMPLATES[document.kind], context_for(document))
     except Exception as exc:  # retried; the outbox sweep picks up what still fails after that
         raise self.retry(exc=exc) from exc
+    issued = document.kind in ISSUED  # the public documents are signed and registered (core.signing)
+    pdf = signing.sign_pdf(pdf, signer_key=signing.PROVINCE) if issued else pdf
     with transaction.atomic():
         locked = ReviewDocument.objects.select_for_update().get(pk=document_id)
         if locked.file:  # a duplicate delivery got there first
@@ -47,6 +51,16 @@ def render_document(self, document_id: int) -> bool:
         locked.file.save(f"{locked.kind}.pdf", ContentFile(pdf), save=False)
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["file", "rendered_at"])
+        if issued:
+            signing.record_issued(
+                obj=locked,
+                stored=locked.file,
+                pdf=pdf,
+                signer_key=signing.PROVINCE,
+                kind=f"reviews.{locked.kind}",
+                title=locked.data.get("title", ""),
+                document_no=locked.data.get("document_no", ""),
+            )
     return True
 
 

@@ -5,6 +5,7 @@ in-process) so `make run` needs no external service; PostgreSQL and Redis are us
 DATABASE_URL / REDIS_URL are set.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -224,3 +225,18 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
 ]
+
+# Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON
+# file outside the repository: {"<department key>": {"key": path, "cert": path, "chain": [paths],
+# "passphrase_env": "ENV_VAR_WITH_THE_KEY_PASSPHRASE", "name": "陕西省生态环境厅"}, ...}; department keys are
+# province_ecology, province_finance, province_drc, city:<review unit code>, or default.
+PORTAL_SIGNING: dict[str, dict] = (
+    json.loads(Path(env("PORTAL_SIGNING_FILE")).read_text(encoding="utf-8"))
+    if env("PORTAL_SIGNING_FILE")
+    else {}
+)
+PORTAL_SIGNING_TRUST_ROOTS = [p for p in env("PORTAL_SIGNING_TRUST_ROOTS").split(",") if p]
+# With no PORTAL_SIGNING, sign with a development certificate generated into var/ (labelled as such).
+PORTAL_SIGNING_ALLOW_DEV = env_bool("PORTAL_SIGNING_ALLOW_DEV", True)
+PORTAL_SIGNING_DEV_DIR = Path(env("PORTAL_SIGNING_DEV_DIR", str(BASE_DIR / "var" / "signing-dev")))
+PORTAL_VERIFY_MAX_BYTES = int(env("PORTAL_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -31,3 +31,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Documents are signed with the departments' certificates (PORTAL_SIGNING_FILE); never with the
+# development certificate unless an operator says so explicitly.
+PORTAL_SIGNING_ALLOW_DEV = env_bool("PORTAL_SIGNING_ALLOW_DEV", False)

@@ -24,3 +24,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The development signing certificate of the suite (tests of signing itself build their own CA).
+PORTAL_SIGNING_DEV_DIR = BASE_DIR / "var" / "test-signing-dev"
