@@ -224,6 +224,7 @@ PORTAL_REMINDERS: list[str] = [
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
+    "plans.tasks.sweep_pending_pdfs",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON
