@@ -77,7 +77,8 @@ def template_bytes(response: DispatchResponse) -> bytes:
     ]
     sheet = xlsx.Sheet(
         name=dispatch.title,
-        title=gettext("%(title)s（%(period)s）填报模板") % {"title": dispatch.title, "period": dispatch.period},
+        title=gettext("%(title)s（%(period)s）填报模板")
+        % {"title": dispatch.title, "period": dispatch.period},
         scope=gettext("填报单位：%(pilot)s；报送截止：%(due)s；只填写“填报值”一列，数值栏填数字，不要填公式")
         % {"pilot": response.pilot.organisation.name, "due": dispatch.due_date.isoformat()},
         columns=columns,
@@ -127,24 +128,34 @@ def _check_file(uploaded) -> None:
 def _read_key(book, response: DispatchResponse) -> None:
     if KEY_SHEET not in book.sheetnames:
         raise TemplateRefused([gettext("不是本平台生成的调度填报模板：缺少模板标识，请重新下载模板。")])
-    values = [row[0] if row else None for row in book[KEY_SHEET].iter_rows(min_row=1, max_row=3, max_col=1, values_only=True)]
+    values = [
+        row[0] if row else None
+        for row in book[KEY_SHEET].iter_rows(min_row=1, max_row=3, max_col=1, values_only=True)
+    ]
     values += [None] * (3 - len(values))
     marker, dispatch_id, key = (str(v) if v is not None else "" for v in values)
     if marker != MARKER:
         raise TemplateRefused(
-            [gettext("不是本平台生成的调度填报模板（模板标识%(cell)s不符），请重新下载模板。") % {"cell": _cell_name(1, 1)}]
+            [
+                gettext("不是本平台生成的调度填报模板（模板标识%(cell)s不符），请重新下载模板。")
+                % {"cell": _cell_name(1, 1)}
+            ]
         )
     if dispatch_id != str(response.dispatch_id):
         raise TemplateRefused(
             [
-                gettext("该模板属于另一次调度（模板标识%(cell)s），不能用于「%(title)s」。请下载本次调度的模板。")
+                gettext(
+                    "该模板属于另一次调度（模板标识%(cell)s），不能用于「%(title)s」。请下载本次调度的模板。"
+                )
                 % {"cell": _cell_name(2, 1), "title": response.dispatch.title}
             ]
         )
     if key != str(response.key):
         raise TemplateRefused(
             [
-                gettext("该模板属于其他试点单位（模板标识%(cell)s），不能用于「%(pilot)s」。请下载本单位的模板。")
+                gettext(
+                    "该模板属于其他试点单位（模板标识%(cell)s），不能用于「%(pilot)s」。请下载本单位的模板。"
+                )
                 % {"cell": _cell_name(3, 1), "pilot": response.pilot.organisation.name}
             ]
         )
@@ -175,12 +186,19 @@ def _read_answers(ws, response: DispatchResponse) -> dict[int, object]:
     seen: dict[str, int] = {}
     for row_number, row in enumerate(ws.iter_rows(values_only=False), start=1):
         if row_number > MAX_ROWS:
-            raise TemplateRefused([gettext("模板超过%(max)s行，请使用本平台下载的模板。") % {"max": MAX_ROWS}])
+            raise TemplateRefused(
+                [gettext("模板超过%(max)s行，请使用本平台下载的模板。") % {"max": MAX_ROWS}]
+            )
         cells = list(row)
         for cell in cells:
-            if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=") and getattr(cell, "data_type", None) != "s"):
+            if getattr(cell, "data_type", None) == "f" or (
+                isinstance(cell.value, str)
+                and cell.value.startswith("=")
+                and getattr(cell, "data_type", None) != "s"
+            ):
                 errors.append(
-                    gettext("%(cell)s含公式，请直接填写数值或文字。") % {"cell": _cell_name(row_number, cell.column)}
+                    gettext("%(cell)s含公式，请直接填写数值或文字。")
+                    % {"cell": _cell_name(row_number, cell.column)}
                 )
         if row_number == xlsx.HEADER_ROW:
             expected = str(HEADERS[-1])
@@ -200,7 +218,8 @@ def _read_answers(ws, response: DispatchResponse) -> dict[int, object]:
         if code in (None, ""):
             if raw not in (None, ""):
                 errors.append(
-                    gettext("%(cell)s缺少问题编号，请勿改动模板结构。") % {"cell": _cell_name(row_number, CODE_COL)}
+                    gettext("%(cell)s缺少问题编号，请勿改动模板结构。")
+                    % {"cell": _cell_name(row_number, CODE_COL)}
                 )
             continue
         question = questions.get(str(code).strip())
@@ -213,7 +232,11 @@ def _read_answers(ws, response: DispatchResponse) -> dict[int, object]:
         if question.code in seen:
             errors.append(
                 gettext("%(cell)s：问题%(code)s重复（已见于第%(first)s行）。")
-                % {"cell": _cell_name(row_number, CODE_COL), "code": question.code, "first": seen[question.code]}
+                % {
+                    "cell": _cell_name(row_number, CODE_COL),
+                    "code": question.code,
+                    "first": seen[question.code],
+                }
             )
             continue
         seen[question.code] = row_number

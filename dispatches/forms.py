@@ -10,7 +10,11 @@ from .models import Dispatch, Question
 class DispatchForm(forms.ModelForm):
     scope_kind = forms.ChoiceField(
         label=gettext_lazy("类型"),
-        choices=[("", "—"), (Organisation.Kind.COUNTY, gettext_lazy("县（区）")), (Organisation.Kind.PARK, gettext_lazy("园区"))],
+        choices=[
+            ("", "—"),
+            (Organisation.Kind.COUNTY, gettext_lazy("县（区）")),
+            (Organisation.Kind.PARK, gettext_lazy("园区")),
+        ],
         required=False,
     )
 
@@ -58,8 +62,12 @@ class QuestionForm(forms.Form):
         required=False,
     )
     unit = forms.CharField(label=gettext_lazy("单位（自定数值问题）"), max_length=32, required=False)
-    min_value = forms.DecimalField(label=gettext_lazy("合理范围下限"), max_digits=18, decimal_places=4, required=False)
-    max_value = forms.DecimalField(label=gettext_lazy("合理范围上限"), max_digits=18, decimal_places=4, required=False)
+    min_value = forms.DecimalField(
+        label=gettext_lazy("合理范围下限"), max_digits=18, decimal_places=4, required=False
+    )
+    max_value = forms.DecimalField(
+        label=gettext_lazy("合理范围上限"), max_digits=18, decimal_places=4, required=False
+    )
     required = forms.BooleanField(label=gettext_lazy("必填"), required=False, initial=True)
 
     def clean(self):
@@ -88,9 +96,15 @@ class AnswerForm(forms.Form):
         for question in questions:
             answer = answers.get(question.pk)
             if question.is_figure:
-                initial = answer.number_value.normalize() if answer and answer.number_value is not None else ""
+                initial = (
+                    answer.number_value.normalize() if answer and answer.number_value is not None else ""
+                )
                 widget = forms.TextInput(attrs={"inputmode": "decimal"})
-                help_text = gettext_lazy("合理范围：%(range)s") % {"range": question.range_text} if question.range_text else ""
+                help_text = (
+                    gettext_lazy("合理范围：%(range)s") % {"range": question.range_text}
+                    if question.range_text
+                    else ""
+                )
             else:
                 initial = answer.text_value if answer else ""
                 widget = forms.Textarea(attrs={"rows": 3})
@@ -113,6 +127,12 @@ class UploadForm(forms.Form):
 
 
 class CircularForm(forms.Form):
-    document_no = forms.CharField(label=gettext_lazy("文号"), max_length=64, help_text=gettext_lazy("如 陕环办发〔2026〕12号"))
-    issued_on = forms.DateField(label=gettext_lazy("成文日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    remarks = forms.CharField(label=gettext_lazy("通报意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document_no = forms.CharField(
+        label=gettext_lazy("文号"), max_length=64, help_text=gettext_lazy("如 陕环办发〔2026〕12号")
+    )
+    issued_on = forms.DateField(
+        label=gettext_lazy("成文日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    remarks = forms.CharField(
+        label=gettext_lazy("通报意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

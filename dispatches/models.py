@@ -141,7 +141,9 @@ class Question(models.Model):
         ordering = ["dispatch", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(min_value__lte=models.F("max_value")),
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
                 name="dispatch_question_range_ordered",
             ),
             models.CheckConstraint(
@@ -176,8 +178,7 @@ class Question(models.Model):
 
 
 def _plain(value) -> str:
-    text = format(value.normalize(), "f") if value is not None else ""
-    return text
+    return format(value.normalize(), "f") if value is not None else ""
 
 
 class DispatchResponse(FSMModelMixin, models.Model):
@@ -281,7 +282,9 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("调度答复")
         verbose_name_plural = _("调度答复")
-        constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
 
     def __str__(self) -> str:
         return str(self.value)
@@ -323,6 +326,9 @@ class DispatchReminder(models.Model):
                 name="one_dispatch_urge_per_day",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.day}"
 
 
 def _circular_path(instance, filename: str) -> str:

@@ -46,7 +46,8 @@ def answer_table_xlsx(dispatch: Dispatch, responses, *, questions, user, filters
         )
     sheet = xlsx.Sheet(
         name=dispatch.title,
-        title=gettext("%(title)s（%(period)s）填报汇总") % {"title": dispatch.title, "period": dispatch.period},
+        title=gettext("%(title)s（%(period)s）填报汇总")
+        % {"title": dispatch.title, "period": dispatch.period},
         scope=list_scope(user, filters),
         columns=columns,
         rows=responses,

@@ -30,7 +30,9 @@ def selection_record(dispatch) -> dict:
         if dispatch.scope == "batch" and dispatch.scope_batch_id:
             record.update(batch=dispatch.scope_batch_id, batch_name=dispatch.scope_batch.name)
         elif dispatch.scope == "kind":
-            record.update(kind=dispatch.scope_kind, kind_label=str(Organisation.Kind(dispatch.scope_kind).label))
+            record.update(
+                kind=dispatch.scope_kind, kind_label=str(Organisation.Kind(dispatch.scope_kind).label)
+            )
         elif dispatch.scope == "city" and dispatch.scope_review_unit_id:
             record.update(
                 review_unit=dispatch.scope_review_unit_id, review_unit_name=dispatch.scope_review_unit.name

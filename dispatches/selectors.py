@@ -57,9 +57,7 @@ def responses_visible_to(user, dispatch: Dispatch | None = None) -> QuerySet[Dis
     )
     if dispatch is not None:
         responses = responses.filter(dispatch=dispatch)
-    return responses.distinct().select_related(
-        "dispatch", "pilot__organisation__review_unit", "pilot__batch"
-    )
+    return responses.distinct().select_related("dispatch", "pilot__organisation__review_unit", "pilot__batch")
 
 
 def get_response_for_user(user, pk) -> DispatchResponse:
@@ -75,9 +73,12 @@ def is_overdue(dispatch: Dispatch, today=None) -> bool:
 
 def with_answers(responses: QuerySet[DispatchResponse]) -> QuerySet[DispatchResponse]:
     """The responses with their answers in one more query (the answer table, the export)."""
-    return responses.prefetch_related(Prefetch("answers", queryset=Answer.objects.only(
-        "pk", "response_id", "question_id", "text_value", "number_value"
-    )))
+    return responses.prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.only("pk", "response_id", "question_id", "text_value", "number_value"),
+        )
+    )
 
 
 def late_condition(dispatch: Dispatch, today=None) -> Q:
@@ -105,7 +106,9 @@ class CityCompleteness:
         return self.on_time / self.expected if self.expected else 0.0
 
 
-def completeness_by_city(responses: QuerySet[DispatchResponse]) -> tuple[list[CityCompleteness], CityCompleteness]:
+def completeness_by_city(
+    responses: QuerySet[DispatchResponse],
+) -> tuple[list[CityCompleteness], CityCompleteness]:
     """Per review unit: expected (pilots asked), answered (submitted), on time (submitted, first time, by
     the due date); and the total. One query."""
     rows = (

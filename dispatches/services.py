@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from core.actors import system_user
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.formats import chinese_date
@@ -151,7 +150,11 @@ def question_remove(*, question: Question, by) -> None:
         text = question.text
         question.delete()
         record(
-            dispatch, actor=by, action="remove_question", label=gettext_noop("删除调度问题"), data={"text": text}
+            dispatch,
+            actor=by,
+            action="remove_question",
+            label=gettext_noop("删除调度问题"),
+            data={"text": text},
         )
 
 
@@ -193,7 +196,9 @@ def _locked_response(response: DispatchResponse) -> DispatchResponse:
     )
 
 
-def response_save(*, response: DispatchResponse, by, values: dict, source: str = "portal") -> DispatchResponse:
+def response_save(
+    *, response: DispatchResponse, by, values: dict, source: str = "portal"
+) -> DispatchResponse:
     """Save the answers typed in the portal or read from the template (`values`: question pk -> raw).
 
     Every value goes through `validation.clean_answer`; if one is refused nothing is saved. Questions
@@ -270,7 +275,9 @@ def remind_pilot(*, response: DispatchResponse, kind: str, day: datetime.date, b
     dispatch = response.dispatch
     try:
         with transaction.atomic():
-            DispatchReminder.objects.create(dispatch=dispatch, pilot=response.pilot, kind=kind, day=day, sent_by=by)
+            DispatchReminder.objects.create(
+                dispatch=dispatch, pilot=response.pilot, kind=kind, day=day, sent_by=by
+            )
             days = (dispatch.due_date - day).days
             if kind == DispatchReminder.Kind.URGE:
                 title = f"催报：{dispatch.title}（截止{chinese_date(dispatch.due_date)}），贵单位尚未报送"
@@ -308,7 +315,9 @@ def dispatch_urge(*, dispatch: Dispatch, by, today: datetime.date | None = None)
         )
         if not pending:
             raise DomainError(gettext("所有试点单位均已报送，无需催报。"))
-        sent = [r for r in pending if remind_pilot(response=r, kind=DispatchReminder.Kind.URGE, day=today, by=by)]
+        sent = [
+            r for r in pending if remind_pilot(response=r, kind=DispatchReminder.Kind.URGE, day=today, by=by)
+        ]
         record(
             dispatch,
             actor=by,
@@ -346,7 +355,9 @@ def circular_issue(
     _require_province(by)
     document_no = document_no.strip()
     if not DOCUMENT_NO.match(document_no):
-        raise DomainError(gettext("文号格式应如“陕环办发〔2026〕12号”（六角括号，年份四位，序号不带前导零）。"))
+        raise DomainError(
+            gettext("文号格式应如“陕环办发〔2026〕12号”（六角括号，年份四位，序号不带前导零）。")
+        )
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if dispatch.state == Dispatch.State.DRAFTING:
@@ -372,7 +383,3 @@ def circular_issue(
 
         enqueue_on_commit(render_circular, circular.pk)
     return circular
-
-
-def automatic_actor():
-    return system_user()

@@ -25,7 +25,7 @@ class AnswerInvalid(Exception):
 def _number(raw) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, bool) or isinstance(raw, datetime.date | datetime.datetime | datetime.time):
+    if isinstance(raw, bool | datetime.date | datetime.datetime | datetime.time):
         raise AnswerInvalid(gettext("「%(value)s」不是数值，请填写数字。") % {"value": raw})
     if isinstance(raw, int | Decimal):
         value = Decimal(raw)
