@@ -33,7 +33,9 @@ def pilots(batch, shiquan, lantian, xian_hitech, agency_org) -> dict[str, Pilot]
     return made
 
 
-def make_dispatch(province, *, due_in: int = 10, title: str = "2026年第三季度试点建设进展调度", **scope) -> Dispatch:
+def make_dispatch(
+    province, *, due_in: int = 10, title: str = "2026年第三季度试点建设进展调度", **scope
+) -> Dispatch:
     dispatch = services.dispatch_create(
         by=province,
         title=title,

@@ -55,10 +55,13 @@ def test_completeness_and_timeliness_per_city_match_the_data(client_for, provinc
     assert [cell(page, "total", c) for c in ("expected", "answered", "on_time")] == ["3", "2", "1"]
     assert cell(page, "total", "completeness") == "67%"
     # The chart reads the same numbers from its JSON block.
-    raw = re.search(r'<script id="dispatch-completeness-data" type="application/json">(.*?)</script>', page, re.S)
+    raw = re.search(
+        r'<script id="dispatch-completeness-data" type="application/json">(.*?)</script>', page, re.S
+    )
     chart = json.loads(raw.group(1))
     by_city = {
-        city: (chart["expected"][i], chart["answered"][i], chart["on_time"][i]) for i, city in enumerate(chart["cities"])
+        city: (chart["expected"][i], chart["answered"][i], chart["on_time"][i])
+        for i, city in enumerate(chart["cities"])
     }
     assert by_city == {"安康市": (1, 1, 1), "西安市": (2, 1, 0)}
     assert "dispatch_completeness.js" in page and "echarts.min.js" in page
@@ -96,7 +99,10 @@ def test_late_filter_counts_the_missing_once_the_due_date_has_passed(client_for,
     assert set(re.findall(r'<tr data-pilot="([^"]+)"', before)) == {"蓝田县人民政府"}
     with later(12):
         after = client_for(province).get(url, {"late": "yes"}).content.decode()
-    assert set(re.findall(r'<tr data-pilot="([^"]+)"', after)) == {"蓝田县人民政府", "西安高新技术产业开发区管委会"}
+    assert set(re.findall(r'<tr data-pilot="([^"]+)"', after)) == {
+        "蓝田县人民政府",
+        "西安高新技术产业开发区管委会",
+    }
 
 
 def test_export_has_typed_cells(client_for, province, answered):

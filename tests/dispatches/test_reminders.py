@@ -27,7 +27,10 @@ def staff(pilots, applicant_county, applicant_xian, applicant_park):
 
 
 def at(day: datetime.date):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=timezone.get_current_timezone()), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=timezone.get_current_timezone()),
+        tick=False,
+    )
 
 
 def notices(user, kind="dispatch_deadline"):
