@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from core.errors import ActionNotPermitted
-from dispatches import services
 from core.models import AuditEntry
+from dispatches import services
 from dispatches.models import Answer, Circular, DispatchResponse
 
 from ..helpers import not_permitted
