@@ -283,12 +283,12 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 
 # Menus -------------------------------------------------------------------------------------------
 MENUS = {
-    "applicant_county": {"dashboard", "applications", "pilots", "reports"},
-    "agency": {"dashboard", "applications", "pilots", "reports"},
-    "city_ankang": {"dashboard", "applications", "pilots", "reports"},
-    "province": {"dashboard", "applications", "pilots", "reports", "reviews", "batches"},
-    "finance": {"dashboard", "applications", "pilots", "reports", "reviews"},
-    "drc": {"dashboard", "pilots", "reports", "reviews"},
+    "applicant_county": {"dashboard", "applications", "pilots", "reports", "dispatches"},
+    "agency": {"dashboard", "applications", "pilots", "reports", "dispatches"},
+    "city_ankang": {"dashboard", "applications", "pilots", "reports", "dispatches"},
+    "province": {"dashboard", "applications", "pilots", "reports", "dispatches", "reviews", "batches"},
+    "finance": {"dashboard", "applications", "pilots", "reports", "dispatches", "reviews"},
+    "drc": {"dashboard", "pilots", "reports", "dispatches", "reviews"},
     "expert": {"dashboard", "my_assignments"},
     "outsider": set(),
 }
