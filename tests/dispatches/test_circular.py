@@ -51,7 +51,9 @@ def test_lists_are_frozen_at_issue(issued):
 def test_circular_pdf_lists_late_and_missing_pilots_with_fonts_embedded(issued, client_for, province):
     assert issued.file and issued.rendered_at
     pdf = issued.file.read()
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
     text = text.decode()
     flat = "".join(text.split())
     for expected in (
@@ -69,7 +71,7 @@ def test_circular_pdf_lists_late_and_missing_pilots_with_fonts_embedded(issued, 
     assert flat.index("逾期报送的试点单位") < flat.index("蓝田县人民政府") < flat.index("未报送的试点单位")
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
-    assert rows and all("yes" == row[-5] for row in rows), fonts  # the "emb" column
+    assert rows and all(row[-5] == "yes" for row in rows), fonts  # the "emb" column
     download = client_for(province).get(reverse("dispatches:circular_pdf", args=[issued.dispatch_id]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
 
@@ -97,5 +99,11 @@ def test_document_number_format_is_checked(number, dispatch, province):
 
 
 def test_circular_download_is_scoped(issued, client_for, expert, city_ankang):
-    assert client_for(expert).get(reverse("dispatches:circular_pdf", args=[issued.dispatch_id])).status_code == 404
-    assert client_for(city_ankang).get(reverse("dispatches:circular_pdf", args=[issued.dispatch_id])).status_code == 200
+    assert (
+        client_for(expert).get(reverse("dispatches:circular_pdf", args=[issued.dispatch_id])).status_code
+        == 404
+    )
+    assert (
+        client_for(city_ankang).get(reverse("dispatches:circular_pdf", args=[issued.dispatch_id])).status_code
+        == 200
+    )

@@ -38,7 +38,9 @@ def ledger(pilots, province):
 def test_figure_shown_against_the_path_of_the_dispatch_year(
     actual, label, ledger, dispatch, pilots, applicant_county, client_for, province
 ):
-    response = answer(response_of(dispatch, pilots["shiquan"]), applicant_county, {1: actual, 2: "1", 3: "无"})
+    response = answer(
+        response_of(dispatch, pilots["shiquan"]), applicant_county, {1: actual, 2: "1", 3: "无"}
+    )
     page = client_for(province).get(reverse("dispatches:response", args=[response.pk])).content.decode()
     block = page[page.index('data-testid="target-Q1"') :][:600]
     assert "2026年目标路径值：25.00%" in block
