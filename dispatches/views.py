@@ -19,7 +19,7 @@ from .filters import ResponseFilter
 from .forms import AnswerForm, CircularForm, DispatchForm, QuestionForm, UploadForm, answer_field_name
 from .models import Circular, Dispatch, DispatchResponse
 from .resources import answer_table_xlsx
-from .selection import resolve_pilots, selection_text
+from .selection import resolve_pilots, selection_record, selection_text
 from .selectors import (
     completeness_by_city,
     dispatches_visible_to,
@@ -101,6 +101,7 @@ def dispatch_detail(request, pk: int):
                 "questions": questions,
                 "question_form": QuestionForm(initial={"required": True}),
                 "pilot_count": resolve_pilots(dispatch).count(),
+                "selection": selection_text(selection_record(dispatch)),
                 "can_manage": permissions.can_manage_dispatches(request.user),
             },
         )
