@@ -97,7 +97,9 @@ class AnswerForm(forms.Form):
             answer = answers.get(question.pk)
             if question.is_figure:
                 initial = (
-                    answer.number_value.normalize() if answer and answer.number_value is not None else ""
+                    format(answer.number_value.normalize(), "f")
+                    if answer and answer.number_value is not None
+                    else ""
                 )
                 widget = forms.TextInput(attrs={"inputmode": "decimal"})
                 help_text = (

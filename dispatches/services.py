@@ -224,19 +224,26 @@ def response_save(
         if errors:
             raise AnswersInvalid(errors)
         existing = {a.question_id: a for a in response.answers.all()}
+        changed = 0
         for pk, (text, number) in cleaned.items():
             answer = existing.get(pk) or Answer(response=response, question_id=pk)
+            if answer.pk and (answer.text_value, answer.number_value) == (text, number):
+                continue
             answer.text_value, answer.number_value = text, number
             answer.save()
+            changed += 1
         response.saved_at = timezone.now()
-        response.source = source
+        # The source says how the answers were last filled: re-saving the same values in the form (as
+        # "保存并提交" does after an upload) leaves an Excel answer an Excel answer.
+        if changed or not response.source:
+            response.source = source
         response.save(update_fields=["saved_at", "source"])
         record(
             response,
             actor=by,
             action="save" if source == "portal" else "import",
             label=gettext_noop("保存调度填报") if source == "portal" else gettext_noop("导入Excel填报模板"),
-            data={"answers": len(cleaned)},
+            data={"answers": len(cleaned), "changed": changed},
         )
     return response
 
