@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import translation
 
+from core.formats import colon
 from organisations.models import Organisation
 from pilots.models import Pilot
 
@@ -41,8 +42,14 @@ def selection_record(dispatch) -> dict:
     return record
 
 
-def selection_text(selection: dict) -> str:
-    """「按批次：2023年第一批」 from a stored record."""
-    detail = selection.get("batch_name") or selection.get("kind_label") or selection.get("review_unit_name")
-    label = selection.get("label", "")
-    return f"{label}：{detail}" if detail else label
+def selection_text(dispatch) -> str:
+    """「按批次：2023年第一批」 in the active language (the names are data, the words are translated)."""
+    detail = ""
+    if dispatch.scope == "batch" and dispatch.scope_batch_id:
+        detail = dispatch.scope_batch.name
+    elif dispatch.scope == "kind" and dispatch.scope_kind:
+        detail = str(Organisation.Kind(dispatch.scope_kind).label)
+    elif dispatch.scope == "city" and dispatch.scope_review_unit_id:
+        detail = dispatch.scope_review_unit.name
+    label = str(dispatch.get_scope_display())
+    return f"{label}{colon()}{detail}" if detail else label

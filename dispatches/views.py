@@ -19,7 +19,7 @@ from .filters import ResponseFilter
 from .forms import AnswerForm, CircularForm, DispatchForm, QuestionForm, UploadForm, answer_field_name
 from .models import Circular, Dispatch, DispatchResponse
 from .resources import answer_table_xlsx
-from .selection import resolve_pilots, selection_record, selection_text
+from .selection import resolve_pilots, selection_text
 from .selectors import (
     completeness_by_city,
     dispatches_visible_to,
@@ -101,7 +101,7 @@ def dispatch_detail(request, pk: int):
                 "questions": questions,
                 "question_form": QuestionForm(initial={"required": True}),
                 "pilot_count": resolve_pilots(dispatch).count(),
-                "selection": selection_text(selection_record(dispatch)),
+                "selection": selection_text(dispatch),
                 "can_manage": permissions.can_manage_dispatches(request.user),
             },
         )
@@ -141,7 +141,7 @@ def dispatch_detail(request, pk: int):
             "circular": circular,
             "circular_form": CircularForm(initial={"issued_on": timezone.localdate()}),
             "can_manage": permissions.can_manage_dispatches(request.user),
-            "selection": selection_text(dispatch.selection),
+            "selection": selection_text(dispatch),
         },
     )
 
@@ -273,6 +273,7 @@ def _response_context(request, response: DispatchResponse, form=None, upload_err
     return {
         "response": response,
         "dispatch": response.dispatch,
+        "selection": selection_text(response.dispatch),
         "form": form,
         "items": items,
         "editable": editable,
