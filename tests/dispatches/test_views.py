@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatches import services
 from dispatches.models import Answer, Dispatch, DispatchResponse
 
 from ..conftest import XIAN
@@ -74,3 +75,19 @@ def test_pilot_saves_a_draft_then_submits_in_the_portal(client_for, applicant_co
     page = done.content.decode()
     assert re.search(r'data-testid="state">已提交<', page)
     assert 'data-testid="template"' not in page  # locked once submitted
+
+
+def test_pilot_dashboard_lists_the_dispatch_to_answer_until_submitted(
+    client_for, applicant_county, agency, dispatch, pilots
+):
+    response = response_of(dispatch, pilots["shiquan"])
+    url = reverse("dispatches:response", args=[response.pk])
+    for user in (applicant_county, agency):
+        page = client_for(user).get(reverse("dashboard:dashboard")).content.decode()
+        assert f'href="{url}"' in page and dispatch.title in page
+    services.response_save(
+        response=response, by=applicant_county, values={q.pk: "1" for q in questions_of(dispatch)}
+    )
+    services.response_submit(response=response, by=applicant_county)
+    page = client_for(applicant_county).get(reverse("dashboard:dashboard")).content.decode()
+    assert f'href="{url}"' not in page
