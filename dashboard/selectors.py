@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
 from core.formats import enumeration_comma
+from dispatches.models import Dispatch, DispatchResponse
+from dispatches.selectors import responses_visible_to
 from organisations.models import Role
 from organisations.roles import scope_of
 from pilots.models import Pilot
@@ -187,7 +189,33 @@ def _applicant_tasks(user, scope, counts: _Counts) -> list[Task]:
         tasks += _report_task(
             counts, "report_returned", AnnualReport.State.RETURNED, _("已退回、待修改的年度自评报告")
         )
+    tasks += _dispatch_tasks(user)
     return tasks
+
+
+def _dispatch_tasks(user) -> list[Task]:
+    """Each open dispatch the user's pilot has not answered yet (the agency drafts them too): one query."""
+    pending = (
+        responses_visible_to(user)
+        .filter(
+            dispatch__state=Dispatch.State.OPEN,
+            state__in=[DispatchResponse.State.DRAFT, DispatchResponse.State.REOPENED],
+        )
+        .order_by("dispatch__due_date", "pk")[:20]
+    )
+    return [
+        Task(
+            key="dispatch_to_answer",
+            title=_("待填报的调度")
+            if r.state == DispatchResponse.State.DRAFT
+            else _("已退回、待修改的调度填报"),
+            count=1,
+            url=reverse("dispatches:response", args=[r.pk]),
+            deadline=r.dispatch.due_date,
+            note=r.dispatch.title,
+        )
+        for r in pending
+    ]
 
 
 def _city_tasks(user, scope, counts: _Counts) -> list[Task]:
@@ -409,6 +437,7 @@ def menu_for(user) -> list[MenuItem]:
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("pilots", _("试点单位"), reverse("pilots:list"), _("全部试点单位")))
         items.append(MenuItem("reports", _("年度自评"), reverse("reports:list"), _("全部年度自评报告")))
+        items.append(MenuItem("dispatches", _("进展调度"), reverse("dispatches:list"), _("全部调度")))
     if scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         # plans.selectors.plans_visible_to: the province all, finance/DRC filed plans, a city its units'
         items.append(MenuItem("plans", _("建设方案"), reverse("plans:list"), _("全部建设方案")))

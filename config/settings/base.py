@@ -220,11 +220,13 @@ PORTAL_REMINDERS: list[str] = [
     "applications.reminders.forwarding_deadline_reminders",
     "reviews.reminders.scoring_deadline_reminders",
     "reviews.reminders.scoring_overdue_reminders",
+    "dispatches.reminders.dispatch_due_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
     "plans.tasks.sweep_pending_pdfs",
+    "dispatches.tasks.sweep_pending_circulars",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON

@@ -283,12 +283,12 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 
 # Menus -------------------------------------------------------------------------------------------
 MENUS = {
-    "applicant_county": {"dashboard", "applications", "pilots", "reports"},
-    "agency": {"dashboard", "applications", "pilots", "reports"},
-    "city_ankang": {"dashboard", "applications", "pilots", "reports", "plans"},
-    "province": {"dashboard", "applications", "pilots", "reports", "plans", "reviews", "batches"},
-    "finance": {"dashboard", "applications", "pilots", "reports", "plans", "reviews"},
-    "drc": {"dashboard", "pilots", "reports", "plans", "reviews"},
+    "applicant_county": {"dashboard", "applications", "pilots", "reports", "dispatches"},
+    "agency": {"dashboard", "applications", "pilots", "reports", "dispatches"},
+    "city_ankang": {"dashboard", "applications", "pilots", "reports", "dispatches", "plans"},
+    "province": {"dashboard", "applications", "pilots", "reports", "dispatches", "plans", "reviews", "batches"},
+    "finance": {"dashboard", "applications", "pilots", "reports", "dispatches", "plans", "reviews"},
+    "drc": {"dashboard", "pilots", "reports", "dispatches", "plans", "reviews"},
     "expert": {"dashboard", "my_assignments"},
     "outsider": set(),
 }

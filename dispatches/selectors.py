@@ -1,0 +1,145 @@
+"""Scoped reads of dispatches: every query here is already limited to what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from organisations.models import Role
+from organisations.roles import scope_of
+
+from .models import Answer, Dispatch, DispatchResponse
+from .permissions import READERS
+
+SUBMITTED = DispatchResponse.State.SUBMITTED
+
+
+def _response_condition(user, prefix: str = "") -> Q:
+    """The responses a user may see (prefix: the path to the response from the queried model)."""
+    scope = scope_of(user)
+    if scope.has(*READERS):
+        return Q()
+    condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    if scope.review_units:
+        condition |= Q(**{f"{prefix}pilot__organisation__review_unit_id__in": scope.review_units})
+    if scope.orgs(Role.APPLICANT):
+        condition |= Q(**{f"{prefix}pilot__organisation_id__in": scope.orgs(Role.APPLICANT)})
+    if scope.orgs(Role.AGENCY):
+        condition |= Q(**{f"{prefix}pilot__delegated_agencies__in": scope.orgs(Role.AGENCY)})
+    return condition
+
+
+def dispatches_visible_to(user) -> QuerySet[Dispatch]:
+    """The province sees every dispatch (drafts too), finance and the DRC every opened one; a city, a
+    pilot or an agency those that concern a pilot of theirs."""
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER):
+        return Dispatch.objects.all()
+    opened = Dispatch.objects.exclude(state=Dispatch.State.DRAFTING)
+    if scope.has(*READERS):
+        return opened
+    ids = DispatchResponse.objects.filter(_response_condition(user)).values("dispatch_id")
+    return opened.filter(pk__in=ids)
+
+
+def get_dispatch_for_user(user, pk) -> Dispatch:
+    dispatch = dispatches_visible_to(user).filter(pk=pk).first()
+    if dispatch is None:
+        raise Http404(gettext("调度不存在"))
+    return dispatch
+
+
+def responses_visible_to(user, dispatch: Dispatch | None = None) -> QuerySet[DispatchResponse]:
+    responses = DispatchResponse.objects.filter(_response_condition(user)).exclude(
+        dispatch__state=Dispatch.State.DRAFTING
+    )
+    if dispatch is not None:
+        responses = responses.filter(dispatch=dispatch)
+    return responses.distinct().select_related("dispatch", "pilot__organisation__review_unit", "pilot__batch")
+
+
+def get_response_for_user(user, pk) -> DispatchResponse:
+    response = responses_visible_to(user).filter(pk=pk).first()
+    if response is None:
+        raise Http404(gettext("调度填报不存在"))
+    return response
+
+
+def is_overdue(dispatch: Dispatch, today=None) -> bool:
+    return (today or timezone.localdate()) > dispatch.due_date
+
+
+def with_answers(responses: QuerySet[DispatchResponse]) -> QuerySet[DispatchResponse]:
+    """The responses with their answers in one more query (the answer table, the export)."""
+    return responses.prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.only("pk", "response_id", "question_id", "text_value", "number_value"),
+        )
+    )
+
+
+def late_condition(dispatch: Dispatch, today=None) -> Q:
+    """Late: answered after the due date, or not answered once it has passed."""
+    condition = Q(state=SUBMITTED, late=True)
+    if is_overdue(dispatch, today):
+        condition |= ~Q(state=SUBMITTED)
+    return condition
+
+
+@dataclass
+class CityCompleteness:
+    code: str
+    name: str
+    expected: int
+    answered: int
+    on_time: int
+
+    @property
+    def completeness(self) -> float:
+        return self.answered / self.expected if self.expected else 0.0
+
+    @property
+    def timeliness(self) -> float:
+        return self.on_time / self.expected if self.expected else 0.0
+
+
+def completeness_by_city(
+    responses: QuerySet[DispatchResponse],
+) -> tuple[list[CityCompleteness], CityCompleteness]:
+    """Per review unit: expected (pilots asked), answered (submitted), on time (submitted, first time, by
+    the due date); and the total. One query."""
+    rows = (
+        responses.order_by()
+        .values(
+            "pilot__organisation__review_unit_id",
+            "pilot__organisation__review_unit__name",
+            "pilot__organisation__review_unit__order",
+        )
+        .annotate(
+            expected=Count("pk", distinct=True),
+            answered=Count("pk", filter=Q(state=SUBMITTED), distinct=True),
+            on_time=Count("pk", filter=Q(state=SUBMITTED, late=False), distinct=True),
+        )
+        .order_by("pilot__organisation__review_unit__order", "pilot__organisation__review_unit_id")
+    )
+    cities = [
+        CityCompleteness(
+            code=r["pilot__organisation__review_unit_id"] or "",
+            name=r["pilot__organisation__review_unit__name"] or gettext("（未归属）"),
+            expected=r["expected"],
+            answered=r["answered"],
+            on_time=r["on_time"],
+        )
+        for r in rows
+    ]
+    total = CityCompleteness(
+        code="",
+        name=gettext("合计"),
+        expected=sum(c.expected for c in cities),
+        answered=sum(c.answered for c in cities),
+        on_time=sum(c.on_time for c in cities),
+    )
+    return cities, total
