@@ -18,8 +18,8 @@ from django.db import transaction
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import content as demo_content
-from demo import plans as plans_demo
 from demo import dispatches as dispatches_demo
+from demo import plans as plans_demo
 from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
 from pilots.models import Pilot
