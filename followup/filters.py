@@ -24,7 +24,9 @@ class _PilotListFilter(ListFilter):
 
 class WorkPlanFilter(_PilotListFilter):
     state = forms.ChoiceField(
-        label=gettext_lazy("状态"), choices=[("", gettext_lazy("全部状态"))] + WorkPlan.State.choices, required=False
+        label=gettext_lazy("状态"),
+        choices=[("", gettext_lazy("全部状态"))] + WorkPlan.State.choices,
+        required=False,
     )
 
     def filter_year(self, queryset, value):
@@ -37,7 +39,9 @@ class WorkPlanFilter(_PilotListFilter):
 class VisitFilter(_PilotListFilter):
     state = forms.ChoiceField(
         label=gettext_lazy("状态"),
-        choices=[("", gettext_lazy("全部状态"))] + Visit.State.choices + [("overdue", gettext_lazy("逾期未整改"))],
+        choices=[("", gettext_lazy("全部状态"))]
+        + Visit.State.choices
+        + [("overdue", gettext_lazy("逾期未整改"))],
         required=False,
     )
 

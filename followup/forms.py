@@ -102,3 +102,7 @@ class GuidanceVisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pilot"].queryset = group.pilots.select_related("organisation")
         self.fields["experts"].queryset = group.experts.all()
+
+
+class GuidanceResponseForm(ResponseForm):
+    response = forms.CharField(label=gettext_lazy("落实情况"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -48,7 +48,10 @@ class WorkPlan(FSMModelMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["pilot", "year"], name="one_work_plan_per_pilot_year")]
 
     def __str__(self) -> str:
-        return gettext("%(name)s %(year)s年度工作方案") % {"name": self.pilot.organisation.name, "year": self.year}
+        return gettext("%(name)s %(year)s年度工作方案") % {
+            "name": self.pilot.organisation.name,
+            "year": self.year,
+        }
 
     @property
     def is_editable(self) -> bool:
@@ -130,6 +133,9 @@ class WorkPlanDecision(models.Model):
         verbose_name = _("年度工作方案审核意见")
         verbose_name_plural = _("年度工作方案审核意见")
         ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.work_plan} · {self.get_kind_display()}"
 
 
 # City follow-up visits (督导) ------------------------------------------------------------------------
@@ -221,7 +227,9 @@ class GuidanceGroup(models.Model):
     name = models.CharField(_("名称"), max_length=128, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     experts = models.ManyToManyField("reviews.Expert", related_name="guidance_groups", verbose_name=_("专家"))
-    pilots = models.ManyToManyField("pilots.Pilot", related_name="guidance_groups", verbose_name=_("帮扶试点"))
+    pilots = models.ManyToManyField(
+        "pilots.Pilot", related_name="guidance_groups", verbose_name=_("帮扶试点")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -102,7 +102,9 @@ def get_visit_for_user(user, pk) -> Visit:
 def pilots_for_visit(user) -> QuerySet[Pilot]:
     """The pilots a city officer may record a visit for: those of its review units."""
     units = scope_of(user).review_units
-    return Pilot.objects.filter(organisation__review_unit_id__in=units).select_related("organisation", "batch")
+    return Pilot.objects.filter(organisation__review_unit_id__in=units).select_related(
+        "organisation", "batch"
+    )
 
 
 # Expert guidance -----------------------------------------------------------------------------------
@@ -120,7 +122,9 @@ def groups_visible_to(user) -> QuerySet[GuidanceGroup]:
         GuidanceGroup.objects.filter(pk__in=ids)
         .prefetch_related(
             "experts",
-            Prefetch("pilots", queryset=Pilot.objects.select_related("organisation", "organisation__review_unit")),
+            Prefetch(
+                "pilots", queryset=Pilot.objects.select_related("organisation", "organisation__review_unit")
+            ),
         )
         .annotate(visit_count=Count("visits", distinct=True))
         .order_by("-year", "name")

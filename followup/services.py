@@ -21,7 +21,15 @@ from reviews.models import Expert
 
 from . import ledger, permissions
 from .conflicts import first_conflict
-from .models import GuidanceGroup, GuidanceVisit, Visit, VisitAttachment, WorkPlan, WorkPlanDecision, WorkPlanTask
+from .models import (
+    GuidanceGroup,
+    GuidanceVisit,
+    Visit,
+    VisitAttachment,
+    WorkPlan,
+    WorkPlanDecision,
+    WorkPlanTask,
+)
 
 
 def _pilot_staff(pilot):
@@ -66,7 +74,8 @@ def work_plan_create(*, pilot: Pilot, year: int, by) -> WorkPlan:
             raise ActionNotPermitted()
         if year not in allowed_work_plan_years(locked):
             raise DomainError(
-                gettext("%(year)s年不在可编制年度工作方案的年度内（当年或下一年，且在建设期内）。") % {"year": year}
+                gettext("%(year)s年不在可编制年度工作方案的年度内（当年或下一年，且在建设期内）。")
+                % {"year": year}
             )
         if WorkPlan.objects.filter(pilot=locked, year=year).exists():
             raise DomainError(
@@ -81,7 +90,13 @@ def work_plan_create(*, pilot: Pilot, year: int, by) -> WorkPlan:
                 work_plan.save()
         except IntegrityError as exc:  # a concurrent creation won the race
             raise DomainError(gettext("该年度工作方案已由他人创建。"), code="duplicate") from exc
-        record(work_plan, actor=by, action="create", label=gettext_noop("创建年度工作方案"), to_state=work_plan.state)
+        record(
+            work_plan,
+            actor=by,
+            action="create",
+            label=gettext_noop("创建年度工作方案"),
+            to_state=work_plan.state,
+        )
     return work_plan
 
 
@@ -89,12 +104,15 @@ def work_plan_save(*, work_plan: WorkPlan, by, summary: str, tasks: list[dict]) 
     """Replace the plan's tasks ({task, responsible_unit, deadline}) and summary while it is editable;
     the targets and milestones are read again from the ledger."""
     with transaction.atomic():
-        locked = WorkPlan.objects.select_for_update().select_related("pilot__organisation").get(pk=work_plan.pk)
+        locked = (
+            WorkPlan.objects.select_for_update().select_related("pilot__organisation").get(pk=work_plan.pk)
+        )
         if not permissions.can_draft_work_plan_for(by, locked.pilot):
             raise ActionNotPermitted()
         if not locked.is_editable:
             raise DomainError(
-                gettext("年度工作方案当前状态为「%(state)s」，不能修改。") % {"state": locked.get_state_display()},
+                gettext("年度工作方案当前状态为「%(state)s」，不能修改。")
+                % {"state": locked.get_state_display()},
                 code="state",
             )
         locked.summary = summary
@@ -111,7 +129,13 @@ def work_plan_save(*, work_plan: WorkPlan, by, summary: str, tasks: list[dict]) 
             )
             for i, t in enumerate(tasks, start=1)
         )
-        record(locked, actor=by, action="edit", label=gettext_noop("修改年度工作方案"), data={"tasks": len(tasks)})
+        record(
+            locked,
+            actor=by,
+            action="edit",
+            label=gettext_noop("修改年度工作方案"),
+            data={"tasks": len(tasks)},
+        )
     return locked
 
 
@@ -140,10 +164,16 @@ def work_plan_transition(*, work_plan: WorkPlan, name: str, by, reason: str = ""
                 url=url,
             )
         else:
-            kind = WorkPlanDecision.Kind.ACKNOWLEDGED if name == "acknowledge" else WorkPlanDecision.Kind.RETURNED
+            kind = (
+                WorkPlanDecision.Kind.ACKNOWLEDGED
+                if name == "acknowledge"
+                else WorkPlanDecision.Kind.RETURNED
+            )
             WorkPlanDecision.objects.create(work_plan=obj, kind=kind, reason=reason.strip(), decided_by=by)
             title = (
-                gettext("%(plan)s已确认") if name == "acknowledge" else gettext("%(plan)s已退回，请修改后重新报送")
+                gettext("%(plan)s已确认")
+                if name == "acknowledge"
+                else gettext("%(plan)s已退回，请修改后重新报送")
             ) % {"plan": obj}
             notify(_pilot_staff(pilot), kind=f"followup.work_plan_{kind}", title=title, body=reason, url=url)
     return obj
@@ -191,9 +221,7 @@ def visit_create(
 
 def _lock_visit(visit: Visit) -> Visit:
     return (
-        Visit.objects.select_for_update(of=("self",))
-        .select_related("pilot__organisation")
-        .get(pk=visit.pk)
+        Visit.objects.select_for_update(of=("self",)).select_related("pilot__organisation").get(pk=visit.pk)
     )
 
 
@@ -268,8 +296,10 @@ def _require_guidance_manager(by) -> None:
 
 
 def _pilots_for_conflicts(pilots):
-    return Pilot.objects.filter(pk__in=[p.pk for p in pilots]).select_related("organisation").prefetch_related(
-        "delegated_agencies", "organisation__host_divisions"
+    return (
+        Pilot.objects.filter(pk__in=[p.pk for p in pilots])
+        .select_related("organisation")
+        .prefetch_related("delegated_agencies", "organisation__host_divisions")
     )
 
 
@@ -368,7 +398,8 @@ def group_assign_pilot(*, group: GuidanceGroup, pilot: Pilot, by) -> GuidanceGro
         notify(
             experts_users,
             kind="followup.group_assigned",
-            title=gettext("%(group)s已指派帮扶%(pilot)s") % {"group": locked.name, "pilot": pilot.organisation.name},
+            title=gettext("%(group)s已指派帮扶%(pilot)s")
+            % {"group": locked.name, "pilot": pilot.organisation.name},
             url=reverse("followup:group_detail", args=[locked.pk]),
         )
     return locked
@@ -435,7 +466,9 @@ def guidance_visit_respond(*, visit: GuidanceVisit, by, response: str) -> Guidan
         locked.response = response
         locked.responded_at = timezone.now()
         locked.save(update_fields=["response", "responded_at"])
-        record(locked, actor=by, action="respond", label=gettext_noop("报送指导意见落实情况"), reason=response)
+        record(
+            locked, actor=by, action="respond", label=gettext_noop("报送指导意见落实情况"), reason=response
+        )
         notify(
             [e.user for e in locked.experts.select_related("user")],
             kind="followup.guidance_responded",

@@ -21,6 +21,7 @@ from . import permissions, resources, selectors, services
 from .filters import GuidanceVisitFilter, VisitFilter, WorkPlanFilter
 from .forms import (
     GroupForm,
+    GuidanceResponseForm,
     GuidanceVisitForm,
     ResponseForm,
     TaskFormSet,
@@ -97,17 +98,25 @@ def work_plan_edit(request, pk: int):
     if not permissions.can_edit_work_plan(request.user, work_plan):
         if not permissions.can_draft_work_plan_for(request.user, work_plan.pilot):
             raise Http404
-        messages.error(request, gettext("年度工作方案当前状态为「%(state)s」，不能修改。") % {"state": work_plan.get_state_display()})
+        messages.error(
+            request,
+            gettext("年度工作方案当前状态为「%(state)s」，不能修改。")
+            % {"state": work_plan.get_state_display()},
+        )
         return redirect("followup:work_plan_detail", pk=pk)
     initial = [
-        {"task": t.task, "responsible_unit": t.responsible_unit, "deadline": t.deadline} for t in work_plan.tasks.all()
+        {"task": t.task, "responsible_unit": t.responsible_unit, "deadline": t.deadline}
+        for t in work_plan.tasks.all()
     ]
     form = WorkPlanForm(request.POST or None, instance=work_plan)
     formset = TaskFormSet(request.POST or None, initial=initial, prefix="tasks")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.work_plan_save(
-                work_plan=work_plan, by=request.user, summary=form.cleaned_data["summary"], tasks=cleaned_tasks(formset)
+                work_plan=work_plan,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                tasks=cleaned_tasks(formset),
             )
         except DomainError as error:
             _form_error(request, error, form)
@@ -215,7 +224,9 @@ def visit_upload(request, pk: int):
 def visit_download(request, pk: int, attachment_pk: int):
     visit = selectors.get_visit_for_user(request.user, pk)
     attachment = get_object_or_404(VisitAttachment, pk=attachment_pk, visit=visit)
-    return serve_file(attachment.file, download_name=attachment.original_name, content_type=attachment.content_type)
+    return serve_file(
+        attachment.file, download_name=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 @login_required
@@ -307,7 +318,14 @@ def group_detail(request, pk: int):
 def group_add_expert(request, pk: int):
     group = selectors.get_group_for_user(request.user, pk)
     expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
-    run(request, services.group_add_expert, success=gettext("专家已加入。"), group=group, expert=expert, by=request.user)
+    run(
+        request,
+        services.group_add_expert,
+        success=gettext("专家已加入。"),
+        group=group,
+        expert=expert,
+        by=request.user,
+    )
     return redirect("followup:group_detail", pk=pk)
 
 
@@ -316,7 +334,14 @@ def group_add_expert(request, pk: int):
 def group_remove_expert(request, pk: int):
     group = selectors.get_group_for_user(request.user, pk)
     expert = get_object_or_404(group.experts.all(), pk=request.POST.get("expert") or 0)
-    run(request, services.group_remove_expert, success=gettext("专家已移出。"), group=group, expert=expert, by=request.user)
+    run(
+        request,
+        services.group_remove_expert,
+        success=gettext("专家已移出。"),
+        group=group,
+        expert=expert,
+        by=request.user,
+    )
     return redirect("followup:group_detail", pk=pk)
 
 
@@ -325,7 +350,14 @@ def group_remove_expert(request, pk: int):
 def group_assign_pilot(request, pk: int):
     group = selectors.get_group_for_user(request.user, pk)
     pilot = get_object_or_404(Pilot.objects.select_related("organisation"), pk=request.POST.get("pilot") or 0)
-    run(request, services.group_assign_pilot, success=gettext("已指派。"), group=group, pilot=pilot, by=request.user)
+    run(
+        request,
+        services.group_assign_pilot,
+        success=gettext("已指派。"),
+        group=group,
+        pilot=pilot,
+        by=request.user,
+    )
     return redirect("followup:group_detail", pk=pk)
 
 
@@ -364,7 +396,9 @@ def guidance_visit_list(request):
     if request.GET.get("export") == "xlsx":
         return resources.guidance_visit_list_xlsx(filters.queryset, user=request.user, filters=filters)
     return render(
-        request, "followup/guidance_visit_list.html", {"page": _page(request, filters.queryset), "filters": filters}
+        request,
+        "followup/guidance_visit_list.html",
+        {"page": _page(request, filters.queryset), "filters": filters},
     )
 
 
@@ -377,7 +411,7 @@ def guidance_visit_detail(request, pk: int):
         {
             "visit": visit,
             "can_respond": permissions.can_respond_guidance_visit(request.user, visit),
-            "response_form": ResponseForm(initial={"response": visit.response}),
+            "response_form": GuidanceResponseForm(initial={"response": visit.response}),
         },
     )
 
