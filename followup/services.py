@@ -51,14 +51,13 @@ def _lock_pilot(pilot) -> Pilot:
 
 # Yearly work plans ---------------------------------------------------------------------------------
 def allowed_work_plan_years(pilot, today=None) -> list[int]:
-    """A work plan is drawn up at the start of a year: for the current year or the next one, never for a
-    year before the pilot's batch or after its construction period."""
+    """The years a work plan may be drawn up for: within the pilot's construction period (from its batch's
+    year to the end of construction), and never later than next year."""
     today = today or timezone.localdate()
-    first = max(pilot.batch.year, today.year)
     last = today.year + 1
     if pilot.batch.construction_end:
         last = min(last, pilot.batch.construction_end.year)
-    return list(range(first, last + 1))
+    return list(range(pilot.batch.year, last + 1))
 
 
 def _refresh_from_ledger(work_plan: WorkPlan) -> None:
@@ -74,8 +73,7 @@ def work_plan_create(*, pilot: Pilot, year: int, by) -> WorkPlan:
             raise ActionNotPermitted()
         if year not in allowed_work_plan_years(locked):
             raise DomainError(
-                gettext("%(year)s年不在可编制年度工作方案的年度内（当年或下一年，且在建设期内）。")
-                % {"year": year}
+                gettext("%(year)s年不在试点建设期内（或晚于下一年），不能编制年度工作方案。") % {"year": year}
             )
         if WorkPlan.objects.filter(pilot=locked, year=year).exists():
             raise DomainError(

@@ -19,12 +19,12 @@ THIS_YEAR = timezone.localdate().year
 
 @pytest.fixture
 def pilot(shiquan):
-    return PilotFactory(organisation=shiquan)
+    return PilotFactory(organisation=shiquan, batch__year=THIS_YEAR)
 
 
 @pytest.fixture
 def xian_pilot(lantian):
-    return PilotFactory(organisation=lantian)
+    return PilotFactory(organisation=lantian, batch__year=THIS_YEAR)
 
 
 @pytest.fixture

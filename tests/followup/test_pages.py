@@ -222,7 +222,7 @@ def _pilots(n):
     from ..factories import county
 
     codes = ["610922", "610921", "610923", "610924"][:n]  # 安康 counties
-    return [PilotFactory(organisation=county(code)) for code in codes]
+    return [PilotFactory(organisation=county(code), batch__year=THIS_YEAR) for code in codes]
 
 
 @pytest.mark.parametrize("n", [1, 4])

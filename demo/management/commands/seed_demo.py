@@ -18,6 +18,7 @@ from django.db import transaction
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import content as demo_content
+from demo import followup as demo_followup
 from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
 from pilots.models import Pilot
@@ -197,6 +198,7 @@ class Command(BaseCommand):
             self._county_call()
             self._near_zero_county_call()
             self._third_batch()
+            demo_followup.seed(self.stdout)  # issue 12: yearly work plans, city visits, expert guidance
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
