@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import xlsx
+from core.formats import enumeration_comma
 from organisations.resources import list_scope
 
 
@@ -73,7 +74,7 @@ def guidance_visit_list_xlsx(visits, *, user, filters):
             xlsx.Column(_("帮扶指导组"), lambda v: v.group.name),
             xlsx.Column(_("形式"), lambda v: v.get_kind_display()),
             xlsx.Column(_("日期"), lambda v: v.visit_date, kind=xlsx.DATE),
-            xlsx.Column(_("参加专家"), lambda v: "、".join(e.name for e in v.experts.all())),
+            xlsx.Column(_("参加专家"), lambda v: enumeration_comma().join(e.name for e in v.experts.all())),
             xlsx.Column(_("指导意见"), lambda v: v.advice, width=40),
             xlsx.Column(_("试点单位落实情况"), lambda v: v.response, width=40),
         ],

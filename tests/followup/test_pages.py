@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from followup import services
-from followup.models import WorkPlan
+from followup.models import GuidanceGroup, GuidanceVisit, Visit, WorkPlan
 
 from ..factories import PDF_BYTES, PilotFactory
 from .conftest import THIS_YEAR, file_ledger, future, past
@@ -277,3 +277,73 @@ def test_exports_hold_the_rows_and_status_words(pilot, applicant_county, city_an
     )
     rows = [[c.value for c in r] for r in book.active.iter_rows(min_row=4)]
     assert len(rows) == 1 and rows[0][3] == THIS_YEAR and rows[0][4] == 1 and "编制中" in rows[0]
+
+
+def test_the_forms_of_each_role_do_what_they_say(
+    pilot, applicant_county, city_ankang, province, expert_far, client_for
+):
+    city = client_for(city_ankang)
+    assert city.get(reverse("followup:visit_create")).status_code == 200
+    city.post(
+        reverse("followup:visit_create"),
+        {
+            "pilot": pilot.pk,
+            "visit_date": past(1).isoformat(),
+            "people": "陈静",
+            "findings": "进度正常",
+            "problems": "台账不全",
+            "rectification_deadline": future(20).isoformat(),
+        },
+    )
+    visit = Visit.objects.get()
+    assert (visit.people, visit.rectification_deadline) == ("陈静", future(20))
+    # a problem without a deadline: the form comes back with what was typed and the reason
+    response = city.post(
+        reverse("followup:visit_create"),
+        {
+            "pilot": pilot.pk,
+            "visit_date": past(1).isoformat(),
+            "people": "陈静",
+            "findings": "另一次",
+            "problems": "有问题",
+        },
+    )
+    assert "须规定整改时限" in response.content.decode() and "另一次" in response.content.decode()
+    assert Visit.objects.count() == 1
+    client_for(applicant_county).post(
+        reverse("followup:visit_respond", args=[visit.pk]), {"response": "已补齐台账"}
+    )
+    city.post(reverse("followup:visit_action", args=[visit.pk, "close"]), {"reason": "核实"})
+    visit.refresh_from_db()
+    assert (visit.response, visit.state, visit.closing_note) == ("已补齐台账", "closed", "核实")
+
+    prov = client_for(province)
+    assert prov.get(reverse("followup:group_create")).status_code == 200
+    prov.post(
+        reverse("followup:group_create"), {"name": "帮扶一组", "year": THIS_YEAR, "experts": [expert_far.pk]}
+    )
+    group = GuidanceGroup.objects.get()
+    prov.post(reverse("followup:group_assign_pilot", args=[group.pk]), {"pilot": pilot.pk})
+    assert list(group.pilots.all()) == [pilot]
+    expert = client_for(expert_far.user)
+    assert expert.get(reverse("followup:guidance_visit_create", args=[group.pk])).status_code == 200
+    expert.post(
+        reverse("followup:guidance_visit_create", args=[group.pk]),
+        {
+            "pilot": pilot.pk,
+            "kind": "visit",
+            "visit_date": past(1).isoformat(),
+            "experts": [expert_far.pk],
+            "advice": "补充监测",
+        },
+    )
+    guidance = GuidanceVisit.objects.get()
+    assert (guidance.advice, guidance.recorded_by_id) == ("补充监测", expert_far.user_id)
+    client_for(applicant_county).post(
+        reverse("followup:guidance_visit_respond", args=[guidance.pk]), {"response": "已落实"}
+    )
+    guidance.refresh_from_db()
+    assert guidance.response == "已落实"
+    # the city may not create groups nor record guidance
+    assert city.get(reverse("followup:group_create")).status_code == 404
+    assert city.get(reverse("followup:guidance_visit_create", args=[group.pk])).status_code == 404
