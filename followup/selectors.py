@@ -28,7 +28,7 @@ def _pilot_condition(user, prefix: str = "pilot__") -> Q:
         condition |= Q(**{f"{prefix}organisation_id__in": scope.orgs(Role.APPLICANT)})
     if scope.orgs(Role.AGENCY):
         agency_pilots = Pilot.objects.filter(delegated_agencies__in=scope.orgs(Role.AGENCY)).values("pk")
-        condition |= Q(**{f"{prefix}pk__in": agency_pilots}) if prefix else Q(pk__in=agency_pilots)
+        condition |= Q(**{f"{prefix}pk__in": agency_pilots})
     return condition
 
 
@@ -158,8 +158,8 @@ def get_guidance_visit_for_user(user, pk) -> GuidanceVisit:
     return visit
 
 
-def get_group_pilot_for_expert(user, group: GuidanceGroup, pilot_pk) -> Pilot:
-    """A pilot assigned to the group (the group is already one the user sees)."""
+def get_group_pilot(group: GuidanceGroup, pilot_pk) -> Pilot:
+    """A pilot assigned to the group (the group was fetched with get_group_for_user); 404 otherwise."""
     pilot = next((p for p in group.pilots.all() if p.pk == int(pilot_pk)), None)
     if pilot is None:
         _not_found(gettext("试点单位不存在"))

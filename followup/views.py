@@ -366,7 +366,7 @@ def group_pilot(request, pk: int, pilot_pk: int):
     """A pilot assigned to the group, as the group's experts see it: its basic facts and the group's
     records with it (nothing else of the pilot)."""
     group = selectors.get_group_for_user(request.user, pk)
-    pilot = selectors.get_group_pilot_for_expert(request.user, group, pilot_pk)
+    pilot = selectors.get_group_pilot(group, pilot_pk)
     visits = selectors.guidance_visits_visible_to(request.user).filter(group=group, pilot=pilot)
     return render(request, "followup/group_pilot.html", {"group": group, "pilot": pilot, "visits": visits})
 
