@@ -164,3 +164,52 @@ def get_group_pilot(group: GuidanceGroup, pilot_pk) -> Pilot:
     if pilot is None:
         _not_found(gettext("试点单位不存在"))
     return pilot
+
+
+# To-dos for the dashboard (the dashboard app reads these; followup knows nothing of it) ------------
+def todos_for(user, today=None) -> dict[str, int]:
+    """What waits for this user in follow-up and guidance, as counts (0 when none), one query per count:
+
+    - `work_plans_to_decide`: filed work plans of the city officer's units, awaiting 确认 or 退回;
+    - `work_plans_to_file`: the pilot's (or its agency's) drafts and returned plans;
+    - `visits_to_rectify`: open visits of the pilot without a rectification response yet;
+    - `visits_overdue`: open visits past their rectification deadline, for the city (and the province);
+    - `guidance_to_answer`: guidance records of the pilot without its response.
+    """
+    today = today or timezone.localdate()
+    scope = scope_of(user)
+    staff = scope.orgs(Role.APPLICANT)
+    counts = dict.fromkeys(
+        (
+            "work_plans_to_decide",
+            "work_plans_to_file",
+            "visits_to_rectify",
+            "visits_overdue",
+            "guidance_to_answer",
+        ),
+        0,
+    )
+    if scope.review_units:
+        counts["work_plans_to_decide"] = WorkPlan.objects.filter(
+            state=WorkPlan.State.FILED, pilot__organisation__review_unit_id__in=scope.review_units
+        ).count()
+    if scope.review_units or scope.has(Role.PROVINCE_OFFICER):
+        counts["visits_overdue"] = (
+            visits_visible_to(user, today)
+            .filter(state=Visit.State.OPEN, rectification_deadline__lt=today)
+            .count()
+        )
+    if staff or scope.orgs(Role.AGENCY):
+        counts["work_plans_to_file"] = (
+            WorkPlan.objects.filter(pilot__in=pilots_for_work_plan(user).values("pk"))
+            .filter(state__in=WorkPlan.EDITABLE_STATES)
+            .count()
+        )
+    if staff:
+        counts["visits_to_rectify"] = Visit.objects.filter(
+            state=Visit.State.OPEN, pilot__organisation_id__in=staff, response=""
+        ).count()
+        counts["guidance_to_answer"] = GuidanceVisit.objects.filter(
+            pilot__organisation_id__in=staff, response=""
+        ).count()
+    return counts

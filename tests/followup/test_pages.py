@@ -347,3 +347,26 @@ def test_the_forms_of_each_role_do_what_they_say(
     # the city may not create groups nor record guidance
     assert city.get(reverse("followup:group_create")).status_code == 404
     assert city.get(reverse("followup:guidance_visit_create", args=[group.pk])).status_code == 404
+
+
+def test_todos_count_what_waits_for_each_role(pilot, applicant_county, city_ankang, city_xian, province):
+    from followup.selectors import todos_for
+
+    filed = _work_plan(pilot, applicant_county)
+    services.work_plan_transition(work_plan=filed, name="file", by=applicant_county)
+    _visit(pilot, city_ankang, deadline=past(1))  # overdue, not answered
+    answered = _visit(pilot, city_ankang, deadline=future(9))
+    services.visit_respond(visit=answered, by=applicant_county, response="已整改")
+    assert todos_for(city_ankang) == {
+        "work_plans_to_decide": 1,
+        "work_plans_to_file": 0,
+        "visits_to_rectify": 0,
+        "visits_overdue": 1,
+        "guidance_to_answer": 0,
+    }
+    assert todos_for(applicant_county)["visits_to_rectify"] == 1
+    assert todos_for(applicant_county)["work_plans_to_file"] == 0
+    services.work_plan_transition(work_plan=filed, name="return_plan", by=city_ankang, reason="细化")
+    assert todos_for(applicant_county)["work_plans_to_file"] == 1
+    assert set(todos_for(city_xian).values()) == {0}
+    assert todos_for(province)["visits_overdue"] == 1
