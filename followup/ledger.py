@@ -27,8 +27,8 @@ def targets_for_year(pilot, year: int) -> tuple[list[dict], int | None]:
                 "unit": path.indicator.unit,
                 "binding": bool(path.binding),
                 "base_year": path.base_year,
-                "base_value": _text(path.base_value),
-                "value": _text(value),
+                "base_value": as_text(path.base_value),
+                "value": as_text(value),
             }
         )
     return rows, version
@@ -53,7 +53,7 @@ def milestones_for_year(pilot, year: int) -> list[dict]:
     return rows
 
 
-def _text(value) -> str:
+def as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):

@@ -32,3 +32,14 @@ def test_seed_demo_has_every_followup_state():
         ("open", True),
     ]
     assert visits.get(state="closed").attachments.count() == 1
+    # The work plans read the ledger the plans demo filed: the year's path values and its version.
+    from followup.ledger import as_text
+    from plans.selectors import target_path
+
+    acknowledged = WorkPlan.objects.get(state="acknowledged")
+    paths = target_path(acknowledged.pilot)
+    assert paths and acknowledged.ledger_version == next(iter(paths.values())).ledger_version
+    assert {t["code"]: t["value"] for t in acknowledged.targets} == {
+        code: as_text(path.values.get(2024)) for code, path in paths.items()
+    }
+    assert acknowledged.milestones  # the key projects' 2024 milestones
