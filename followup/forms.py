@@ -38,11 +38,9 @@ TaskFormSet = forms.formset_factory(TaskForm, extra=3, can_delete=True)
 
 
 def cleaned_tasks(formset) -> list[dict]:
-    return [
-        f.cleaned_data
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed()
-    ]
+    """The rows kept: every filled row (an existing task posted back unchanged included), minus those
+    ticked for deletion; blank extra rows have no cleaned data."""
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 class VisitForm(forms.Form):

@@ -370,3 +370,34 @@ def test_todos_count_what_waits_for_each_role(pilot, applicant_county, city_anka
     assert todos_for(applicant_county)["work_plans_to_file"] == 1
     assert set(todos_for(city_xian).values()) == {0}
     assert todos_for(province)["visits_overdue"] == 1
+
+
+def test_saving_the_form_keeps_unchanged_tasks_and_drops_deleted_ones(pilot, applicant_county, client_for):
+    work_plan = services.work_plan_create(pilot=pilot, year=THIS_YEAR, by=applicant_county)
+    services.work_plan_save(
+        work_plan=work_plan,
+        by=applicant_county,
+        summary="",
+        tasks=[
+            {"task": "任务甲", "responsible_unit": "甲局", "deadline": future(10)},
+            {"task": "任务乙", "responsible_unit": "乙局", "deadline": future(20)},
+        ],
+    )
+    client = client_for(applicant_county)
+    page = client.get(reverse("followup:work_plan_edit", args=[work_plan.pk]))
+    formset = page.context["formset"]
+    data = {"summary": "思路", "tasks-TOTAL_FORMS": "3", "tasks-INITIAL_FORMS": "2"}
+    for i, form in enumerate(formset.forms[:2]):
+        for name in ("task", "responsible_unit"):
+            data[f"tasks-{i}-{name}"] = form.initial[name]
+        data[f"tasks-{i}-deadline"] = form.initial["deadline"].isoformat()
+    data["tasks-1-DELETE"] = "on"
+    data.update(
+        {
+            "tasks-2-task": "任务丙",
+            "tasks-2-responsible_unit": "丙局",
+            "tasks-2-deadline": future(30).isoformat(),
+        }
+    )
+    client.post(reverse("followup:work_plan_edit", args=[work_plan.pk]), data)
+    assert list(work_plan.tasks.values_list("task", flat=True)) == ["任务甲", "任务丙"]
