@@ -42,3 +42,22 @@ def test_the_plan_pdf_is_rendered_after_commit_with_page_numbers(
     assert render_plan_pdf.apply(args=[version.pk]).result is False
     version.refresh_from_db()
     assert version.pdf.name == name
+
+
+def test_the_outbox_sweep_queues_lost_plan_pdfs(pilot, applicant_county, agency, monkeypatch):
+    import datetime
+
+    from plans import tasks
+    from plans.models import PlanVersion
+
+    plan = services.plan_start(pilot=pilot, by=applicant_county)
+    fill_plan(plan, agency)
+    version = services.plan_submit(plan=plan, by=applicant_county)  # its on-commit task never ran
+    queued = []
+    monkeypatch.setattr("core.queue.enqueue", lambda task, *args: queued.append((task.name, args)))
+    assert tasks.sweep_pending_pdfs() == 0  # too recent: its task may still be on its way
+    PlanVersion.objects.filter(pk=version.pk).update(
+        submitted_at=version.submitted_at - datetime.timedelta(minutes=5)
+    )
+    assert tasks.sweep_pending_pdfs() == 1
+    assert queued == [(tasks.render_plan_pdf.name, (version.pk,))]
