@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dispatches/", include("dispatches.urls")),
     path("reviews/", include("reviews.urls")),
+    path("followup/", include("followup.urls")),
     path("publicity/", include("reviews.urls_public")),
     # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.
     re_path(
