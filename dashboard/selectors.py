@@ -13,12 +13,14 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
 from core.formats import enumeration_comma
 from dispatches.models import Dispatch, DispatchResponse
 from dispatches.selectors import responses_visible_to
+from followup.selectors import todos_for as followup_todos
 from organisations.models import Role
 from organisations.roles import scope_of
 from pilots.models import Pilot
@@ -400,6 +402,7 @@ def dashboard_for(user) -> Dashboard:
         board.tasks += _drc_tasks(counts, rounds)
     if scope.has(Role.EXPERT):
         board.tasks += _expert_tasks(user, rounds)
+    board.tasks += _followup_tasks(user)
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):
@@ -408,6 +411,30 @@ def dashboard_for(user) -> Dashboard:
             Link(_("评分标准"), reverse("reviews:criteria")),
         ]
     return board
+
+
+FOLLOWUP_TASKS = (
+    # key of followup.selectors.todos_for, title, list URL name, query
+    (
+        "work_plans_to_decide",
+        gettext_lazy("待确认的年度工作方案"),
+        "followup:work_plan_list",
+        {"state": "filed"},
+    ),
+    ("work_plans_to_file", gettext_lazy("待报送的年度工作方案"), "followup:work_plan_list", {}),
+    ("visits_to_rectify", gettext_lazy("待报送整改情况的督导问题"), "followup:visit_list", {"state": "open"}),
+    ("visits_overdue", gettext_lazy("逾期未整改的督导问题"), "followup:visit_list", {"state": "overdue"}),
+    ("guidance_to_answer", gettext_lazy("待报送落实情况的帮扶指导意见"), "followup:guidance_visit_list", {}),
+)
+
+
+def _followup_tasks(user) -> list[Task]:
+    counts = followup_todos(user)
+    return [
+        Task(key, str(title), counts[key], _url(name, **query))
+        for key, title, name, query in FOLLOWUP_TASKS
+        if counts.get(key)
+    ]
 
 
 # The menu ----------------------------------------------------------------------------------------
@@ -441,6 +468,25 @@ def menu_for(user) -> list[MenuItem]:
     if scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         # plans.selectors.plans_visible_to: the province all, finance/DRC filed plans, a city its units'
         items.append(MenuItem("plans", _("建设方案"), reverse("plans:list"), _("全部建设方案")))
+    if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        # followup.selectors: pilots and agencies their own, a city its units', the province/finance/DRC all
+        items.append(
+            MenuItem(
+                "work_plans", _("年度工作方案"), reverse("followup:work_plan_list"), _("全部年度工作方案")
+            )
+        )
+        items.append(
+            MenuItem("followup_visits", _("市级督导"), reverse("followup:visit_list"), _("全部督导记录"))
+        )
+        items.append(
+            MenuItem(
+                "guidance", _("帮扶指导"), reverse("followup:guidance_visit_list"), _("全部帮扶指导记录")
+            )
+        )
+    if scope.has(Role.PROVINCE_OFFICER, Role.EXPERT):
+        items.append(
+            MenuItem("guidance_groups", _("帮扶指导组"), reverse("followup:group_list"), _("全部帮扶指导组"))
+        )
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
     if scope.has(Role.EXPERT):

@@ -131,3 +131,19 @@ def test_filing_twice_is_refused_by_state(pilot, applicant_county):
     services.work_plan_transition(work_plan=work_plan, name="file", by=applicant_county)
     with by_state(work_plan):
         services.work_plan_transition(work_plan=work_plan, name="file", by=applicant_county)
+
+
+def test_the_city_dashboard_counts_the_filed_plans_awaiting_it(pilot, applicant_county, city_ankang, city_xian):
+    from dashboard.selectors import dashboard_for
+
+    file_ledger(pilot, applicant_county)
+    work_plan = drafted(pilot, applicant_county)
+    before = {t.key: t.count for t in dashboard_for(city_ankang).tasks}
+    assert "work_plans_to_decide" not in before
+    assert {t.key: t.count for t in dashboard_for(applicant_county).tasks}["work_plans_to_file"] == 1
+    services.work_plan_transition(work_plan=work_plan, name="file", by=applicant_county)
+    tasks = {t.key: t for t in dashboard_for(city_ankang).tasks}
+    assert tasks["work_plans_to_decide"].count == 1
+    assert tasks["work_plans_to_decide"].url.endswith("?state=filed")
+    assert "work_plans_to_decide" not in {t.key for t in dashboard_for(city_xian).tasks}
+    assert "work_plans_to_file" not in {t.key for t in dashboard_for(applicant_county).tasks}
