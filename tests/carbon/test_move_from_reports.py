@@ -9,6 +9,8 @@ is left as it was.
 from decimal import Decimal
 
 import pytest
+
+from tests.helpers import verified_login
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
@@ -80,7 +82,7 @@ def test_the_content_types_follow_the_models_so_admin_permissions_are_kept():
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser(username="root", email="root@example.cn", password="x")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

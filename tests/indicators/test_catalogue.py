@@ -2,6 +2,8 @@
 frozen at first use, edited only as a new version; the application's targets pick from the current set."""
 
 import pytest
+
+from tests.helpers import verified_login
 from django.urls import reverse
 from django.utils import translation
 
@@ -160,7 +162,7 @@ def test_a_used_entry_cannot_be_deleted():
 
 def test_admin_shows_a_frozen_set_read_only(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    verified_login(client, admin)
     v1 = target_set()
     url = reverse("admin:indicators_indicatorset_change", args=[v1.pk])
     assert 'name="_save"' in client.get(url).content.decode()
