@@ -86,7 +86,9 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and request.session.get(auth_state.MUST_CHANGE):
             if self._allowed is None:
-                self._allowed = _paths("password_change", "logout", "session_status", "otp_setup", "otp_verify")
+                self._allowed = _paths(
+                    "password_change", "logout", "session_status", "otp_setup", "otp_verify"
+                )
             if not _is_open_path(request, self._allowed):
                 return redirect(reverse("password_change"))
         return self.get_response(request)

@@ -16,7 +16,9 @@ AUTH_AT = "portal_auth_at"  # when the user signed in (epoch seconds): the absol
 SEEN_AT = "portal_seen_at"  # last request that counted as activity: the idle timeout
 OTP_OWED = "portal_otp_owed"  # the user has a device or must have one: the second step is owed
 MUST_CHANGE = "portal_must_change_password"
-TOUCH_EVERY = 60  # seconds: activity is written at most once a minute (one session write, not one per request)
+TOUCH_EVERY = (
+    60  # seconds: activity is written at most once a minute (one session write, not one per request)
+)
 
 
 def two_factor_required(user) -> bool:
@@ -63,7 +65,8 @@ def otp_owed(request) -> bool:
     """The second step is owed and not passed yet. A session from before the login receiver (or any
     session of a user who must use 2FA) owes it too: the role is checked at every request."""
     user = request.user
-    if user.is_verified():
+    is_verified = getattr(user, "is_verified", None)  # absent on the user just authenticated by the login
+    if is_verified is not None and is_verified():
         return False
     return bool(request.session.get(OTP_OWED)) or two_factor_required(user)
 
@@ -93,7 +96,9 @@ def set_must_change(user, value: bool = True) -> None:
 def clear_must_change(user) -> None:
     from .models import PasswordState
 
-    PasswordState.objects.update_or_create(user=user, defaults={"must_change": False, "changed_at": timezone.now()})
+    PasswordState.objects.update_or_create(
+        user=user, defaults={"must_change": False, "changed_at": timezone.now()}
+    )
 
 
 def password_changed(request, user) -> None:

@@ -10,7 +10,9 @@ urlpatterns = [
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("two-factor/setup/", auth_views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", auth_views.otp_verify, name="otp_verify"),

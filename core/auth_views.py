@@ -7,6 +7,7 @@ docs/security.md, "Authentication and sessions", describes the rules these pages
 import io
 from base64 import b32encode
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -59,6 +60,14 @@ def _login_context() -> dict:
 
 
 class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        """After the password, straight on to the second step when it is owed (with the page asked for)."""
+        response = super().form_valid(form)
+        if auth_state.otp_owed(self.request):
+            step = "otp_verify" if auth_state.has_confirmed_device(self.request.user) else "otp_setup"
+            return redirect(f"{reverse(step)}?{urlencode({'next': self.get_success_url()})}")
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_login_context())
@@ -100,10 +109,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         since = timezone.now() - timedelta(minutes=settings.PORTAL_LOGIN_LOCKOUT_MINUTES)
         recent = PasswordResetAttempt.objects.filter(created_at__gte=since)
         limit = settings.PORTAL_LOGIN_FAILURE_LIMIT
-        if recent.filter(email=email).count() >= limit or (ip and recent.filter(ip_address=ip).count() >= limit):
-            form.add_error(None, _("找回密码请求过于频繁，已暂时锁定，请 %(minutes)d 分钟后再试。") % {
-                "minutes": settings.PORTAL_LOGIN_LOCKOUT_MINUTES
-            })
+        if recent.filter(email=email).count() >= limit or (
+            ip and recent.filter(ip_address=ip).count() >= limit
+        ):
+            form.add_error(
+                None,
+                _("找回密码请求过于频繁，已暂时锁定，请 %(minutes)d 分钟后再试。")
+                % {"minutes": settings.PORTAL_LOGIN_LOCKOUT_MINUTES},
+            )
             response = self.form_invalid(form)
             response.status_code = settings.AXES_HTTP_RESPONSE_CODE
             return response
@@ -116,7 +129,9 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=gettext_lazy("动态验证码或备用码"),
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_token(self):
@@ -161,7 +176,9 @@ def otp_setup(request):
             codes = auth_state.confirm_device(request.user, device)
             otp_login(request, device)
             auth_state.mark_verified(request)
-            return render(request, "registration/otp_backup_codes.html", {"codes": codes, "next": _safe_next(request)})
+            return render(
+                request, "registration/otp_backup_codes.html", {"codes": codes, "next": _safe_next(request)}
+            )
         form.add_error("token", _("验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。"))
     context = {
         "form": form,
@@ -204,4 +221,3 @@ def session_status(request):
     if request.method == "POST":
         auth_state.touch(request, force=True)
     return JsonResponse({"authenticated": True, "remaining": auth_state.idle_remaining(request)})
-

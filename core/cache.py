@@ -29,16 +29,22 @@ class FailOpenRedisCache(RedisCache):
             return fallback
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("add", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), False)
+        return self._guard(
+            "add", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), False
+        )
 
     def get(self, key, default=None, version=None):
         return self._guard("get", lambda: super(FailOpenRedisCache, self).get(key, default, version), default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("set", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None)
+        return self._guard(
+            "set", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("touch", lambda: super(FailOpenRedisCache, self).touch(key, timeout, version), False)
+        return self._guard(
+            "touch", lambda: super(FailOpenRedisCache, self).touch(key, timeout, version), False
+        )
 
     def delete(self, key, version=None):
         return self._guard("delete", lambda: super(FailOpenRedisCache, self).delete(key, version), False)
@@ -59,7 +65,9 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def delete_many(self, keys, version=None):
-        return self._guard("delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None)
+        return self._guard(
+            "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
+        )
 
     def clear(self):
         return self._guard("clear", lambda: super(FailOpenRedisCache, self).clear(), False)

@@ -49,7 +49,8 @@ class CharacterClassesValidator:
     def validate(self, password, user=None):
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                _("密码须包含大写字母、小写字母、数字、符号四类中的至少 %(n)d 类。") % {"n": self.min_classes},
+                _("密码须包含大写字母、小写字母、数字、符号四类中的至少 %(n)d 类。")
+                % {"n": self.min_classes},
                 code="password_too_simple",
             )
 
@@ -84,7 +85,9 @@ class CommonPasswordValidator(base.CommonPasswordValidator):
         try:
             super().validate(password, user)
         except ValidationError:
-            raise ValidationError(_("这是一个常见密码，很容易被猜中，请换一个。"), code="password_too_common") from None
+            raise ValidationError(
+                _("这是一个常见密码，很容易被猜中，请换一个。"), code="password_too_common"
+            ) from None
 
     def get_help_text(self):
         return _("不能是常见密码。")

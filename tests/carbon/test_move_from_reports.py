@@ -9,12 +9,11 @@ is left as it was.
 from decimal import Decimal
 
 import pytest
-
-from tests.helpers import verified_login
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from carbon.models import EmissionFactorSet
+from tests.helpers import verified_login
 
 from ..migration_helpers import fk_targets, latest, migrate
 

@@ -2,8 +2,6 @@
 frozen at first use, edited only as a new version; the application's targets pick from the current set."""
 
 import pytest
-
-from tests.helpers import verified_login
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,6 +13,7 @@ from core.models import AuditEntry
 from indicators import services
 from indicators.models import Indicator, IndicatorSet
 from indicators.selectors import current_indicator_set, current_indicators
+from tests.helpers import verified_login
 
 from ..factories import ApplicationFactory, UserFactory, county
 
