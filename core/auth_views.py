@@ -31,11 +31,16 @@ LOCKED_MESSAGE = gettext_lazy(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: the first of X-Forwarded-For behind the load balancer (production sets
-    SECURE_PROXY_SSL_HEADER, so a proxy is in front), else REMOTE_ADDR."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[0].strip() or None
+    """The client's address for the lockout. Behind the load balancer (production sets
+    SECURE_PROXY_SSL_HEADER) it is the entry of X-Forwarded-For that the balancer appended: the last one
+    with one proxy (PORTAL_TRUSTED_PROXIES), so a client cannot choose it by sending the header itself.
+    Else REMOTE_ADDR."""
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    proxies = getattr(settings, "PORTAL_TRUSTED_PROXIES", 1)
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and proxies > 0:
+        return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR") or None
 
 

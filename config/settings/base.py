@@ -159,8 +159,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.auth_views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind the load balancer the client's address is the first of X-Forwarded-For (docs/deployment.md).
+# Behind the load balancer the client's address is the entry of X-Forwarded-For that the balancer added
+# (the last with PORTAL_TRUSTED_PROXIES = 1 proxy in front; docs/deployment.md).
 AXES_CLIENT_IP_CALLABLE = "core.auth_views.client_ip"
+PORTAL_TRUSTED_PROXIES = int(env("PORTAL_TRUSTED_PROXIES", "1"))
 
 # Sessions (docs/security.md, Sessions): ended after PORTAL_SESSION_IDLE_MINUTES without a request (a
 # warning PORTAL_SESSION_WARN_SECONDS before, with a button to stay), and PORTAL_SESSION_MAX_HOURS after

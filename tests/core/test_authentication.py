@@ -293,3 +293,14 @@ def test_privileged_helper_logs_in_verified(client_for, province):
     verified = Client()
     verified_login(verified, province)
     assert logged_in(verified)
+
+
+def test_behind_the_balancer_a_client_cannot_choose_its_address(settings, applicant_county):
+    """The address counted is the one the balancer appended to X-Forwarded-For, not one the client sent."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        forged = Client(HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7")
+        attempt(forged, f"guess{n}", "wrong-password")
+    response = attempt(Client(HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7"), "shiquan", PASSWORD)
+    assert response.status_code == 429
+    assert attempt(Client(HTTP_X_FORWARDED_FOR="203.0.113.8"), "shiquan", PASSWORD).status_code == 302
