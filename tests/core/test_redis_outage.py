@@ -237,3 +237,31 @@ def test_signed_in_users_and_their_actions_survive_a_redis_outage(
     )
     status, _headers, body, _ = browser.request("GET", "/dashboard/")
     assert status == 200 and 'data-testid="whoami"' in body
+
+
+def test_the_production_cache_fails_open_when_redis_is_unreachable(caplog):
+    """Every cache call against a Redis that does not answer gives up fast and acts as a miss."""
+    from core.cache import FailOpenRedisCache
+
+    cache = FailOpenRedisCache(
+        f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    )
+    started = time.monotonic()
+    assert cache.get("k", "default") == "default"
+    cache.set("k", "v")
+    assert cache.add("k", "v") is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.incr("counter") == 1  # a rate limit lets the request through
+    assert cache.get_or_set("k", "computed") == "computed"
+    cache.delete("k")
+    assert time.monotonic() - started < 10
+    assert "Cache unavailable" in caplog.text
+
+
+def test_production_keeps_sessions_out_of_the_cache():
+    from config.settings import base
+
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    text = (Path(settings.BASE_DIR) / "config" / "settings" / "production.py").read_text()
+    assert "cached_db" not in text and '"core.cache.FailOpenRedisCache"' in text
