@@ -63,6 +63,7 @@ def bench_env(tmp: Path) -> dict:
         "DJANGO_LOG_LEVEL": "WARNING",
         "REDIS_URL": "",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PORTAL_2FA_REQUIRED": "0",  # as `make run` starts the embedded demo (Makefile)
     }
 
 

@@ -9,6 +9,7 @@ admin.site.site_title = gettext_lazy("系统管理")
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("dashboard.urls")),
+    path("accounts/", include("core.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("applications/", include("applications.urls")),

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = gettext_lazy("平台基础")
 
     def ready(self) -> None:
+        from . import auth_state  # noqa: F401  (connects the login receiver)
         from .text import refuse_overlong_values
 
         # Every model, every app: an over-long value is refused with a message, not a database error.

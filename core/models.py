@@ -192,3 +192,37 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} · {self.issuer}"
+class PasswordState(models.Model):
+    """Whether a user must choose a new password at their next login (an administrator set it)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_state"
+    )
+    must_change = models.BooleanField(_("下次登录须修改密码"), default=False)
+    changed_at = models.DateTimeField(_("最近修改密码时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("密码状态")
+        verbose_name_plural = _("密码状态")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordResetAttempt(models.Model):
+    """One password reset request (throttled like logins: per e-mail address and per client address).
+
+    Administrators lift a throttle by deleting the rows in the admin; they expire by themselves after
+    PORTAL_LOGIN_LOCKOUT_MINUTES."""
+
+    email = models.CharField(_("邮箱"), max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(_("网络地址"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("找回密码请求")
+        verbose_name_plural = _("找回密码请求")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.ip_address}"

@@ -89,3 +89,15 @@ def users_with_role(role: str | Iterable[str], *, organisation=None, review_unit
         memberships = memberships.filter(organisation__review_unit=review_unit)
     users = {m.user_id: m.user for m in memberships.select_related("user").order_by("pk")}
     return list(users.values())
+
+
+# Two-factor authentication is required for these roles (core.auth_middleware, docs/security.md).
+TWO_FACTOR_ROLES = (Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER)
+
+
+def requires_two_factor(user) -> bool:
+    """Provincial ecology, finance and DRC officers and every staff user or superuser (the admin) must
+    sign in with a second factor. Named by settings.PORTAL_2FA_REQUIRED_FOR, read by core."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or scope_of(user).has(*TWO_FACTOR_ROLES))

@@ -159,11 +159,13 @@ def personas(request) -> dict:
 
 @pytest.fixture
 def client_for():
-    """A logged-in test client for a user (a new client each call: sessions never mix)."""
+    """A logged-in test client for a user (a new client each call: sessions never mix); a user who must
+    use two-factor authentication has passed it (tests.helpers.verified_login)."""
+    from .helpers import verified_login
 
     def make(user) -> Client:
         client = Client()
-        client.force_login(user)
+        verified_login(client, user)
         return client
 
     return make
@@ -239,3 +241,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"or set {REQUIRE_SERVICES}=1 to make these skips failures.",
         yellow=True,
     )
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor that every staff user must pass."""
+    from .helpers import verified_login
+
+    verified_login(client, admin_user)
+    return client

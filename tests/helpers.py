@@ -68,3 +68,40 @@ def assert_audited(obj, *, action: str, actor, from_state: str, to_state: str, r
     )
     assert entry.action_label  # the label shown in the history (Chinese)
     return entry
+
+
+# Signing in past the second factor ------------------------------------------------------------------
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+
+
+def confirmed_totp_device(user):
+    """The user's confirmed authenticator device (created with a fixed, documented key if missing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", key=TEST_TOTP_KEY, confirmed=True)
+    return device
+
+
+def current_totp(device) -> str:
+    """The code the authenticator app shows now for `device`."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verified_login(client, user) -> None:
+    """force_login, then mark the session as having passed the second factor, as django_otp.login does
+    (needed for the users who must use 2FA: provincial, finance and DRC officers, staff)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    from core.auth_state import two_factor_required
+
+    if two_factor_required(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_totp_device(user).persistent_id
+        session["portal_otp_owed"] = False
+        session.save()

@@ -7,6 +7,7 @@ DATABASE_URL / REDIS_URL are set.
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -70,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "organisations",
     "pilots",
@@ -95,7 +100,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Authentication and sessions (docs/security.md): the OTP state of the session, then in this order
+    # idle timeout / absolute lifetime, the second factor, the forced password change.
+    "django_otp.middleware.OTPMiddleware",
+    "core.auth_middleware.SessionLifetimeMiddleware",
+    "core.auth_middleware.TwoFactorMiddleware",
+    "core.auth_middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into the login page with its message (core.auth_views.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dashboard.context_processors.portal",
+                "core.context_processors.session_timeout",
             ],
         },
     },
@@ -124,12 +138,58 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
+# Password rules of 等保 level 3 (docs/security.md, Authentication), each with its Chinese message.
+PORTAL_PASSWORD_MIN_LENGTH = int(env("PORTAL_PASSWORD_MIN_LENGTH", "10"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.NotLikeUsernameValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": PORTAL_PASSWORD_MIN_LENGTH}},
+    {"NAME": "core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "core.auth_backends.LockoutBackend",  # refuses every attempt while the account or address is locked
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (django-axes): PORTAL_LOGIN_FAILURE_LIMIT wrong passwords for one user name, or from one
+# address, lock that user name / that address for PORTAL_LOGIN_LOCKOUT_MINUTES; administrators see and
+# lift the locks in the admin (访问尝试). The same limits apply to password reset requests.
+PORTAL_LOGIN_FAILURE_LIMIT = int(env("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
+PORTAL_LOGIN_LOCKOUT_MINUTES = int(env("PORTAL_LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_FAILURE_LIMIT = PORTAL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PORTAL_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.auth_views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind the load balancer the client's address is the entry of X-Forwarded-For that the balancer added
+# (the last with PORTAL_TRUSTED_PROXIES = 1 proxy in front; docs/deployment.md).
+AXES_CLIENT_IP_CALLABLE = "core.auth_views.client_ip"
+PORTAL_TRUSTED_PROXIES = int(env("PORTAL_TRUSTED_PROXIES", "1"))
+
+# Sessions (docs/security.md, Sessions): ended after PORTAL_SESSION_IDLE_MINUTES without a request (a
+# warning PORTAL_SESSION_WARN_SECONDS before, with a button to stay), and PORTAL_SESSION_MAX_HOURS after
+# the login whatever the activity. Stored in the database: they never depend on Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+PORTAL_SESSION_IDLE_MINUTES = int(env("PORTAL_SESSION_IDLE_MINUTES", "30"))
+PORTAL_SESSION_WARN_SECONDS = int(env("PORTAL_SESSION_WARN_SECONDS", "120"))
+PORTAL_SESSION_MAX_HOURS = int(env("PORTAL_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor authentication (django-otp, docs/security.md, Two-factor): required for the users
+# PORTAL_2FA_REQUIRED_FOR names (provincial, finance and DRC officers, staff); optional for the others,
+# who must pass it once they have set up a device. Only the embedded demo turns it off (`make run`).
+PORTAL_2FA_REQUIRED = env_bool("PORTAL_2FA_REQUIRED", True)
+PORTAL_2FA_REQUIRED_FOR = "organisations.roles.requires_two_factor"
+PORTAL_2FA_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = "陕西低碳试点平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 # Argon2id first (core/hashers.py: OWASP's 46 MiB configuration, faster here than PBKDF2 and memory-hard); the
 # PBKDF2 hashes stored before it are still accepted and upgraded to Argon2 at the user's next login.
 PASSWORD_HASHERS = [
@@ -211,7 +271,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO; only its warnings matter (missing fonts, bad CSS).
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; its warnings (lockouts) are kept.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Each app registers its deadline reminders and outbox sweepers here; core.tasks runs them.

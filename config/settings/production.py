@@ -20,12 +20,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The cache fails open (core/cache.py): while Redis is down a read is a miss and nothing waits more than
+# half a second. Sessions are plain database sessions (config/settings/base.py): a signed-in user and
+# their actions never depend on Redis being up (tests/core/test_redis_outage.py).
+CACHES = {
+    "default": {
+        "BACKEND": "core.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

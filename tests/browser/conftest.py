@@ -85,10 +85,26 @@ def page(new_page):
 
 
 def log_in(page, username: str, password: str) -> None:
-    """Log in through the login form, as a person would."""
+    """Log in through the login form, as a person would; a user who must use two-factor authentication
+    types the current code of their authenticator (a device with a fixed key is given to them first)."""
+    from core.auth_state import two_factor_required
+    from core.models import User
+    from tests.helpers import confirmed_totp_device, current_totp
+
+    user = User.objects.get(username=username)
+    device = confirmed_totp_device(user) if two_factor_required(user) else None
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("form[action='/accounts/login/'] button[type=submit]")
     assert "/accounts/login/" not in page.url, "login failed"
+    if device is not None:
+        assert "/accounts/two-factor/verify/" in page.url, "the second factor was not asked for"
+        # A code is accepted once per 30-second step: forget the last one, the user may log in again now.
+        type(device).objects.filter(pk=device.pk).update(last_t=-1)
+        device.refresh_from_db()
+        page.fill("#id_token", current_totp(device))
+        with page.expect_navigation():
+            page.click("form:has(#id_token) button[type=submit]")
+        assert "/accounts/two-factor/" not in page.url, "the second factor was refused"

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from carbon.models import EmissionFactorSet
+from tests.helpers import verified_login
 
 from ..migration_helpers import fk_targets, latest, migrate
 
@@ -80,7 +81,7 @@ def test_the_content_types_follow_the_models_so_admin_permissions_are_kept():
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser(username="root", email="root@example.cn", password="x")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -27,6 +27,7 @@ from django.db import models
 from django.test import Client
 
 from organisations.models import Role
+from tests.helpers import verified_login
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 
@@ -160,7 +161,7 @@ def english_client(user=None) -> Client:
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
-        client.force_login(user)
+        verified_login(client, user)
     return client
 
 

@@ -13,6 +13,7 @@ from core.models import AuditEntry
 from indicators import services
 from indicators.models import Indicator, IndicatorSet
 from indicators.selectors import current_indicator_set, current_indicators
+from tests.helpers import verified_login
 
 from ..factories import ApplicationFactory, UserFactory, county
 
@@ -160,7 +161,7 @@ def test_a_used_entry_cannot_be_deleted():
 
 def test_admin_shows_a_frozen_set_read_only(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    verified_login(client, admin)
     v1 = target_set()
     url = reverse("admin:indicators_indicatorset_change", args=[v1.pk])
     assert 'name="_save"' in client.get(url).content.decode()
