@@ -306,12 +306,11 @@ def test_only_a_selected_application_becomes_a_pilot(batch, province):
     assert not Pilot.objects.exists()
 
 
-def test_select_is_not_offered_as_a_button(client, batch, province):
+def test_select_is_not_offered_as_a_button(client_for, batch, province):
     """Selection happens only when the list is confirmed after publicity (reviews.publicity), never by a
     button on the application page that would bypass the objections and the publicity period."""
     application = in_state(S.IN_PUBLICITY, batch)
-    client.force_login(province)
-    response = client.post(reverse("applications:action", args=[application.pk, "select"]))
+    response = client_for(province).post(reverse("applications:action", args=[application.pk, "select"]))
     assert response.status_code == 404
     assert Application.objects.get(pk=application.pk).state == S.IN_PUBLICITY
 
