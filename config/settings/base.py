@@ -218,6 +218,7 @@ PORTAL_REMINDERS: list[str] = [
     "applications.reminders.forwarding_deadline_reminders",
     "reviews.reminders.scoring_deadline_reminders",
     "reviews.reminders.scoring_overdue_reminders",
+    "reports.reminders.annual_report_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
