@@ -54,14 +54,7 @@ def report_activity(report, fuel_uses=None) -> Activity:
     )
 
 
-def base_activity(pilot, base_year: int) -> Activity | None:
-    """The base year's activity data, from the pilot's application (Annex 1 baselines)."""
-    application = pilot.application
-    if application is None:
-        return None
-    baseline = next((b for b in application.baselines.all() if b.year == base_year), None)
-    if baseline is None:
-        return None
+def _activity(baseline) -> Activity:
     return Activity(
         year=baseline.year,
         gdp_100m=baseline.gdp_100m,
@@ -73,6 +66,26 @@ def base_activity(pilot, base_year: int) -> Activity | None:
         purchased_heat_gj=baseline.purchased_heat_gj,
         uses=[_Use(u.fuel, u.quantity) for u in baseline.energy_uses.all()],
     )
+
+
+def base_activity(pilot) -> Activity | None:
+    """The base year's activity data: the plan's base-year data (plans.PlanBaseline), else the
+    application's baseline of the batch's base year (Annex 1)."""
+    from plans.models import PlanBaseline
+
+    baseline = PlanBaseline.objects.filter(plan__pilot=pilot).prefetch_related("energy_uses").first()
+    if baseline is not None:
+        return _activity(baseline)
+    if pilot.application_id is None:
+        return None
+    from applications.models import AnnualBaseline
+
+    baseline = (
+        AnnualBaseline.objects.filter(application_id=pilot.application_id, year=pilot.batch.base_year)
+        .prefetch_related("energy_uses")
+        .first()
+    )
+    return _activity(baseline) if baseline is not None else None
 
 
 def factor_sets() -> list[EmissionFactorSet]:
@@ -116,20 +129,16 @@ class CarbonFigures:
         return (self.current.total_t / self.base.total_t - 1) * 100
 
 
-def base_year_of(pilot) -> int:
-    return pilot.batch.base_year
-
-
 def carbon_figures(report, *, vintage: str = BASE, sets=None, base=None) -> CarbonFigures | None:
     """The report's inventory and the base year's, both with one factor set (see the module docstring)."""
     sets = sets if sets is not None else factor_sets()
-    base_year = base_year_of(report.pilot)
+    base = base if base is not None else base_activity(report.pilot)
+    base_year = base.year if base is not None else report.pilot.batch.base_year
     base_set = factor_set_for(base_year, sets)
     current_set = factor_set_for(report.year, sets)
     if base_set is None:
         return None
     chosen = current_set if vintage == CURRENT else base_set
-    base = base if base is not None else base_activity(report.pilot, base_year)
     return CarbonFigures(
         vintage=CURRENT if vintage == CURRENT else BASE,
         factor_set=chosen,

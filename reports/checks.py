@@ -100,7 +100,9 @@ def _energy_check(report, fuel_uses, factor_set) -> Check | None:
         "energy_sum",
         gettext("分品种能源折标合计与能源消费总量"),
         gap <= ENERGY_TOLERANCE,
-        gettext("分品种折标合计 %(computed)s 吨标准煤，填报总量 %(total)s 吨标准煤，相差 %(gap)s（允许 %(tol)s）。")
+        gettext(
+            "分品种折标合计 %(computed)s 吨标准煤，填报总量 %(total)s 吨标准煤，相差 %(gap)s（允许 %(tol)s）。"
+        )
         % {
             "computed": computed.quantize(Decimal("0.01")),
             "total": report.total_energy_tce,
@@ -124,7 +126,9 @@ def _electricity_check(report) -> Check | None:
         "electricity_balance",
         gettext("用电量与发电量加净购入电量"),
         gap <= ELECTRICITY_TOLERANCE,
-        gettext("本地发电 + 电网购入 − 外送 = %(supply)s 万千瓦时，全社会用电量 %(consumed)s 万千瓦时，相差 %(gap)s（允许 %(tol)s）。")
+        gettext(
+            "本地发电 + 电网购入 − 外送 = %(supply)s 万千瓦时，全社会用电量 %(consumed)s 万千瓦时，相差 %(gap)s（允许 %(tol)s）。"
+        )
         % {"supply": supply, "consumed": consumed, "gap": _pct(gap), "tol": _pct(ELECTRICITY_TOLERANCE)},
     )
 
@@ -152,8 +156,16 @@ def _compare(code, label, now, before, explained: bool) -> list[Check]:
             f"yoy:{code}",
             label,
             explained,
-            gettext("%(label)s同比变化 %(change)s（上年 %(before)s，本年 %(now)s），超过 %(threshold)s，须说明原因。")
-            % {"label": label, "change": _pct(change), "before": before, "now": now, "threshold": _pct(YOY_THRESHOLD)}
+            gettext(
+                "%(label)s同比变化 %(change)s（上年 %(before)s，本年 %(now)s），超过 %(threshold)s，须说明原因。"
+            )
+            % {
+                "label": label,
+                "change": _pct(change),
+                "before": before,
+                "now": now,
+                "threshold": _pct(YOY_THRESHOLD),
+            }
             + ("" if not explained else gettext("已说明。")),
             blocking=not explained,
         )

@@ -55,9 +55,17 @@ class GeneralForm(forms.ModelForm):
         data = super().clean()
         limits = {
             "gdp_100m": (Decimal("0.01"), Decimal(50000), gettext("地区生产总值应在0.01至50000亿元之间。")),
-            "gdp_constant_100m": (Decimal("0.01"), Decimal(50000), gettext("地区生产总值应在0.01至50000亿元之间。")),
+            "gdp_constant_100m": (
+                Decimal("0.01"),
+                Decimal(50000),
+                gettext("地区生产总值应在0.01至50000亿元之间。"),
+            ),
             "population_10k": (Decimal("0.01"), Decimal(2000), gettext("常住人口应在0.01至2000万人之间。")),
-            "total_energy_tce": (Decimal(0), Decimal(100000000), gettext("能源消费总量应在0至1亿吨标准煤之间。")),
+            "total_energy_tce": (
+                Decimal(0),
+                Decimal(100000000),
+                gettext("能源消费总量应在0至1亿吨标准煤之间。"),
+            ),
         }
         for name, (low, high, message) in limits.items():
             value = data.get(name)
@@ -129,14 +137,18 @@ class ActualsForm(forms.Form):
         for code, path in paths.items():
             actual = actuals.get(code)
             self.fields[f"v_{code}"] = forms.DecimalField(
-                label=gettext("%(name)s实际值（%(unit)s）") % {"name": path.indicator.name, "unit": path.indicator.unit},
+                label=gettext("%(name)s实际值（%(unit)s）")
+                % {"name": path.indicator.name, "unit": path.indicator.unit},
                 required=False,
                 max_digits=14,
                 decimal_places=4,
                 initial=actual.value if actual else None,
             )
             self.fields[f"s_{code}"] = forms.CharField(
-                label=_("数据来源"), required=False, max_length=128, initial=actual.data_source if actual else ""
+                label=_("数据来源"),
+                required=False,
+                max_length=128,
+                initial=actual.data_source if actual else "",
             )
             self.fields[f"q_{code}"] = forms.ChoiceField(
                 label=_("数据质量"),
@@ -145,14 +157,17 @@ class ActualsForm(forms.Form):
                 initial=actual.quality if actual else "",
             )
             self.fields[f"e_{code}"] = forms.CharField(
-                label=_("变化说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("变化说明"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
                 initial=actual.explanation if actual else "",
             )
             self.fields[f"f_{code}"] = forms.FileField(label=_("佐证材料"), required=False)
 
     def groups(self):
         return [
-            (path, [self[f"{p}_{code}"] for p in ("v", "s", "q", "e", "f")]) for code, path in self.paths.items()
+            (path, [self[f"{p}_{code}"] for p in ("v", "s", "q", "e", "f")])
+            for code, path in self.paths.items()
         ]
 
     def clean(self):
@@ -188,11 +203,17 @@ class ProgressForm(forms.Form):
                 label=_("年度节点已完成"), required=False, initial=done.milestone_met if done else False
             )
             self.fields[f"note_{project.pk}"] = forms.CharField(
-                label=_("进展说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("进展说明"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
                 initial=done.note if done else "",
             )
             self.fields[f"inv_{project.pk}"] = forms.DecimalField(
-                label=_("本年度完成投资（万元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
+                label=_("本年度完成投资（万元）"),
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
                 initial=done.investment_10k_yuan if done else None,
             )
         self.year = year

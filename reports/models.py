@@ -174,7 +174,9 @@ class IndicatorActual(models.Model):
     class Meta:
         verbose_name = _("指标实际值")
         verbose_name_plural = _("指标实际值")
-        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="one_actual_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_actual_per_indicator")
+        ]
         ordering = ["report", "indicator__code"]
 
     def __str__(self) -> str:

@@ -56,4 +56,6 @@ def can_evaluate_report(user, report: AnnualReport) -> bool:
 
 def can_see_overview(user) -> bool:
     scope = scope_of(user)
-    return scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER) or bool(scope.review_units)
+    return scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER) or bool(
+        scope.review_units
+    )

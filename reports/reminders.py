@@ -35,7 +35,14 @@ from .models import AnnualReport, ReportReminder
 
 K = ReportReminder.Kind
 # (offset from the due day in days, kind), in order
-STAGES = [(-30, K.BEFORE_30), (-10, K.BEFORE_10), (-3, K.BEFORE_3), (0, K.DUE_DAY), (3, K.ESCALATE_CITY), (10, K.ESCALATE_PROVINCE)]
+STAGES = [
+    (-30, K.BEFORE_30),
+    (-10, K.BEFORE_10),
+    (-3, K.BEFORE_3),
+    (0, K.DUE_DAY),
+    (3, K.ESCALATE_CITY),
+    (10, K.ESCALATE_PROVINCE),
+]
 OWING_STATES = (
     Pilot.State.PLAN_DRAFTING,
     Pilot.State.PLAN_SUBMITTED,
@@ -57,7 +64,9 @@ def stage_for(due: datetime.date, today: datetime.date) -> str | None:
 
 def pilots_owing(year: int):
     return (
-        Pilot.objects.filter(state__in=OWING_STATES, batch__year__lte=year, batch__construction_end__year__gte=year)
+        Pilot.objects.filter(
+            state__in=OWING_STATES, batch__year__lte=year, batch__construction_end__year__gte=year
+        )
         .select_related("organisation", "batch")
         .order_by("organisation__name", "pk")
     )
@@ -83,7 +92,9 @@ def _message(kind: str, pilot, year: int, due: datetime.date, today: datetime.da
     )
 
 
-def _send_once(*, pilot, year: int, kind: str, due: datetime.date, recipients, title: str, body: str, url: str) -> int:
+def _send_once(
+    *, pilot, year: int, kind: str, due: datetime.date, recipients, title: str, body: str, url: str
+) -> int:
     """Store the reminder row and its notices together; a row already there means already sent."""
     try:
         with transaction.atomic():
@@ -93,7 +104,11 @@ def _send_once(*, pilot, year: int, kind: str, due: datetime.date, recipients, t
             if not created:
                 return 0
             key = f"report-reminder:{pilot.pk if pilot else 'all'}:{year}:{kind}"
-            return len(notify(recipients, kind=f"annual_report_{kind}", title=title, body=body, url=url, dedupe_key=key))
+            return len(
+                notify(
+                    recipients, kind=f"annual_report_{kind}", title=title, body=body, url=url, dedupe_key=key
+                )
+            )
     except IntegrityError:  # a concurrent run stored it first
         return 0
 
@@ -128,10 +143,14 @@ def _year_reminders(year: int, today: datetime.date) -> int:
             continue
         recipients = list(users_with_role(Role.APPLICANT, organisation=pilot.organisation_id))
         if kind in (K.ESCALATE_CITY, K.ESCALATE_PROVINCE):
-            recipients += list(users_with_role(Role.CITY_OFFICER, review_unit=pilot.organisation.review_unit_id))
+            recipients += list(
+                users_with_role(Role.CITY_OFFICER, review_unit=pilot.organisation.review_unit_id)
+            )
         title, body = _message(kind, pilot, year, due, today)
         url = reverse("reports:detail", args=[report.pk]) if report else reverse("reports:list")
-        sent += _send_once(pilot=pilot, year=year, kind=kind, due=due, recipients=recipients, title=title, body=body, url=url)
+        sent += _send_once(
+            pilot=pilot, year=year, kind=kind, due=due, recipients=recipients, title=title, body=body, url=url
+        )
     if province_stage and late:
         lines = [f"{p.organisation.name}（截止{chinese_date(d)}，逾期{(today - d).days}天）" for p, d in late]
         sent += _send_once(
@@ -150,5 +169,3 @@ def _year_reminders(year: int, today: datetime.date) -> int:
 def annual_report_reminders(*, today: datetime.date) -> int:
     """Every reminder due today for last year's and this year's reports; returns the notices created."""
     return sum(_year_reminders(year, today) for year in (today.year - 1, today.year))
-
-

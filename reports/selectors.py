@@ -136,9 +136,13 @@ def overview(user, year: int, *, city: str = "", today: datetime.date | None = N
     for pilot in pilots:
         report = reports.get(pilot.pk)
         due = dues[pilot.pk]
-        row = OverviewRow(pilot=pilot, report=report, due=due, report_status=report_status(report, due, today))
+        row = OverviewRow(
+            pilot=pilot, report=report, due=due, report_status=report_status(report, due, today)
+        )
         if report is not None:
-            statuses = [s for _p, _a, s in target_statuses(paths.get(pilot.pk, {}), list(report.actuals.all()), year)]
+            statuses = [
+                s for _p, _a, s in target_statuses(paths.get(pilot.pk, {}), list(report.actuals.all()), year)
+            ]
             for s in statuses:
                 row.targets[s.code] = row.targets.get(s.code, 0) + 1
             row.target_status = worst(statuses)
@@ -160,7 +164,15 @@ def summarise(rows: list[OverviewRow]) -> dict:
         unit = row.pilot.organisation.review_unit
         city = cities.setdefault(
             unit.pk if unit else "",
-            {"name": unit.name if unit else "", "pilots": 0, ON_TIME: 0, LATE: 0, MISSING: 0, PENDING: 0, **{c: 0 for c in TARGET_ORDER}},
+            {
+                "name": unit.name if unit else "",
+                "pilots": 0,
+                ON_TIME: 0,
+                LATE: 0,
+                MISSING: 0,
+                PENDING: 0,
+                **{c: 0 for c in TARGET_ORDER},
+            },
         )
         city["pilots"] += 1
         city[row.report_status] += 1

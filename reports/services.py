@@ -14,7 +14,15 @@ from organisations.roles import users_with_role
 from pilots.models import Pilot
 
 from . import ledger
-from .models import AnnualReport, CityOpinion, FuelUse, IndicatorActual, ProjectProgress, ReportEvaluation, TypicalCase
+from .models import (
+    AnnualReport,
+    CityOpinion,
+    FuelUse,
+    IndicatorActual,
+    ProjectProgress,
+    ReportEvaluation,
+    TypicalCase,
+)
 from .permissions import (
     can_add_city_opinion,
     can_draft_report,
@@ -29,7 +37,9 @@ def report_create(*, pilot: Pilot, year: int, by) -> AnnualReport:
     if not can_draft_report(by, pilot):
         raise ActionNotPermitted()
     if year > timezone.localdate().year:
-        raise DomainError(gettext("%(year)s年尚未开始，不能填报该年度的自评报告。") % {"year": year}, code="year")
+        raise DomainError(
+            gettext("%(year)s年尚未开始，不能填报该年度的自评报告。") % {"year": year}, code="year"
+        )
     if year < pilot.batch.year:
         raise DomainError(
             gettext("%(year)s年早于试点入选年度，无需填报自评报告。") % {"year": year}, code="year"
@@ -64,7 +74,9 @@ def report_update(*, report: AnnualReport, by, section: str, fields: dict) -> An
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
-        record(locked, actor=by, action="edit", label=gettext_noop("修改年度自评报告"), data={"section": section})
+        record(
+            locked, actor=by, action="edit", label=gettext_noop("修改年度自评报告"), data={"section": section}
+        )
     return locked
 
 
@@ -78,7 +90,9 @@ def report_set_fuels(*, report: AnnualReport, by, quantities: dict[str, object])
         )
 
 
-def report_set_actual(*, report: AnnualReport, by, indicator, value, data_source, quality, explanation="", evidence=None):
+def report_set_actual(
+    *, report: AnnualReport, by, indicator, value, data_source, quality, explanation="", evidence=None
+):
     """Create or replace the actual of one target; `evidence` is (file, name, content type, extension)."""
     from core.uploads import new_token
 
@@ -87,7 +101,12 @@ def report_set_actual(*, report: AnnualReport, by, indicator, value, data_source
         actual, _created = IndicatorActual.objects.get_or_create(
             report=locked, indicator=indicator, defaults={"value": value, "quality": quality}
         )
-        actual.value, actual.data_source, actual.quality, actual.explanation = value, data_source, quality, explanation
+        actual.value, actual.data_source, actual.quality, actual.explanation = (
+            value,
+            data_source,
+            quality,
+            explanation,
+        )
         if evidence is not None:
             upload, name, content_type, extension = evidence
             actual.token, actual.extension = new_token(), extension
@@ -97,7 +116,9 @@ def report_set_actual(*, report: AnnualReport, by, indicator, value, data_source
     return actual
 
 
-def report_set_progress(*, report: AnnualReport, by, project_id: int, name: str, milestone_met: bool, note: str, investment):
+def report_set_progress(
+    *, report: AnnualReport, by, project_id: int, name: str, milestone_met: bool, note: str, investment
+):
     with transaction.atomic():
         locked = _locked_editable(report, by)
         ProjectProgress.objects.update_or_create(
@@ -124,7 +145,9 @@ def report_add_case(*, report: AnnualReport, by, title: str, text: str, photo=No
             case.token, case.extension, case.photo_type = new_token(), extension, content_type
             case.photo.save(f"{case.token}{extension}", upload, save=False)
         case.save()
-        record(locked, actor=by, action="add_case", label=gettext_noop("添加典型案例"), data={"case": case.pk})
+        record(
+            locked, actor=by, action="add_case", label=gettext_noop("添加典型案例"), data={"case": case.pk}
+        )
     return case
 
 
@@ -136,7 +159,9 @@ def report_delete_case(*, report: AnnualReport, by, case_id: int) -> None:
 
 def _notify_submitted(report: AnnualReport, url: str) -> None:
     recipients = list(users_with_role([Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER]))
-    recipients += list(users_with_role(Role.CITY_OFFICER, review_unit=report.pilot.organisation.review_unit_id))
+    recipients += list(
+        users_with_role(Role.CITY_OFFICER, review_unit=report.pilot.organisation.review_unit_id)
+    )
     with translation.override("zh-hans"):
         title = f"{report}已提交" + ("（逾期报送）" if report.is_late else "")
     notify(recipients, kind="report_submitted", title=title, url=url)
@@ -168,7 +193,9 @@ def report_add_city_opinion(*, report: AnnualReport, by, text: str) -> CityOpini
     if not text:
         raise DomainError(gettext("请填写市级意见。"), code="text")
     with transaction.atomic():
-        locked = AnnualReport.objects.select_for_update().select_related("pilot__organisation").get(pk=report.pk)
+        locked = (
+            AnnualReport.objects.select_for_update().select_related("pilot__organisation").get(pk=report.pk)
+        )
         if not can_add_city_opinion(by, locked):
             raise ActionNotPermitted()
         opinion = CityOpinion.objects.create(report=locked, text=text, by=by)
@@ -176,7 +203,13 @@ def report_add_city_opinion(*, report: AnnualReport, by, text: str) -> CityOpini
         url = reverse("reports:detail", args=[locked.pk])
         with translation.override("zh-hans"):
             title = f"{locked}：市级主管部门提出意见"
-        notify(users_with_role(Role.PROVINCE_OFFICER), kind="report_city_opinion", title=title, body=text, url=url)
+        notify(
+            users_with_role(Role.PROVINCE_OFFICER),
+            kind="report_city_opinion",
+            title=title,
+            body=text,
+            url=url,
+        )
     return opinion
 
 
@@ -187,7 +220,9 @@ def report_evaluate(*, report: AnnualReport, by, rating: str, opinion: str) -> R
     if not opinion:
         raise DomainError(gettext("请填写评估意见。"), code="opinion")
     with transaction.atomic():
-        locked = AnnualReport.objects.select_for_update().select_related("pilot__organisation").get(pk=report.pk)
+        locked = (
+            AnnualReport.objects.select_for_update().select_related("pilot__organisation").get(pk=report.pk)
+        )
         if not can_evaluate_report(by, locked):
             if locked.state != AnnualReport.State.RECEIVED:
                 raise DomainError(gettext("只有已接收的报告才能评估。"), code="state")
@@ -205,7 +240,9 @@ def report_evaluate(*, report: AnnualReport, by, rating: str, opinion: str) -> R
         )
         url = reverse("reports:detail", args=[locked.pk])
         recipients = list(users_with_role(Role.APPLICANT, organisation=locked.pilot.organisation_id))
-        recipients += list(users_with_role(Role.CITY_OFFICER, review_unit=locked.pilot.organisation.review_unit_id))
+        recipients += list(
+            users_with_role(Role.CITY_OFFICER, review_unit=locked.pilot.organisation.review_unit_id)
+        )
         with translation.override("zh-hans"):
             title = f"{locked}：年度评估结果为{evaluation.get_rating_display()}"
         notify(recipients, kind="report_evaluated", title=title, body=opinion, url=url)
