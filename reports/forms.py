@@ -104,7 +104,7 @@ class EnergyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):
             if isinstance(value, Decimal) and value < 0:
                 self.add_error(name, NON_NEGATIVE)
         green, grid = data.get("green_power_10k_kwh"), data.get("grid_purchase_10k_kwh")
