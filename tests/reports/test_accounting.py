@@ -22,13 +22,27 @@ GAS = (D("389.31"), D("0.01532"), D("0.99"), D("12.143"))
 
 def _set(name, vintage, grid):
     s = EmissionFactorSet.objects.create(
-        name=name, vintage_year=vintage, source="测试", grid_factor=grid, heat_factor=D("0.11"),
-        electricity_coal_equivalent=D("0.1229"), deduct_green_power=True,
+        name=name,
+        vintage_year=vintage,
+        source="测试",
+        grid_factor=grid,
+        heat_factor=D("0.11"),
+        electricity_coal_equivalent=D("0.1229"),
+        deduct_green_power=True,
     )
-    for fuel, unit, (ncv, cc, of, ce) in (("raw_coal", "吨", COAL), ("diesel", "吨", DIESEL), ("natural_gas", "万立方米", GAS)):
+    for fuel, unit, (ncv, cc, of, ce) in (
+        ("raw_coal", "吨", COAL),
+        ("diesel", "吨", DIESEL),
+        ("natural_gas", "万立方米", GAS),
+    ):
         FuelFactor.objects.create(
-            factor_set=s, fuel=fuel, unit=unit, net_calorific_value=ncv, carbon_content=cc,
-            oxidation_rate=of, coal_equivalent=ce,
+            factor_set=s,
+            fuel=fuel,
+            unit=unit,
+            net_calorific_value=ncv,
+            carbon_content=cc,
+            oxidation_rate=of,
+            coal_equivalent=ce,
         )
     return s
 
@@ -44,15 +58,27 @@ def report(sets):
     pilot = PilotFactory(state="implementing")
     plan = Plan.objects.create(pilot=pilot)
     base = PlanBaseline.objects.create(
-        plan=plan, year=2022, gdp_constant_100m=D("50"), resident_population_10k=D("20"),
-        electricity_10k_kwh=D("5000"), green_power_10k_kwh=D("0"), purchased_heat_gj=D("20000"),
+        plan=plan,
+        year=2022,
+        gdp_constant_100m=D("50"),
+        resident_population_10k=D("20"),
+        electricity_10k_kwh=D("5000"),
+        green_power_10k_kwh=D("0"),
+        purchased_heat_gj=D("20000"),
     )
     PlanEnergyUse.objects.create(baseline=base, fuel="raw_coal", quantity=D("10000"))
     PlanEnergyUse.objects.create(baseline=base, fuel="natural_gas", quantity=D("100"))
     report = AnnualReportFactory(
-        pilot=pilot, year=2025, gdp_constant_100m=D("60"), population_10k=D("21"),
-        grid_purchase_10k_kwh=D("6000"), green_power_10k_kwh=D("1000"), local_generation_10k_kwh=D("800"),
-        exported_10k_kwh=D("200"), electricity_consumed_10k_kwh=D("6600"), heat_gj=D("15000"),
+        pilot=pilot,
+        year=2025,
+        gdp_constant_100m=D("60"),
+        population_10k=D("21"),
+        grid_purchase_10k_kwh=D("6000"),
+        green_power_10k_kwh=D("1000"),
+        local_generation_10k_kwh=D("800"),
+        exported_10k_kwh=D("200"),
+        electricity_consumed_10k_kwh=D("6600"),
+        heat_gj=D("15000"),
     )
     for fuel, q in (("raw_coal", "8000"), ("diesel", "500"), ("natural_gas", "150")):
         FuelUse.objects.create(report=report, fuel=fuel, quantity=D(q))
@@ -67,7 +93,9 @@ def ef(params):
 def test_base_year_vintage_applies_to_both_years(report):
     grid = D("0.6558") * 10  # t CO2 per 万kWh
     current = (
-        8000 * ef(COAL) + 500 * ef(DIESEL) + 150 * ef(GAS)
+        8000 * ef(COAL)
+        + 500 * ef(DIESEL)
+        + 150 * ef(GAS)
         + (6000 - 1000) * grid  # green power deducted; local generation and export not counted
         + 15000 * D("0.11")
     )
@@ -79,7 +107,9 @@ def test_base_year_vintage_applies_to_both_years(report):
     assert figures.base.total_t == pytest.approx(base, abs=D("0.0001"))
     assert figures.current.co2_per_gdp == pytest.approx(current / 600000)
     assert figures.current.co2_per_capita == pytest.approx(current / 210000)
-    energy = 8000 * D("0.7143") + 500 * D("1.4571") + 150 * D("12.143") + 6000 * D("1.229") + 15000 * D("0.03412")
+    energy = (
+        8000 * D("0.7143") + 500 * D("1.4571") + 150 * D("12.143") + 6000 * D("1.229") + 15000 * D("0.03412")
+    )
     assert figures.current.energy_tce == pytest.approx(energy)
     assert figures.current.co2_per_tce == pytest.approx(current / energy)
     drop = (1 - (current / 600000) / (base / 500000)) * 100

@@ -19,11 +19,20 @@ pytestmark = pytest.mark.django_db
 def factor_set():
     EmissionFactorSet.objects.all().delete()
     s = EmissionFactorSet.objects.create(
-        name="测试因子", vintage_year=2020, source="测试", grid_factor=D("0.6"), electricity_coal_equivalent=D("0.1229")
+        name="测试因子",
+        vintage_year=2020,
+        source="测试",
+        grid_factor=D("0.6"),
+        electricity_coal_equivalent=D("0.1229"),
     )
     FuelFactor.objects.create(
-        factor_set=s, fuel="raw_coal", unit="吨", net_calorific_value=D("20"), carbon_content=D("0.025"),
-        oxidation_rate=D("0.9"), coal_equivalent=D("0.7143"),
+        factor_set=s,
+        fuel="raw_coal",
+        unit="吨",
+        net_calorific_value=D("20"),
+        carbon_content=D("0.025"),
+        oxidation_rate=D("0.9"),
+        coal_equivalent=D("0.7143"),
     )
     return s
 
@@ -32,8 +41,13 @@ def factor_set():
 def report(factor_set):
     pilot = PilotFactory(state="implementing")
     report = AnnualReportFactory(
-        pilot=pilot, year=2026, electricity_consumed_10k_kwh=D("1000"), grid_purchase_10k_kwh=D("900"),
-        local_generation_10k_kwh=D("150"), exported_10k_kwh=D("50"), heat_gj=D("10000"),
+        pilot=pilot,
+        year=2026,
+        electricity_consumed_10k_kwh=D("1000"),
+        grid_purchase_10k_kwh=D("900"),
+        local_generation_10k_kwh=D("150"),
+        exported_10k_kwh=D("50"),
+        heat_gj=D("10000"),
     )
     FuelUse.objects.create(report=report, fuel="raw_coal", quantity=D("10000"))
     return report
@@ -64,7 +78,9 @@ def test_electricity_against_generation_plus_net_import(report):
 
 
 def test_year_on_year_change_needs_an_explanation_before_submission(report, applicant_county):
-    AnnualReportFactory(pilot=report.pilot, year=2025, state="received", total_energy_tce=D("1000"), heat_gj=D("10000"))
+    AnnualReportFactory(
+        pilot=report.pilot, year=2025, state="received", total_energy_tce=D("1000"), heat_gj=D("10000")
+    )
     AnnualReport.objects.filter(pk=report.pk).update(total_energy_tce=D("1400"))  # +40 % > 30 %
     report.refresh_from_db()
     codes = by_code(report)
@@ -92,8 +108,13 @@ def test_implausible_values_are_refused_next_to_the_field(report):
     assert "地区生产总值应在" in form.errors["gdp_100m"][0]
     assert "常住人口应在" in form.errors["population_10k"][0]
     form = EnergyForm(
-        {"grid_purchase_10k_kwh": "100", "green_power_10k_kwh": "200", "local_generation_10k_kwh": "10",
-         "exported_10k_kwh": "20", "fuel_raw_coal": "-5"},
+        {
+            "grid_purchase_10k_kwh": "100",
+            "green_power_10k_kwh": "200",
+            "local_generation_10k_kwh": "10",
+            "exported_10k_kwh": "20",
+            "fuel_raw_coal": "-5",
+        },
         instance=report,
     )
     assert not form.is_valid()
@@ -107,8 +128,14 @@ def test_an_indicator_share_above_100_is_refused(report):
     from plans.selectors import TargetPath
 
     indicator = Indicator.objects.get(code="non_fossil_share")
-    paths = {"non_fossil_share": TargetPath(indicator=indicator, binding=True, base_year=2022, base_value=D("20"), values={2026: D("25")})}
-    form = ActualsForm({"v_non_fossil_share": "120", "q_non_fossil_share": "yearbook"}, paths=paths, actuals={})
+    paths = {
+        "non_fossil_share": TargetPath(
+            indicator=indicator, binding=True, base_year=2022, base_value=D("20"), values={2026: D("25")}
+        )
+    }
+    form = ActualsForm(
+        {"v_non_fossil_share": "120", "q_non_fossil_share": "yearbook"}, paths=paths, actuals={}
+    )
     assert not form.is_valid()
     assert "应在0至100之间" in form.errors["v_non_fossil_share"][0]
     form = ActualsForm({"v_non_fossil_share": "26"}, paths=paths, actuals={})
