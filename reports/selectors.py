@@ -139,7 +139,7 @@ def overview(user, year: int, *, city: str = "", today: datetime.date | None = N
         row = OverviewRow(
             pilot=pilot, report=report, due=due, report_status=report_status(report, due, today)
         )
-        if report is not None:
+        if report is not None and report.state in (AnnualReport.State.SUBMITTED, AnnualReport.State.RECEIVED):
             statuses = [
                 s for _p, _a, s in target_statuses(paths.get(pilot.pk, {}), list(report.actuals.all()), year)
             ]
