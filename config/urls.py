@@ -15,6 +15,7 @@ urlpatterns = [
     # The public pilot list moved to the publicity pages (issue 9: it shows the list PDFs of reviews).
     path("pilots/published/", RedirectView.as_view(pattern_name="publicity:pilot_list", query_string=True)),
     path("pilots/", include("pilots.urls")),
+    path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),
     path("reviews/", include("reviews.urls")),
     path("publicity/", include("reviews.urls_public")),

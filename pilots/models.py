@@ -42,8 +42,6 @@ class Pilot(FSMModelMixin, models.Model):
         verbose_name=_("委托技术服务机构"),
         limit_choices_to={"kind": Organisation.Kind.AGENCY},
     )
-    plan_local_approval_body = models.CharField(_("审议会议"), max_length=128, blank=True)
-    plan_local_approval_date = models.DateField(_("印发日期"), null=True, blank=True)
     acceptance_grade = models.CharField(_("验收等级"), max_length=16, choices=Grade.choices, blank=True)
     named_at = models.DateField(_("命名日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,10 +69,6 @@ class Pilot(FSMModelMixin, models.Model):
         return _("已通过验收并命名")
 
     # Guards -----------------------------------------------------------------------------------
-    @guard(gettext_lazy("须先登记县政府常务会或园区管委会专题会议审议情况（会议名称与印发日期）。"))
-    def has_local_approval(self) -> bool:
-        return bool(self.plan_local_approval_body and self.plan_local_approval_date)
-
     @guard(gettext_lazy("建设期尚未结束，不能取消试点资格。"))
     def construction_period_over(self) -> bool:
         from django.utils import timezone
@@ -86,6 +80,9 @@ class Pilot(FSMModelMixin, models.Model):
         return bool(self.acceptance_grade)
 
     # Transitions: bodies only set fields; services do the rest. -------------------------------
+    # The plan stages (start_plan … record_local_approval) are run by plans.services together with the
+    # plan's own (the plan, its filing number and the local approval's meeting, minutes and issuing
+    # document live in plans.models.Plan); the pilot page shows them on the plan page, not as buttons.
     def _perm(name):  # noqa: N805 - a class-body helper, deleted below
         return lazy_permission("pilots.permissions", name)
 
@@ -138,7 +135,6 @@ class Pilot(FSMModelMixin, models.Model):
         state,
         source=State.PLAN_FILED,
         target=State.IMPLEMENTING,
-        conditions=[has_local_approval],
         permission=_perm("can_act_for_pilot"),
         custom={"label": gettext_lazy("登记方案审议印发，进入实施")},
     )

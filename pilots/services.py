@@ -1,7 +1,5 @@
 """Writes for pilots: every stage change goes through core.transitions."""
 
-import datetime
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,21 +48,6 @@ def pilot_transition(*, pilot: Pilot, name: str, by, reason: str = "") -> Pilot:
         with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
             _notify_staff(pilot, gettext("试点状态更新：%(state)s") % {"state": pilot.get_state_display()})
     return pilot
-
-
-def pilot_record_local_approval(*, pilot: Pilot, by, body: str, issued_on: datetime.date) -> Pilot:
-    def set_approval(obj: Pilot) -> None:
-        obj.plan_local_approval_body = (body or "").strip()
-        obj.plan_local_approval_date = issued_on
-
-    return perform_transition(
-        Pilot,
-        pilot.pk,
-        "record_local_approval",
-        by=by,
-        changes=set_approval,
-        data={"body": body, "issued_on": issued_on.isoformat() if issued_on else None},
-    )
 
 
 def pilot_accept(*, pilot: Pilot, by, grade: str, reason: str = "") -> Pilot:

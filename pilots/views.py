@@ -1,6 +1,3 @@
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -31,15 +28,21 @@ def pilot_detail(request, pk: int):
     pilot = get_pilot_for_user(request.user, pk)
     reports = pilot.annual_reports.all()
     return render(
-        request, "pilots/detail.html", {"pilot": pilot, "reports": reports, "grades": Pilot.Grade.choices}
+        request,
+        "pilots/detail.html",
+        {
+            "pilot": pilot,
+            "reports": reports,
+            "grades": Pilot.Grade.choices,
+            "exclude_actions": PLAN_ACTIONS + ",accept",
+        },
     )
 
 
+# The plan stages (start_plan, submit_plan, return_plan, file_plan, record_local_approval) are run from the
+# plan pages (plans.views), together with the plan's own state.
+PLAN_ACTIONS = "start_plan,submit_plan,return_plan,file_plan,record_local_approval"
 SIMPLE_ACTIONS = {
-    "start_plan",
-    "submit_plan",
-    "return_plan",
-    "file_plan",
     "request_acceptance",
     "forward_acceptance",
     "return_acceptance",
@@ -63,21 +66,6 @@ def pilot_action(request, pk: int, name: str):
             name=name,
             by=request.user,
             reason=reason,
-        )
-    elif name == "record_local_approval":
-        try:
-            issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
-        except ValueError:
-            messages.error(request, gettext("请填写有效的印发日期。"))
-            return redirect("pilots:detail", pk=pk)
-        run(
-            request,
-            services.pilot_record_local_approval,
-            success=gettext("已登记，进入建设实施阶段。"),
-            pilot=pilot,
-            by=request.user,
-            body=request.POST.get("body", ""),
-            issued_on=issued_on,
         )
     elif name == "accept":
         run(

@@ -99,3 +99,119 @@ def due_date(pilot, kind: str, year: int) -> datetime.date:
     month = getattr(batch, "annual_report_due_month", None) or 12
     day = getattr(batch, "annual_report_due_day", None) or 10
     return datetime.date(year, month, day)
+
+
+# Reads for the plan pages -------------------------------------------------------------------------
+def get_pilot_plan_for_user(user, pilot_pk) -> tuple:
+    """(pilot, plan or None) if `user` may see the pilot's plan pages, else 404 (never a 403: data
+    outside the user's scope does not exist for them)."""
+    from django.http import Http404
+    from django.utils.translation import gettext
+
+    from pilots.models import Pilot
+
+    from . import permissions
+
+    pilot = (
+        Pilot.objects.select_related("organisation", "organisation__review_unit", "batch")
+        .filter(pk=pilot_pk)
+        .first()
+    )
+    if pilot is None:
+        raise Http404(gettext("建设方案不存在"))
+    plan = Plan.objects.filter(pilot=pilot).first()
+    if plan is not None:
+        plan.pilot = pilot
+        visible = permissions.can_view_plan(user, plan)
+    else:
+        visible = permissions.can_view_plan(user, Plan(pilot=pilot, state=Plan.State.DRAFTING))
+    if not visible:
+        raise Http404(gettext("建设方案不存在"))
+    return pilot, plan
+
+
+def plans_visible_to(user):
+    """The plans a user's list shows: the province all, finance and DRC filed ones, a city officer those of
+    its review units; nobody else any."""
+    from django.db.models import Q
+
+    from organisations.models import Role
+    from organisations.roles import scope_of
+
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER):
+        condition = Q()
+    else:
+        condition = Q(pk__in=[])
+        if scope.has(Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+            condition |= Q(state=Plan.State.FILED)
+        if scope.review_units:
+            condition |= Q(pilot__organisation__review_unit_id__in=scope.review_units)
+    return (
+        Plan.objects.filter(condition)
+        .select_related("pilot", "pilot__organisation", "pilot__organisation__review_unit", "pilot__batch")
+        .order_by(
+            "pilot__batch__year", "pilot__organisation__review_unit__order", "pilot__organisation__name"
+        )
+    )
+
+
+def changes_visible_to(user):
+    """Change requests a user's list shows: the province all, a city officer those of its units, the pilot's
+    staff their own; finance and DRC all (read-only)."""
+    from django.db.models import Q
+
+    from organisations.models import Role
+    from organisations.roles import scope_of
+
+    scope = scope_of(user)
+    if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        condition = Q()
+    else:
+        condition = Q(pk__in=[])
+        if scope.review_units:
+            condition |= Q(pilot__organisation__review_unit_id__in=scope.review_units)
+        if scope.orgs(Role.APPLICANT):
+            condition |= Q(pilot__organisation_id__in=scope.orgs(Role.APPLICANT))
+    return ChangeRequest.objects.filter(condition).select_related(
+        "pilot",
+        "pilot__organisation",
+        "pilot__organisation__review_unit",
+        "pilot__batch",
+        "indicator",
+        "project",
+        "decision",
+        "city_opinion",
+    )
+
+
+def get_change_for_user(user, pk) -> ChangeRequest:
+    from django.http import Http404
+    from django.utils.translation import gettext
+
+    from . import permissions
+
+    request = (
+        ChangeRequest.objects.select_related("pilot", "pilot__organisation", "pilot__batch")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None or not permissions.can_view_change(user, request):
+        raise Http404(gettext("申请不存在"))
+    return request
+
+
+def ledger_versions(pilot) -> list[dict]:
+    """Every ledger version of the pilot, newest first, with its paths ({code: TargetPath}). Two queries."""
+    versions = list(
+        LedgerVersion.objects.filter(pilot=pilot)
+        .select_related("created_by", "change_request")
+        .order_by("-number")
+    )
+    targets = (
+        LedgerTarget.objects.filter(version__in=versions).select_related("indicator").order_by("order", "pk")
+    )
+    by_version: dict[int, list] = {}
+    for t in targets:
+        by_version.setdefault(t.version_id, []).append(t)
+    return [{"version": v, "paths": _paths_of_version(v, by_version.get(v.pk, []))} for v in versions]

@@ -38,23 +38,18 @@ def test_pilot_goes_from_selection_to_acceptance(pilot, applicant_county, city_a
     for name, actor, source, target in simple:
         services.pilot_transition(pilot=pilot, name=name, by=actor)
         assert_audited(pilot, action=name, actor=actor, from_state=source, to_state=target)
-    services.pilot_record_local_approval(
-        pilot=pilot, by=applicant_county, body="县人民政府常务会议", issued_on=datetime.date(2024, 3, 15)
-    )
+    # The local approval's meeting, minutes and issuing document are recorded by plans.services
+    # (tests/plans); the pilot's own transition only moves the stage.
+    services.pilot_transition(pilot=pilot, name="record_local_approval", by=applicant_county)
     stored = Pilot.objects.get(pk=pilot.pk)
     assert stored.state == P.IMPLEMENTING
-    assert (stored.plan_local_approval_body, stored.plan_local_approval_date) == (
-        "县人民政府常务会议",
-        datetime.date(2024, 3, 15),
-    )
-    entry = assert_audited(
+    assert_audited(
         pilot,
         action="record_local_approval",
         actor=applicant_county,
         from_state=P.PLAN_FILED,
         to_state=P.IMPLEMENTING,
     )
-    assert entry.data == {"body": "县人民政府常务会议", "issued_on": "2024-03-15"}
     for name, actor, source, target in [
         ("request_acceptance", applicant_county, P.IMPLEMENTING, P.ACCEPTANCE_REQUESTED),
         ("forward_acceptance", city_ankang, P.ACCEPTANCE_REQUESTED, P.ACCEPTANCE_FORWARDED),
@@ -85,16 +80,6 @@ def test_plan_return_requires_a_reason(pilot, province):
         to_state=P.PLAN_RETURNED,
         reason="测算依据不足",
     )
-
-
-@pytest.mark.parametrize(
-    ("body", "issued_on"),
-    [("", datetime.date(2024, 3, 15)), ("   ", datetime.date(2024, 3, 15)), ("常务会", None)],
-)
-def test_local_approval_requires_meeting_and_date(body, issued_on, pilot, applicant_county):
-    move(pilot, P.PLAN_FILED)
-    with refused(pilot, code="state", match="须先登记县政府常务会或园区管委会专题会议"):
-        services.pilot_record_local_approval(pilot=pilot, by=applicant_county, body=body, issued_on=issued_on)
 
 
 def test_disqualification_refused_before_the_end_of_construction(pilot, province):
