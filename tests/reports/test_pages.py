@@ -144,3 +144,41 @@ def test_the_chart_data_equals_the_figures(report, applicant_county, client_for)
     assert data["totals"][-1] == float(round(figures.current.total_t, 1))
     assert 'src="/static/js/report-chart.js"' in page or "report-chart.js" in page
     assert AnnualReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["expert", "city_xian", "finance", "city_ankang", "outsider"])
+def test_the_form_and_files_of_a_draft_answer_404_outside_the_pilot(persona, request, report, client_for):
+    actual = IndicatorActual.objects.create(
+        report=report,
+        indicator=Indicator.objects.get(code="non_fossil_share"),
+        value=D("24"),
+        quality="estimate",
+    )
+    case = TypicalCase.objects.create(report=report, title="案例", text="x")
+    client = client_for(request.getfixturevalue(persona))
+    for url in (
+        reverse("reports:edit", args=[report.pk, "general"]),
+        reverse("reports:evidence", args=[report.pk, actual.pk]),
+        reverse("reports:case_photo", args=[report.pk, case.pk]),
+        reverse("reports:detail", args=[report.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("reports:opinion", args=[report.pk]), {"text": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("reports:evaluate", args=[report.pk]), {"rating": "good", "opinion": "x"}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_submitted_report_is_read_only_for_the_city(report, applicant_county, city_ankang, client_for):
+    from reports import services
+
+    services.report_transition(report=report, name="submit", by=applicant_county)
+    client = client_for(city_ankang)
+    assert client.get(reverse("reports:edit", args=[report.pk, "general"])).status_code == 404
+    page = client.get(reverse("reports:detail", args=[report.pk])).text
+    assert "提交市级意见" in page
+    client.post(reverse("reports:opinion", args=[report.pk]), {"text": "同意报送"})
+    assert report.city_opinions.get().text == "同意报送"
