@@ -158,10 +158,8 @@ def report_delete_case(*, report: AnnualReport, by, case_id: int) -> None:
 
 
 def _notify_submitted(report: AnnualReport, url: str) -> None:
-    recipients = list(users_with_role([Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER]))
-    recipients += list(
-        users_with_role(Role.CITY_OFFICER, review_unit=report.pilot.organisation.review_unit_id)
-    )
+    """The province and the finance department are told; the city sees it in its list."""
+    recipients = users_with_role([Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER])
     with translation.override("zh-hans"):
         title = f"{report}已提交" + ("（逾期报送）" if report.is_late else "")
     notify(recipients, kind="report_submitted", title=title, url=url)
