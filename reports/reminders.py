@@ -124,6 +124,7 @@ def _year_reminders(year: int, today: datetime.date) -> int:
     sent_kinds = set(
         ReportReminder.objects.filter(year=year, pilot__in=pilots).values_list("pilot_id", "kind")
     )
+    dues = ledger.due_dates(pilots, year)  # one query for all (approved extensions)
     sent = 0
     late = []
     province_stage = False
@@ -131,7 +132,7 @@ def _year_reminders(year: int, today: datetime.date) -> int:
         report = reports.get(pilot.pk)
         if report is not None and report.state in DONE:
             continue
-        due = ledger.due_date(pilot, year)
+        due = dues[pilot.pk]
         kind = stage_for(due, today)
         if kind is None:
             continue

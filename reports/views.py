@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -403,7 +402,6 @@ def overview_page(request):
             "status": status,
             "report_statuses": REPORT_STATUS_LABELS,
             "target_labels": {k: ledger_label(k) for k in TARGET_ORDER},
-            "today": datetime.date.today(),
         },
     )
 

@@ -108,3 +108,27 @@ def test_a_late_submission_stops_the_escalation(pilots, applicant_county):
     assert kinds(late) == ["escalate_city"]
     report.refresh_from_db()
     assert report.is_late
+
+
+def test_an_approved_extension_moves_the_reminders_and_the_late_mark(pilots, applicant_county, province):
+    from plans.models import ChangeDecision, ChangeRequest, DueKind
+
+    late, _done = pilots
+    extension = ChangeRequest.objects.create(
+        pilot=late,
+        kind=ChangeRequest.Kind.EXTENSION,
+        due_kind=DueKind.ANNUAL_REPORT,
+        due_year=2026,
+        new_due_date=D(2026, 12, 31),
+        reasons="统计数据发布推迟",
+        created_by=applicant_county,
+    )
+    ChangeRequest.objects.filter(pk=extension.pk).update(state=ChangeRequest.State.APPROVED)
+    ChangeDecision.objects.create(request=extension, approved=True, decided_by=province)
+    run_on(D(2026, 12, 13))
+    assert kinds(late) == ["before_30"]  # 18 days before the new due day
+    report = AnnualReportFactory(pilot=late, year=2026)
+    with time_machine.travel(datetime.datetime(2026, 12, 20, 9, tzinfo=SHANGHAI), tick=False):
+        services.report_transition(report=report, name="submit", by=applicant_county)
+    report.refresh_from_db()
+    assert (report.due_on, report.is_late) == (D(2026, 12, 31), False)
