@@ -409,6 +409,9 @@ def menu_for(user) -> list[MenuItem]:
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("pilots", _("试点单位"), reverse("pilots:list"), _("全部试点单位")))
         items.append(MenuItem("reports", _("年度自评"), reverse("reports:list"), _("全部年度自评报告")))
+    if scope.review_units or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        # plans.selectors.plans_visible_to: the province all, finance/DRC filed plans, a city its units'
+        items.append(MenuItem("plans", _("建设方案"), reverse("plans:list"), _("全部建设方案")))
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
     if scope.has(Role.EXPERT):

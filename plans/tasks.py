@@ -37,3 +37,21 @@ def render_plan_pdf(self, version_id: int) -> bool:
         locked.pdf.save("plan.pdf", ContentFile(pdf), save=False)
         locked.save(update_fields=["pdf"])
     return True
+
+
+def sweep_pending_pdfs() -> int:
+    """Outbox sweeper (settings.PORTAL_OUTBOX_SWEEPERS): queue plan PDFs whose task was lost."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.queue import enqueue
+
+    from .models import PlanVersion
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    count = 0
+    for pk in PlanVersion.objects.filter(pdf="", submitted_at__lt=cutoff).values_list("pk", flat=True)[:200]:
+        enqueue(render_plan_pdf, pk)
+        count += 1
+    return count

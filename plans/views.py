@@ -61,12 +61,12 @@ def _editable_or_404(request, pilot_pk):
     return pilot, plan, True
 
 
-def _try(request, func, **kwargs) -> bool:
+def _try(http_request, func, /, **kwargs) -> bool:
     """Run a service; a refusal becomes a message next to the form (the form is re-rendered)."""
     try:
         func(**kwargs)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(http_request, error.message)
         return False
     return True
 
@@ -476,6 +476,13 @@ def plan_list(request):
     return render(request, "plans/list.html", {"page": page, "filters": filters})
 
 
+def _is_pilot_staff(user) -> bool:
+    from organisations.models import Role
+    from organisations.roles import scope_of
+
+    return bool(scope_of(user).orgs(Role.APPLICANT))
+
+
 def _is_city(user) -> bool:
     from organisations.roles import scope_of
 
@@ -484,6 +491,10 @@ def _is_city(user) -> bool:
 
 @login_required
 def change_list(request):
+    if not (
+        permissions.can_list_plans(request.user) or _is_city(request.user) or _is_pilot_staff(request.user)
+    ):
+        raise Http404
     filters = ChangeFilter(request.GET, changes_visible_to(request.user), user=request.user)
     if request.GET.get("export") == "xlsx":
         return change_list_xlsx(filters.queryset, user=request.user, filters=filters)

@@ -223,4 +223,5 @@ PORTAL_REMINDERS: list[str] = [
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
+    "plans.tasks.sweep_pending_pdfs",
 ]

@@ -285,10 +285,10 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 MENUS = {
     "applicant_county": {"dashboard", "applications", "pilots", "reports"},
     "agency": {"dashboard", "applications", "pilots", "reports"},
-    "city_ankang": {"dashboard", "applications", "pilots", "reports"},
-    "province": {"dashboard", "applications", "pilots", "reports", "reviews", "batches"},
-    "finance": {"dashboard", "applications", "pilots", "reports", "reviews"},
-    "drc": {"dashboard", "pilots", "reports", "reviews"},
+    "city_ankang": {"dashboard", "applications", "pilots", "reports", "plans"},
+    "province": {"dashboard", "applications", "pilots", "reports", "plans", "reviews", "batches"},
+    "finance": {"dashboard", "applications", "pilots", "reports", "plans", "reviews"},
+    "drc": {"dashboard", "pilots", "reports", "plans", "reviews"},
     "expert": {"dashboard", "my_assignments"},
     "outsider": set(),
 }

@@ -2,6 +2,7 @@
 the lists with a fixed number of queries and their Excel export."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -202,5 +203,61 @@ def test_the_change_list_has_a_fixed_number_of_queries(province, city_ankang, ap
         response = client.get(reverse("plans:changes"))
     assert len(response.context["page"].object_list) == 5
     assert len(many) == len(few)
-    # the city officer of 安康 sees the requests of its pilots; an expert none
+    # the city officer of 安康 sees the requests of its pilots
     assert len(client_for(city_ankang).get(reverse("plans:changes")).context["page"].object_list) == 5
+
+
+@pytest.mark.parametrize("persona", ["expert", "outsider", "agency"])
+def test_the_change_list_is_not_there_for_others(persona, request, client_for):
+    assert client_for(request.getfixturevalue(persona)).get(reverse("plans:changes")).status_code == 404
+
+
+def test_a_change_request_through_the_pages(
+    plan, applicant_county, province, city_ankang, city_xian, expert, client_for
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans import selectors
+    from plans.models import ChangeRequest, LedgerVersion
+
+    services.plan_submit(plan=plan, by=applicant_county)
+    services.plan_file(plan=plan, by=province, filing_number="陕环试点备〔2024〕2号")
+    pilot = plan.pilot
+    forest = selectors.target_path(pilot)["forest_coverage"]
+    year = max(forest.values)
+    client = client_for(applicant_county)
+    url = reverse("plans:change_new", args=[pilot.pk, "target"])
+    typed = {
+        "indicator": forest.indicator.pk,
+        "binding": "0",
+        f"y{year}": "46.0",
+        "reasons": "林地调整（输入的理由）",
+        "evidence": SimpleUploadedFile("证明.pdf", b"not really a pdf", content_type="application/pdf"),
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "林地调整（输入的理由）" in html and "文件类型不符合要求" in html
+    assert not ChangeRequest.objects.exists()
+    typed["evidence"] = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(url, typed)
+    change = ChangeRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse("plans:change", args=[change.pk])
+
+    detail = reverse("plans:change", args=[change.pk])
+    for outsider in (city_xian, expert):
+        assert client_for(outsider).get(detail).status_code == 404
+        assert client_for(outsider).get(reverse("plans:change_evidence", args=[change.pk])).status_code == 404
+    assert client_for(city_ankang).get(reverse("plans:change_evidence", args=[change.pk])).status_code == 200
+    # the province cannot decide before the city's opinion: no form
+    assert client_for(province).get(detail).context["decision_form"] is None
+    client_for(city_ankang).post(detail, {"step": "opinion", "supports": "1", "opinion": "同意。"})
+    response = client_for(province).post(detail, {"step": "decision", "decision": "refuse", "reason": ""})
+    assert "不予批准须填写理由" in response.content.decode()
+    client_for(province).post(detail, {"step": "decision", "decision": "approve", "reason": "同意"})
+    change.refresh_from_db()
+    assert change.state == "approved"
+    assert LedgerVersion.objects.filter(pilot=pilot).count() == 2
+    ledger = client_for(city_ankang).get(reverse("plans:ledger", args=[pilot.pk]))
+    assert [v["version"].number for v in ledger.context["versions"]] == [2, 1]
+    assert selectors.target_path(pilot)["forest_coverage"].values[year] == Decimal("46.0")

@@ -18,6 +18,7 @@ from django.db import transaction
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import content as demo_content
+from demo import plans as plans_demo
 from demo import reports as demo_reports
 from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
@@ -196,6 +197,7 @@ class Command(BaseCommand):
             self._county_call()
             self._near_zero_county_call()
             self._third_batch()
+            plans_demo.seed(self.stdout)
             demo_reports.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
@@ -406,15 +408,8 @@ class Command(BaseCommand):
         city = self._city_officer(pilot.organisation)
         for step in PATH_TO[state]:
             pilot.refresh_from_db()
-            if step == "record_local_approval":
-                body = (
-                    "县人民政府常务会议"
-                    if pilot.organisation.kind == Organisation.Kind.COUNTY
-                    else "管委会专题会议"
-                )
-                pilot_services.pilot_record_local_approval(
-                    pilot=pilot, by=staff, body=body, issued_on=datetime.date(2024, 3, 15)
-                )
+            if step in plans_demo.PLAN_STEPS:  # the plan and the pilot's plan stage move together
+                plans_demo.plan_step(pilot, step, staff=staff, province=province)
             elif step == "accept":
                 grade = Pilot.Grade.EXCELLENT if "沣西" in pilot.organisation.name else Pilot.Grade.PASSED
                 pilot_services.pilot_accept(
