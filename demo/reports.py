@@ -177,7 +177,35 @@ def _fill(report, staff, index: int, sets) -> None:
         )
 
 
+def _explain(report, staff) -> None:
+    """The pilot explains each change beyond the threshold, as the check asks before submission."""
+    report.refresh_from_db()
+    for check in checks.unexplained_changes(report):
+        code = check.code.removeprefix("yoy:")
+        if code.startswith("indicator:"):
+            actual = report.actuals.select_related("indicator").get(
+                indicator__code=code.removeprefix("indicator:")
+            )
+            services.report_set_actual(
+                report=report,
+                by=staff,
+                indicator=actual.indicator,
+                value=actual.value,
+                data_source=actual.data_source,
+                quality=actual.quality,
+                explanation="按建设方案年度目标推进，重点项目集中投产，数据经统计部门核实。",
+            )
+        else:
+            services.report_update(
+                report=report,
+                by=staff,
+                section="energy",
+                fields={"activity_explanation": "重点项目集中投产及统计口径调整，数据经统计部门核实。"},
+            )
+
+
 def _submit(report, staff, at: datetime.datetime) -> None:
+    _explain(report, staff)
     report = services.report_transition(report=report, name="submit", by=staff)
     AnnualReport.objects.filter(pk=report.pk).update(submitted_at=at, is_late=at.date() > report.due_on)
 

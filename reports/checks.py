@@ -7,7 +7,8 @@ officers after it. Stated tolerances:
 - electricity: consumption against local generation + grid purchase − export: within
   ELECTRICITY_TOLERANCE (2 %);
 - year on year: a figure that changed by more than YOY_THRESHOLD (30 %) from last year's report needs an
-  explanation (the only blocking check: submission is refused until it is explained);
+  explanation (the only blocking check: submission is refused until it is explained); indicators that are
+  rates of change against the base year (a "%" that is not a share) are not compared with last year;
 - a figure identical to last year's is flagged (a copied figure is a classic error).
 
 Plausible ranges (PLAUSIBLE) are enforced by the forms: a value outside is refused next to the field.
@@ -41,6 +42,10 @@ ACTIVITY_FIELDS = [
     ("grid_purchase_10k_kwh", gettext_lazy("电网购入电量")),
     ("heat_gj", gettext_lazy("外购热力")),
 ]
+
+
+def is_rate_of_change(indicator) -> bool:
+    return indicator.unit == "%" and indicator.code not in SHARE_CODES
 
 
 def plausible_range(indicator) -> tuple[Decimal | None, Decimal | None]:
@@ -191,6 +196,8 @@ def year_on_year(report, actuals, previous) -> list[Check]:
         checks += _compare(name, str(label), getattr(report, name), getattr(previous, name), explained)
     before = {a.indicator_id: a.value for a in previous.actuals.all()}
     for actual in actuals:
+        if is_rate_of_change(actual.indicator):
+            continue  # a rate against the base year grows by design: compared with the path, not last year
         checks += _compare(
             f"indicator:{actual.indicator.code}",
             actual.indicator.name,

@@ -140,3 +140,19 @@ def test_an_indicator_share_above_100_is_refused(report):
     assert "应在0至100之间" in form.errors["v_non_fossil_share"][0]
     form = ActualsForm({"v_non_fossil_share": "26"}, paths=paths, actuals={})
     assert not form.is_valid() and "请选择数据质量" in form.errors["q_non_fossil_share"][0]
+
+
+def test_a_rate_against_the_base_year_is_not_compared_year_on_year(report):
+    from indicators.models import Indicator
+    from reports.models import IndicatorActual
+
+    previous = AnnualReportFactory(pilot=report.pilot, year=2025)
+    for target, before, now in (("co2_intensity_drop", "3", "7"), ("non_fossil_share", "20", "30")):
+        indicator = Indicator.objects.get(code=target)
+        IndicatorActual.objects.create(
+            report=previous, indicator=indicator, value=D(before), quality="yearbook"
+        )
+        IndicatorActual.objects.create(report=report, indicator=indicator, value=D(now), quality="yearbook")
+    codes = by_code(report)
+    assert "yoy:indicator:co2_intensity_drop" not in codes
+    assert codes["yoy:indicator:non_fossil_share"].blocking  # a share: +50 % needs an explanation
