@@ -22,6 +22,7 @@ The years looked at are this year and the last, so across the year boundary (the
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from core.formats import chinese_date
@@ -53,7 +54,16 @@ OWING_STATES = (
     Pilot.State.ACCEPTANCE_FORWARDED,
     Pilot.State.IN_ACCEPTANCE_REVIEW,
 )
+# Still building: a report is owed every year, even past the construction period's end (a late pilot).
+BUILDING_STATES = OWING_STATES[:5]
 DONE = (AnnualReport.State.SUBMITTED, AnnualReport.State.RECEIVED)
+
+
+def owes_report(year: int) -> Q:
+    """Pilots that owe a report for `year`: selected by then, and in the construction period or still building."""
+    return Q(state__in=OWING_STATES, batch__year__lte=year) & (
+        Q(batch__construction_end__year__gte=year) | Q(state__in=BUILDING_STATES)
+    )
 
 
 def stage_for(due: datetime.date, today: datetime.date) -> str | None:
@@ -64,9 +74,7 @@ def stage_for(due: datetime.date, today: datetime.date) -> str | None:
 
 def pilots_owing(year: int):
     return (
-        Pilot.objects.filter(
-            state__in=OWING_STATES, batch__year__lte=year, batch__construction_end__year__gte=year
-        )
+        Pilot.objects.filter(owes_report(year))
         .select_related("organisation", "batch")
         .order_by("organisation__name", "pk")
     )

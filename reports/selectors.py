@@ -97,14 +97,10 @@ class OverviewRow:
 
 def overview_pilots(user, year: int) -> QuerySet[Pilot]:
     """The pilots of the user's scope that owe a report for `year`."""
-    from .reminders import OWING_STATES
+    from .reminders import owes_report
 
     scope = scope_of(user)
-    pilots = Pilot.objects.filter(
-        Q(state__in=OWING_STATES) | Q(annual_reports__year=year),
-        batch__year__lte=year,
-        batch__construction_end__year__gte=year,
-    )
+    pilots = Pilot.objects.filter(owes_report(year) | Q(annual_reports__year=year))
     if not scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         pilots = pilots.filter(organisation__review_unit_id__in=scope.review_units)
     return pilots.distinct().select_related("organisation", "organisation__review_unit", "batch")

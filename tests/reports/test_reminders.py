@@ -132,3 +132,13 @@ def test_an_approved_extension_moves_the_reminders_and_the_late_mark(pilots, app
         services.report_transition(report=report, name="submit", by=applicant_county)
     report.refresh_from_db()
     assert (report.due_on, report.is_late) == (D(2026, 12, 31), False)
+
+
+def test_a_pilot_still_building_after_its_construction_period_still_owes_a_report(
+    applicant_county, applicant_xian
+):
+    batch = BatchFactory(state="published", year=2023, construction_end=D(2025, 12, 31))
+    building = PilotFactory(batch=batch, organisation=county("610922"), state="implementing")
+    in_acceptance = PilotFactory(batch=batch, organisation=county("610122"), state="acceptance_requested")
+    run_on(D(2026, 11, 30))
+    assert kinds(building) == ["before_10"] and kinds(in_acceptance) == []
