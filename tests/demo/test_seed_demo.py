@@ -28,6 +28,13 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
         "returned",
         "received",
     }
+    # Annual reports over three years: some submitted late, received ones evaluated, the 2026 ones drafts.
+    from reports.models import ReportEvaluation
+
+    assert AnnualReport.objects.filter(is_late=True).exists()
+    assert ReportEvaluation.objects.exists()
+    assert set(AnnualReport.objects.filter(year=2026).values_list("state", flat=True)) == {"draft"}
+    assert {2023, 2024, 2025} <= set(AnnualReport.objects.values_list("year", flat=True))
     # Every selected application became a pilot, and the stages left an audit trail.
     assert Pilot.objects.count() == Application.objects.filter(state=Application.State.SELECTED).count()
     assert (

@@ -1,6 +1,7 @@
 """Annual self-assessment report state machine, through reports.services."""
 
 import pytest
+from django.utils import timezone
 
 from core.errors import ActionNotPermitted, DomainError
 from reports import services
@@ -26,15 +27,25 @@ def report(pilot):
     return AnnualReportFactory(pilot=pilot)
 
 
-def test_report_create_is_for_the_pilots_staff_once_a_year(pilot, applicant_county, agency, city_ankang):
-    for user in (agency, city_ankang):
-        with pytest.raises(ActionNotPermitted):
-            services.report_create(pilot=pilot, year=2026, by=user)
+def test_report_create_is_for_the_pilot_or_its_agency_once_a_year(
+    pilot, applicant_county, agency, city_ankang
+):
+    with pytest.raises(ActionNotPermitted):
+        services.report_create(pilot=pilot, year=2026, by=city_ankang)
     report = services.report_create(pilot=pilot, year=2026, by=applicant_county)
     assert report.state == R.DRAFT
     assert audit_for(report).get().action == "reports.annualreport.create"
-    with pytest.raises(DomainError, match="2026年度自评报告已存在"):
-        services.report_create(pilot=pilot, year=2026, by=applicant_county)
+    for user in (applicant_county, agency):
+        with pytest.raises(DomainError, match="2026年度自评报告已存在"):
+            services.report_create(pilot=pilot, year=2026, by=user)
+    next_year = timezone.localdate().year + 1
+    with pytest.raises(DomainError, match=f"{next_year}年尚未开始"):
+        services.report_create(pilot=pilot, year=next_year, by=agency)
+
+
+def test_the_agency_drafts_a_report(pilot, agency):
+    AnnualReport.objects.filter(pilot=pilot).delete()
+    assert services.report_create(pilot=pilot, year=2026, by=agency).state == R.DRAFT
 
 
 def test_submit_return_resubmit_receive(report, applicant_county, province):

@@ -21,11 +21,10 @@ from demo import content as demo_content
 from demo import dispatches as dispatches_demo
 from demo import followup as followup_demo
 from demo import plans as plans_demo
+from demo import reports as demo_reports
 from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
 from pilots.models import Pilot
-from reports import services as report_services
-from reports.models import AnnualReport
 from reviews import publicity as review_publicity
 from reviews import services as review_services
 from reviews.models import CriteriaSet, Expert, ReviewAssignment, ReviewRound
@@ -201,6 +200,7 @@ class Command(BaseCommand):
             self._near_zero_county_call()
             self._third_batch()
             plans_demo.seed(self.stdout)
+            demo_reports.seed(self.stdout)
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
@@ -396,7 +396,6 @@ class Command(BaseCommand):
         for key, state in entries:
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
             self._move_pilot(pilot, state)
-            self._reports(pilot)
         ReviewRound.objects.create(
             name="首批试点验收评审",
             purpose=ReviewRound.Purpose.ACCEPTANCE,
@@ -432,33 +431,6 @@ class Command(BaseCommand):
                 )
         pilot.refresh_from_db()
         assert pilot.state == state, (pilot, pilot.state, state)
-
-    def _reports(self, pilot: Pilot) -> None:
-        if pilot.state in (Pilot.State.SELECTED, Pilot.State.PLAN_DRAFTING, Pilot.State.DISQUALIFIED):
-            return
-        staff = self._staff_of(pilot.organisation)
-        province = self.users["province"]
-        name = pilot.organisation.short_name or pilot.organisation.name
-        for year, final in ((2023, "received"), (2024, "received"), (2025, "submitted"), (2026, "draft")):
-            if year == 2024 and "高新" in pilot.organisation.name:
-                final = "returned"
-            report = report_services.report_create(pilot=pilot, year=year, by=staff)
-            AnnualReport.objects.filter(pk=report.pk).update(
-                summary=f"{year}年，{name}围绕降碳管理机制、能源低碳转型、节能低碳发展和降碳减污协同四项任务推进试点建设，"
-                "重点项目按计划实施，碳排放强度较基准年持续下降。"
-            )
-            if final == "draft":
-                continue
-            report_services.report_transition(report=report, name="submit", by=staff)
-            if final == "received":
-                report_services.report_transition(report=report, name="receive", by=province)
-            elif final == "returned":
-                report_services.report_transition(
-                    report=report,
-                    name="return_for_revision",
-                    by=province,
-                    reason="重点项目投资完成情况缺少佐证材料，请补充。",
-                )
 
     def _second_batch(self) -> None:
         """Provincial review in progress: experts declared, were assigned and are scoring."""
