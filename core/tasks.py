@@ -75,3 +75,11 @@ def send_deadline_reminders() -> int:
     for dotted in getattr(settings, "PORTAL_REMINDERS", []):
         sent += import_string(dotted)(today=today)
     return sent
+
+
+@shared_task
+def purge_security_events() -> int:
+    """Daily: delete the security events older than PORTAL_SECURITY_EVENT_RETENTION_DAYS (core.security)."""
+    from .security import purge_security_events as purge
+
+    return purge()

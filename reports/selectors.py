@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext
 
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -30,7 +30,4 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
 
 
 def get_report_for_user(user, pk) -> AnnualReport:
-    report = reports_visible_to(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404(gettext("报告不存在"))
-    return report
+    return get_in_scope_or_404(reports_visible_to(user), pk=pk, message=gettext("报告不存在"))

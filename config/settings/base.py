@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.security.SecurityContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -220,3 +221,10 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
 ]
+
+# Security events (core.security): kept this many days, then purged by the beat task
+# core.tasks.purge_security_events; a system check refuses fewer than 183 (6 months).
+PORTAL_SECURITY_EVENT_RETENTION_DAYS = int(env("PORTAL_SECURITY_EVENT_RETENTION_DAYS", "400"))
+# Behind a trusted proxy that sets the client's address in a header (e.g. "HTTP_X_REAL_IP"); blank:
+# REMOTE_ADDR.
+PORTAL_CLIENT_IP_HEADER = env("PORTAL_CLIENT_IP_HEADER")
