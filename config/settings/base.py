@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboard",
     "demo",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.security.SecurityContextMiddleware",
+    "security.middleware.AuditorConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
