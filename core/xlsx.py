@@ -348,7 +348,11 @@ def xlsx_response(sheets: Sequence[Sheet] | Sheet, *, filename: Any) -> HttpResp
         detail={
             "file": name,
             "sheets": [
-                {"name": ws.title, "rows": max(ws.max_row - HEADER_ROW, 0), "scope": str(ws.cell(SCOPE_ROW, 1).value or "")}
+                {
+                    "name": ws.title,
+                    "rows": max(ws.max_row - HEADER_ROW, 0),
+                    "scope": str(ws.cell(SCOPE_ROW, 1).value or ""),
+                }
                 for ws in book.worksheets
             ],
         },

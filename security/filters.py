@@ -54,7 +54,9 @@ class SecurityEventFilter(_Period):
         return queryset.filter(username__icontains=value)
 
     def filter_q(self, queryset, value):
-        return queryset.filter(Q(summary__icontains=value) | Q(path__icontains=value) | Q(ip__icontains=value))
+        return queryset.filter(
+            Q(summary__icontains=value) | Q(path__icontains=value) | Q(ip__icontains=value)
+        )
 
 
 class AuditEntryFilter(_Period):

@@ -91,7 +91,9 @@ def test_production_settings_refuse_missing_allowed_hosts():
     result = _manage({**SERVICES, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)})
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set in production" in result.stderr
-    result = _manage({**SERVICES, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "*"})
+    result = _manage(
+        {**SERVICES, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "*"}
+    )
     assert "DJANGO_ALLOWED_HOSTS must be set in production" in result.stderr
 
 
