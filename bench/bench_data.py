@@ -41,6 +41,7 @@ from applications.models import (
     KeyProject,
     PilotTask,
 )
+from core import chain
 from core.audit import action_code
 from core.models import AuditEntry, Notification
 from indicators.selectors import indicators_by_code
@@ -751,7 +752,10 @@ def load(*, n_orgs: int = 1000, seed: int = 20261124, log=print) -> dict:
                 app, content_type, applicant, city, people["province"], people["finance"], len(mine)
             )
         _bulk(Attachment, attachments)
-        _bulk(AuditEntry, audit)
+        with transaction.atomic():  # chained like core.audit.record's entries, so verify_audit passes
+            chain.seal_bulk(AuditEntry, audit)
+            _bulk(AuditEntry, audit)
+            chain.seal_bulk_done(AuditEntry)
         log(f"  attachments: {len(attachments)}, audit entries: {len(audit)}")
 
         # City forwardings: one per (batch, review unit) that forwarded anything, with its list.
