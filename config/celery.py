@@ -19,6 +19,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Both audit hash chains verified every night (the verdict is a security event the auditor sees).
+    "verify-audit-chains": {
+        "task": "core.tasks.verify_audit_chains",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Security events past their retention period (at least 183 days): every night at 03:10.
     "purge-security-events": {
         "task": "core.tasks.purge_security_events",

@@ -123,6 +123,7 @@ class SecurityEvent(models.Model):
         ADMIN_CHANGE = "admin_change", _("后台管理变更")
         ROLE_CHANGE = "role_change", _("角色变更")
         PURGE = "purge", _("过期清理")
+        VERIFY = "verify", _("审计链校验")
 
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices, db_index=True)
     # Who acted (None: anonymous or a failed login). No database constraint: a user can still be deleted

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='SecurityEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('logout', '退出'), ('lockout', '账号锁定'), ('denied', '越权访问'), ('export', '导出'), ('download', '下载'), ('admin_change', '后台管理变更'), ('role_change', '角色变更'), ('purge', '过期清理')], db_index=True, max_length=32, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('logout', '退出'), ('lockout', '账号锁定'), ('denied', '越权访问'), ('export', '导出'), ('download', '下载'), ('admin_change', '后台管理变更'), ('role_change', '角色变更'), ('purge', '过期清理'), ('verify', '审计链校验')], db_index=True, max_length=32, verbose_name='类型')),
                 ('username', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='用户名')),
                 ('ip', models.CharField(blank=True, max_length=45, verbose_name='地址')),
                 ('path', models.CharField(blank=True, max_length=255, verbose_name='请求路径')),

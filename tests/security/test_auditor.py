@@ -92,8 +92,12 @@ def test_the_verify_page_reports_ok_then_the_broken_entry(auditor, client_for):
     application = ApplicationFactory(organisation=county("610922"))
     entries = [record(application, actor=None, action="edit", label="修改", reason=str(i)) for i in range(3)]
     client = client_for(auditor)
-    verdicts = {v.chain: v for v in client.post(reverse("security:verify")).context["verdicts"]}
-    assert verdicts["audit"].ok and verdicts["audit"].count == AuditEntry.objects.count()
+    # POST queues the verification (inline in tests); its verdict is a security event the page lists.
+    assert client.post(reverse("security:verify")).status_code == 302
+    [run] = client.get(reverse("security:verify")).context["runs"]
+    verdicts = {v["chain"]: v for v in run.detail["verdicts"]}
+    assert run.user == auditor and run.detail["ok"]
+    assert verdicts["audit"]["ok"] and verdicts["audit"]["count"] == AuditEntry.objects.count()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -101,10 +105,21 @@ def test_the_verify_page_reports_ok_then_the_broken_entry(auditor, client_for):
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
         cursor.execute("UPDATE core_auditentry SET reason = 'x' WHERE id = %s", [entries[1].pk])
-    response = client.post(reverse("security:verify"))
-    verdicts = {v.chain: v for v in response.context["verdicts"]}
-    assert not verdicts["audit"].ok and verdicts["audit"].broken_id == entries[1].pk
+    client.post(reverse("security:verify"))
+    response = client.get(reverse("security:verify"))
+    latest = response.context["runs"][0]
+    verdicts = {v["chain"]: v for v in latest.detail["verdicts"]}
+    assert not latest.detail["ok"] and verdicts["audit"]["broken_id"] == entries[1].pk
+    assert verdicts["audit"]["problem"] == "changed"
     assert f"记录编号 {entries[1].pk}" in response.content.decode()
+
+
+def test_the_nightly_verification_is_recorded_without_a_person(db):
+    from core.tasks import verify_audit_chains
+
+    assert verify_audit_chains() is True
+    run = SecurityEvent.objects.get(kind="verify")
+    assert run.user is None and run.detail["ok"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
