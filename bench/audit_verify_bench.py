@@ -6,8 +6,8 @@
 Steps (docs/security.md, "Audit trail"):
 1. a fresh PostgreSQL database (dropped and created: never point it at a database you want to keep),
    migrated with `manage.py migrate`;
-2. `--entries` audit entries chained in id order exactly as `core.chain.append` chains them (the same
-   `core.chain.digest`), written with COPY in one transaction (the rows vary: several objects, actions,
+2. `--entries` audit entries chained exactly as `core.chain.seal` chains them (the same
+   `core.chain.digest`, `seq` 1..n), written with COPY in one transaction (the rows vary: several objects, actions,
    reasons, JSON data with integers, floats and nested lists), and the chain head set;
 3. `core.chain.verify(AuditEntry)` timed in-process (wall clock and CPU), three times, after the load
    average settles (bounded wait); the verdict must be OK with the full count;
@@ -73,7 +73,7 @@ def load(entries: int) -> float:
         "reviews.reviewround.freeze",
     ]
     labels = ["提交申报书", "修改申报书：基本信息", "冻结评分标准"]
-    columns = ", ".join(f'"{f}"' for f in (*fields, "prev_hash", "hash"))
+    columns = ", ".join(f'"{f}"' for f in (*fields, "seq", "prev_hash", "hash"))
     started = time.perf_counter()
     prev = ""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -97,10 +97,9 @@ def load(entries: int) -> float:
                     start + datetime.timedelta(seconds=i * 30, microseconds=i % 1000),
                 ]
                 prev_hash, prev = prev, digest(prev, values)
-                row = values[:9] + [json.dumps(data, ensure_ascii=False), values[10], prev_hash, prev]
+                row = values[:9] + [json.dumps(data, ensure_ascii=False), values[10], i + 1, prev_hash, prev]
                 copy.write_row(row)
-        last_id = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-        ChainHead.objects.update_or_create(name="audit", defaults={"last_id": last_id, "last_hash": prev})
+        ChainHead.objects.update_or_create(name="audit", defaults={"last_seq": entries, "last_hash": prev})
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_auditentry")
     return round(time.perf_counter() - started, 1)

@@ -1,16 +1,19 @@
 """The hash chains of the audit trail and of the security events: tamper evidence.
 
-Each entry stores `prev_hash` (the hash of the entry before it in its chain) and
+Each entry stores `seq` (its place in its chain), `prev_hash` (the hash of the entry before it) and
 `hash = SHA-256(prev_hash + "\\n" + canonical(entry))`, where `canonical` is a fixed JSON serialisation
 of the entry's fields (`Model.CHAINED_FIELDS`). Changing a stored field changes the entry's hash, so
-`verify` finds it; removing an entry leaves the next one pointing at a hash that is no longer there.
+`verify` finds it; removing an entry leaves a gap in `seq` and the next one pointing at a hash that is
+no longer there.
 
-Appending locks the chain's head row (`ChainHead`, select_for_update) until the transaction commits:
-entries of one chain are chained one at a time, in the order of their ids, whatever the number of web
-and worker processes. A rolled-back transaction rolls back its entries and the head together.
+An entry is inserted unsealed and sealed right after its transaction commits (`seal`, on_commit): the
+chain's head row (`ChainHead`) is locked (select_for_update) only for that moment, entries are chained
+one at a time in commit order whatever the number of web and worker processes, and a rolled-back
+transaction leaves nothing to chain.
 
-The database still refuses UPDATE and DELETE on both tables (triggers, migrations 0002 and 0007):
-the chain is what catches someone who disabled the triggers or wrote the file behind them.
+The database refuses UPDATE and DELETE on both tables (triggers, migrations 0002 and 0007), except the
+one update that seals a row (seq, prev_hash and hash set once, nothing else changed): the chain is what
+catches someone who disabled the triggers or wrote the file behind them.
 """
 
 from __future__ import annotations
@@ -75,39 +78,65 @@ def _head(name: str):
 
 
 def append(obj, save, *args, **kwargs) -> None:
-    """Chain `obj` (a new AuditEntry or SecurityEvent) and insert it with `save(*args, **kwargs)`."""
-    with transaction.atomic(using=kwargs.get("using")):
-        head = _head(type(obj).CHAIN)
-        if obj.created_at is None:
-            obj.created_at = timezone.now()
-        obj.prev_hash = head.last_hash
-        obj.hash = digest(obj.prev_hash, [getattr(obj, f) for f in type(obj).CHAINED_FIELDS])
-        save(*args, **kwargs)
-        head.last_id = obj.pk
-        head.last_hash = obj.hash
-        head.save(update_fields=["last_id", "last_hash"])
+    """Insert a new AuditEntry or SecurityEvent (with `save`), unsealed, and seal it right after the
+    transaction commits. The chain's lock is taken only then, for a moment: holding it from the insert to
+    the commit would serialise every audited transaction (and make two that wait on each other deadlock)."""
+    if obj.created_at is None:
+        obj.created_at = timezone.now()
+    obj.seq, obj.prev_hash, obj.hash = None, "", ""
+    save(*args, **kwargs)
+    sealer = _SEALERS[type(obj).CHAIN]
+    connection = transaction.get_connection(kwargs.get("using"))
+    if not any(item[1] is sealer for item in connection.run_on_commit):
+        transaction.on_commit(sealer, using=kwargs.get("using"), robust=True)
 
 
-def seal_bulk(model, objs: list) -> list:
-    """Chain unsaved entries for a bulk_create (data generators, benchmarks). The caller inserts them
-    right after, inside the same transaction, then calls `seal_bulk_done` with the saved rows."""
-    head = _head(model.CHAIN)
-    prev = head.last_hash
-    now = timezone.now()
-    for obj in objs:
-        if obj.created_at is None:
-            obj.created_at = now
-        obj.prev_hash = prev
-        obj.hash = prev = digest(prev, [getattr(obj, f) for f in model.CHAINED_FIELDS])
-    return objs
+def seal(model) -> int:
+    """Chain the committed entries of `model` not chained yet, in id order, under the chain's lock:
+    each gets the next `seq`, the previous hash and its own. Returns how many. Called after every commit
+    that wrote entries, by the nightly verification, and by `verify` itself (so nothing committed is left
+    out); a crash between a commit and its seal is caught up by the next one."""
+    with transaction.atomic():
+        head = _head(model.CHAIN)
+        pending = list(
+            model.objects.filter(seq__isnull=True)
+            .order_by("pk")
+            .values_list("pk", *model.CHAINED_FIELDS)[:SEAL_BATCH]
+        )
+        if not pending:
+            return 0
+        seq, prev, sealed = head.last_seq, head.last_hash, []
+        for row in pending:
+            seq += 1
+            digest_ = digest(prev, row[1:])
+            sealed.append(model(pk=row[0], seq=seq, prev_hash=prev, hash=digest_))
+            prev = digest_
+        model.objects.bulk_update(sealed, ["seq", "prev_hash", "hash"], batch_size=1000)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+    return len(pending) + (seal(model) if len(pending) == SEAL_BATCH else 0)
 
 
-def seal_bulk_done(model) -> None:
-    head = _head(model.CHAIN)
-    last = model.objects.order_by("-id").values_list("id", "hash").first()
-    if last:
-        head.last_id, head.last_hash = last
-        head.save(update_fields=["last_id", "last_hash"])
+SEAL_BATCH = 5000
+
+
+def _sealer(chain: str):
+    def run() -> None:
+        from .models import AuditEntry, SecurityEvent
+
+        seal({"audit": AuditEntry, "security": SecurityEvent}[chain])
+
+    return run
+
+
+_SEALERS = {"audit": _sealer("audit"), "security": _sealer("security")}
+
+
+def seal_all() -> None:
+    from .models import AuditEntry, SecurityEvent
+
+    seal(AuditEntry)
+    seal(SecurityEvent)
 
 
 @dataclass
@@ -141,13 +170,14 @@ def verify(model) -> Verdict:
 
     from .models import ChainHead
 
+    seal(model)  # what is committed and not chained yet (normally nothing)
     head = ChainHead.objects.filter(name=model.CHAIN).first()
     if head is None:
         return Verdict(model.CHAIN, ok=True, count=0)
     rows = (
-        _rows_postgresql(model, head.last_id)
+        _rows_postgresql(model, head.last_seq)
         if connection.vendor == "postgresql"
-        else _rows(model, head.last_id)
+        else _rows(model, head.last_seq)
     )
     created = model.CHAINED_FIELDS.index("created_at") + 3
     json_positions = [
@@ -155,13 +185,13 @@ def verify(model) -> Verdict:
         for i, f in enumerate(model.CHAINED_FIELDS)
         if model._meta.get_field(f).get_internal_type() == "JSONField"
     ]
-    expected, count, last_id = head.anchor_hash, 0, None
+    expected, expected_seq, count, last_id = head.anchor_hash, head.anchor_seq + 1, 0, None
     sha, dumps, loads = hashlib.sha256, json.dumps, json.loads
     for row in rows:
         pk, prev_hash, stored = row[0], row[1], row[2]
-        if prev_hash != expected:
+        if prev_hash != expected or row[-1] != expected_seq:
             return Verdict(model.CHAIN, False, count, pk, _when(row[created]), "link", head.last_hash)
-        values = list(row[3:])
+        values = list(row[3:-1])
         for i in json_positions:
             value = values[i]
             if isinstance(value, str):  # PostgreSQL's text: parsed straight into the normal form
@@ -173,10 +203,10 @@ def verify(model) -> Verdict:
         text = dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
         if sha(f"{prev_hash}\n{text}".encode()).hexdigest() != stored:
             return Verdict(model.CHAIN, False, count, pk, _when(row[created]), "changed", head.last_hash)
-        expected = stored
+        expected, expected_seq = stored, expected_seq + 1
         last_id = pk
         count += 1
-    if expected != head.last_hash or (head.last_id and last_id != head.last_id):
+    if expected != head.last_hash or expected_seq != head.last_seq + 1:
         # the newest entries were removed (or the head was rewritten)
         return Verdict(model.CHAIN, False, count, last_id, None, "tail", head.last_hash)
     return Verdict(model.CHAIN, ok=True, count=count, head_hash=head.last_hash)
@@ -191,16 +221,16 @@ def _when(value) -> datetime.datetime | None:
         return None
 
 
-def _rows(model, last_id):
+def _rows(model, last_seq):
     return (
-        model.objects.filter(pk__lte=last_id)
-        .order_by("pk")
-        .values_list("pk", "prev_hash", "hash", *model.CHAINED_FIELDS)
+        model.objects.filter(seq__lte=last_seq)
+        .order_by("seq")
+        .values_list("pk", "prev_hash", "hash", *model.CHAINED_FIELDS, "seq")
         .iterator(chunk_size=CHUNK)
     )
 
 
-def _rows_postgresql(model, last_id):
+def _rows_postgresql(model, last_seq):
     from django.db import connection, transaction
 
     columns = []
@@ -215,14 +245,14 @@ def _rows_postgresql(model, last_id):
         else:
             columns.append(column)
     sql = (
-        f"SELECT id, prev_hash, hash, {', '.join(columns)} FROM {connection.ops.quote_name(model._meta.db_table)} "
-        "WHERE id <= %s ORDER BY id"
+        f"SELECT id, prev_hash, hash, {', '.join(columns)}, seq FROM {connection.ops.quote_name(model._meta.db_table)} "
+        "WHERE seq <= %s ORDER BY seq"
     )
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor(name="portal_verify_chain") as cursor:
             cursor.itersize = CHUNK
-            cursor.execute(sql, [last_id])
+            cursor.execute(sql, [last_seq])
             while True:
                 batch = cursor.fetchmany(CHUNK)
                 if not batch:

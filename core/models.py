@@ -49,7 +49,9 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
     # Set when the entry is built (not auto_now_add, which would change it after the hash is taken).
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    # The hash chain (core.chain): SHA-256 over the previous entry's hash and this entry's canonical form.
+    # The hash chain (core.chain): the entry's place in its chain and SHA-256 over the previous entry's
+    # hash and this entry's canonical form, set once when the entry is sealed (right after its commit).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
@@ -90,13 +92,15 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The end of one hash chain ("audit": AuditEntry, "security": SecurityEvent). Appending locks this
-    row (select_for_update), so entries are chained one at a time whatever the number of processes;
-    `anchor_hash` is the previous hash of the oldest entry kept (blank until a retention purge)."""
+    """The end of one hash chain ("audit": AuditEntry, "security": SecurityEvent). Sealing locks this
+    row (select_for_update) for a moment, so entries are chained one at a time whatever the number of
+    processes; `anchor_seq` / `anchor_hash` are the place and hash the oldest kept entry follows (0 and
+    blank until a retention purge)."""
 
     name = models.CharField(max_length=16, primary_key=True)
-    last_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True, default="")
+    anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
@@ -143,6 +147,7 @@ class SecurityEvent(models.Model):
     summary = models.CharField(_("摘要"), max_length=255, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 

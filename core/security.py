@@ -149,16 +149,17 @@ def purge_security_events(*, now=None) -> int:
     inside this function (the `portal.audit_purge` setting of the transaction)."""
     from django.db import connection, transaction
 
-    from .chain import _head
+    from .chain import _head, seal
 
     days = max(retention_days(), MIN_RETENTION_DAYS)
     cutoff = (now or timezone.now()) - timedelta(days=days)
+    seal(SecurityEvent)
     with transaction.atomic():
         head = _head(SecurityEvent.CHAIN)
         last = (
-            SecurityEvent.objects.filter(created_at__lt=cutoff)
-            .order_by("-pk")
-            .values_list("pk", "hash")
+            SecurityEvent.objects.filter(created_at__lt=cutoff, seq__isnull=False)
+            .order_by("-seq")
+            .values_list("seq", "hash")
             .first()
         )
         if last is None:
@@ -168,11 +169,11 @@ def purge_security_events(*, now=None) -> int:
                 cursor.execute("SELECT set_config('portal.audit_purge', 'on', true)")
         _purging.set(True)
         try:
-            deleted, _by_model = SecurityEvent.objects.filter(pk__lte=last[0]).delete()
+            deleted, _by_model = SecurityEvent.objects.filter(seq__lte=last[0]).delete()
         finally:
             _purging.set(False)
-        head.anchor_hash = last[1]
-        head.save(update_fields=["anchor_hash"])
+        head.anchor_seq, head.anchor_hash = last
+        head.save(update_fields=["anchor_seq", "anchor_hash"])
     record_security_event(
         Kind.PURGE,
         summary=f"{deleted}",

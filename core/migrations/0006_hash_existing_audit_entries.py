@@ -28,20 +28,21 @@ def forward(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:
         schema_editor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_no_update")
-    prev, last_id, batch = "", 0, []
+    prev, seq, batch = "", 0, []
     for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        seq += 1
+        entry.seq = seq
         entry.prev_hash = prev
         entry.hash = prev = digest(prev, [getattr(entry, f) for f in AUDIT_FIELDS])
-        last_id = entry.pk
         batch.append(entry)
         if len(batch) >= 2000:
-            AuditEntry.objects.bulk_update(batch, ["prev_hash", "hash"])
+            AuditEntry.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
             batch = []
     if batch:
-        AuditEntry.objects.bulk_update(batch, ["prev_hash", "hash"])
+        AuditEntry.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
     if postgres:
         schema_editor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_no_update")
-    ChainHead.objects.update_or_create(name="audit", defaults={"last_id": last_id, "last_hash": prev})
+    ChainHead.objects.update_or_create(name="audit", defaults={"last_seq": seq, "last_hash": prev})
     ChainHead.objects.get_or_create(name="security")
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 
 from core.audit import record
-from core.chain import verify
+from core.chain import seal, verify
 from core.models import AuditEntry, ChainHead, SecurityEvent
 from core.security import record_security_event
 
@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _entries(n: int) -> list[AuditEntry]:
+    """n entries, sealed as they would be once their transaction commits (a test's never does)."""
     application = ApplicationFactory()
     actor = UserFactory()
-    return [
+    made = [
         record(
             application,
             actor=actor,
@@ -35,6 +36,8 @@ def _entries(n: int) -> list[AuditEntry]:
         )
         for i in range(n)
     ]
+    seal(AuditEntry)
+    return list(AuditEntry.objects.filter(pk__in=[e.pk for e in made]).order_by("seq"))
 
 
 @contextmanager
@@ -51,6 +54,27 @@ def behind_the_back(table: str):
             cursor.execute(f"DROP TRIGGER {table}_no_update")
             cursor.execute(f"DROP TRIGGER {table}_no_delete")
             yield cursor
+
+
+def test_an_entry_is_sealed_after_its_commit_not_before(db, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry = record(application, actor=None, action="edit", label="修改")
+        assert AuditEntry.objects.get(pk=entry.pk).seq is None  # nothing locked while the transaction runs
+        record(application, actor=None, action="edit", label="修改")
+    assert len(callbacks) == 1  # one seal per transaction, whatever the number of entries
+    sealed = AuditEntry.objects.get(pk=entry.pk)
+    assert sealed.seq is not None and len(sealed.hash) == 64
+
+
+def test_the_seal_is_the_only_update_the_database_lets_through(db):
+    [entry] = _entries(1)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET hash = %s WHERE id = %s", ["0" * 64, entry.pk])
+    application = ApplicationFactory()
+    fresh = record(application, actor=None, action="edit", label="修改")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET seq = 999999, reason = 'x' WHERE id = %s", [fresh.pk])
 
 
 def test_an_untouched_trail_verifies(db):
@@ -115,7 +139,7 @@ def test_a_rehashed_row_still_breaks_the_link_to_the_next(db):
 
 def test_security_events_are_chained_and_verified_the_same_way(db):
     events = [record_security_event("login", username=f"u{i}") for i in range(4)]
-    assert verify(SecurityEvent).ok
+    assert verify(SecurityEvent).ok  # seals them, then checks
     with behind_the_back("core_securityevent") as cursor:
         cursor.execute("UPDATE core_securityevent SET username = 'someone' WHERE id = %s", [events[1].pk])
     verdict = verify(SecurityEvent)

@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "organisations", "pilots", "carbon", "indicators", "reports", "applications", "reviews", "dashboard", "demo", "security")
+APPS = (
+    "core",
+    "organisations",
+    "pilots",
+    "carbon",
+    "indicators",
+    "reports",
+    "applications",
+    "reviews",
+    "dashboard",
+    "demo",
+    "security",
+)
 LINT = Path(sys.executable).with_name("lint-imports")
 
 pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
