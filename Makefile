@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 REDIS_PROBE ?= redis://127.0.0.1:6379/0
+# manage.py, wsgi.py, asgi.py and celery.py default to the production settings; every target here is a
+# developer's, so it names the local settings (an explicit DJANGO_SETTINGS_MODULE in the environment wins).
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test venv lint check messages diagram worker beat clean system-run system-test
 # Prerequisites run in the order written: system packages before the venv that needs Python 3.11.

@@ -1,9 +1,9 @@
 """Reads: querysets scoped to the user, with their related rows already joined."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext
 
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -57,10 +57,7 @@ def expert_application_ids(user):
 
 def get_application_for_user(user, pk) -> Application:
     """The application if the user may see it; 404 otherwise (no hint that it exists)."""
-    application = applications_visible_to(user).filter(pk=pk).first()
-    if application is None:
-        raise Http404(gettext("申报书不存在"))
-    return application
+    return get_in_scope_or_404(applications_visible_to(user), pk=pk, message=gettext("申报书不存在"))
 
 
 def batches_open_for_applicants() -> QuerySet[Batch]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.security import get_in_scope_or_404
 from core.transitions import actions_for
 from core.uploads import serve_file
 from organisations.models import Organisation, Role
@@ -122,7 +123,7 @@ def attachment_upload(request, pk: int):
 @require_POST
 def attachment_delete(request, pk: int, attachment_pk: int):
     application = get_application_for_user(request.user, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    attachment = get_in_scope_or_404(Attachment.objects.filter(application=application), pk=attachment_pk)
     run(
         request,
         services.attachment_remove,
@@ -136,7 +137,7 @@ def attachment_delete(request, pk: int, attachment_pk: int):
 @login_required
 def attachment_download(request, pk: int, attachment_pk: int):
     application = get_application_for_user(request.user, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    attachment = get_in_scope_or_404(Attachment.objects.filter(application=application), pk=attachment_pk)
     return serve_file(
         attachment.file, download_name=attachment.original_name, content_type=attachment.content_type
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.security import deny, get_in_scope_or_404, record_denial
 from core.uploads import serve_file, validate_upload
 from organisations.models import ReviewUnit
 from organisations.roles import scope_of
@@ -54,7 +55,7 @@ def versions(request, pk: int):
 @login_required
 def snapshot_pdf(request, pk: int, number: int):
     application = get_application_for_user(request.user, pk)
-    snapshot = get_object_or_404(ApplicationSnapshot, application=application, number=number)
+    snapshot = get_in_scope_or_404(ApplicationSnapshot.objects.filter(application=application), number=number)
     if not snapshot.pdf:
         messages.info(request, gettext("申报表PDF正在生成，请稍候刷新。"))
         return redirect("applications:versions", pk=pk)
@@ -92,7 +93,7 @@ def draft_pdf_status(request, pk: int):
 @login_required
 def draft_pdf_download(request, pk: int, draft_pk: int):
     application = get_application_for_user(request.user, pk)
-    draft = get_object_or_404(DraftPdf, pk=draft_pk, application=application)
+    draft = get_in_scope_or_404(DraftPdf.objects.filter(application=application), pk=draft_pk)
     if not draft.pdf:
         raise Http404
     name = gettext("附件1-申报表-%(name)s-草稿.pdf") % {"name": application.organisation.name}
@@ -105,7 +106,8 @@ def _city_unit(request) -> ReviewUnit:
     if not units:
         raise Http404
     code = request.GET.get("unit") or request.POST.get("unit") or sorted(units)[0]
-    if code not in units:
+    if code not in units:  # another city's list
+        record_denial(ReviewUnit, {"pk": code})
         raise Http404
     return ReviewUnit.objects.get(pk=code)
 
@@ -221,7 +223,9 @@ def forwarding_letter(request, forwarding_pk: int):
     forwarding = get_object_or_404(CityForwarding, pk=forwarding_pk)
     scope = scope_of(request.user)
     visible = forwarding.review_unit_id in scope.review_units or scope.has("province_officer")
-    if not visible or not forwarding.letter:
+    if not visible:
+        deny(forwarding)
+    if not forwarding.letter:
         raise Http404
     name = gettext("%(bureau_name)s报送函%(extension)s") % {
         "bureau_name": forwarding.review_unit.bureau_name,

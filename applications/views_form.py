@@ -4,7 +4,7 @@ an invalid POST re-renders what the user typed with the errors beside the fields
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from carbon.accounting import compute_inventory
 from carbon.models import EmissionFactorSet
 from core.actions import run
 from core.errors import DomainError
+from core.security import get_in_scope_or_404
 
 from . import permissions, services
 from .completeness import missing_by_section
@@ -292,7 +293,11 @@ def project_list(request, pk: int):
 @login_required
 def project_edit(request, pk: int, project_pk: int | None = None):
     application, editable = _editable_application(request, pk)
-    project = get_object_or_404(KeyProject, pk=project_pk, application=application) if project_pk else None
+    project = (
+        get_in_scope_or_404(KeyProject.objects.filter(application=application), pk=project_pk)
+        if project_pk
+        else None
+    )
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and editable:
         if form.is_valid():
@@ -324,7 +329,7 @@ def project_edit(request, pk: int, project_pk: int | None = None):
 @require_POST
 def project_delete(request, pk: int, project_pk: int):
     application = get_application_for_user(request.user, pk)
-    project = get_object_or_404(KeyProject, pk=project_pk, application=application)
+    project = get_in_scope_or_404(KeyProject.objects.filter(application=application), pk=project_pk)
     run(
         request,
         services.project_delete,

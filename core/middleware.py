@@ -45,3 +45,43 @@ class CleanInputMiddleware:
 
 def _has_control(value) -> bool:
     return isinstance(value, str) and without_control_characters(value) != value
+
+
+# Browser features the portal never uses, denied to it and to anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sets Permissions-Policy on every response (Django sets the other security headers: X-Frame-Options,
+    Referrer-Policy, X-Content-Type-Options, Cross-Origin-Opener-Policy; django-csp the CSP)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

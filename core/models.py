@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,7 +47,29 @@ class AuditEntry(models.Model):
     to_state = models.CharField(_("新状态"), max_length=64, blank=True)
     reason = models.TextField(_("说明/理由"), blank=True)
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set when the entry is built (not auto_now_add, which would change it after the hash is taken).
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # The hash chain (core.chain): the entry's place in its chain and SHA-256 over the previous entry's
+    # hash and this entry's canonical form, set once when the entry is sealed (right after its commit).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    CHAIN = "audit"
+    # The fields the hash covers, in this order (core.chain.canonical).
+    CHAINED_FIELDS = (
+        "content_type_id",
+        "object_id",
+        "object_repr",
+        "actor_id",
+        "action",
+        "action_label",
+        "from_state",
+        "to_state",
+        "reason",
+        "data",
+        "created_at",
+    )
 
     class Meta:
         verbose_name = _("操作记录")
@@ -60,10 +83,94 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Audit entries are append-only")
-        super().save(*args, **kwargs)
+        from .chain import append
+
+        append(self, super().save, *args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only")
+
+
+class ChainHead(models.Model):
+    """The end of one hash chain ("audit": AuditEntry, "security": SecurityEvent). Sealing locks this
+    row (select_for_update) for a moment, so entries are chained one at a time whatever the number of
+    processes; `anchor_seq` / `anchor_hash` are the place and hash the oldest kept entry follows (0 and
+    blank until a retention purge)."""
+
+    name = models.CharField(max_length=16, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("哈希链")
+        verbose_name_plural = _("哈希链")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SecurityEvent(models.Model):
+    """A security-relevant event (等保: 安全审计): logins, failures, lockouts, denials, exports, downloads,
+    administrator and role changes. Beside the business audit trail, chained the same way, append-only,
+    kept at least 183 days (settings.PORTAL_SECURITY_EVENT_RETENTION_DAYS, purged by core.tasks)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        LOCKOUT = "lockout", _("账号锁定")
+        DENIED = "denied", _("越权访问")
+        EXPORT = "export", _("导出")
+        DOWNLOAD = "download", _("下载")
+        ADMIN_CHANGE = "admin_change", _("后台管理变更")
+        ROLE_CHANGE = "role_change", _("角色变更")
+        PURGE = "purge", _("过期清理")
+        VERIFY = "verify", _("审计链校验")
+
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices, db_index=True)
+    # Who acted (None: anonymous or a failed login). No database constraint: a user can still be deleted
+    # without rewriting history; `username` keeps the name (for a failure: the name that was tried).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    ip = models.CharField(_("地址"), max_length=45, blank=True)
+    path = models.CharField(_("请求路径"), max_length=255, blank=True)
+    summary = models.CharField(_("摘要"), max_length=255, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    CHAIN = "security"
+    CHAINED_FIELDS = ("kind", "user_id", "username", "ip", "path", "summary", "detail", "created_at")
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Security events are append-only")
+        from .chain import append
+
+        append(self, super().save, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Security events are append-only")
 
 
 class Notification(models.Model):

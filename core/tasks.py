@@ -75,3 +75,47 @@ def send_deadline_reminders() -> int:
     for dotted in getattr(settings, "PORTAL_REMINDERS", []):
         sent += import_string(dotted)(today=today)
     return sent
+
+
+@shared_task
+def purge_security_events() -> int:
+    """Daily: delete the security events older than PORTAL_SECURITY_EVENT_RETENTION_DAYS (core.security)."""
+    from .security import purge_security_events as purge
+
+    return purge()
+
+
+@shared_task
+def verify_audit_chains(requested_by: int | None = None) -> bool:
+    """Verify both hash chains (core.chain) and record the verdicts as a `verify` security event: the
+    auditor's page shows them. Nightly from beat, and on the auditor's request."""
+    from django.contrib.auth import get_user_model
+
+    from .chain import verify_all
+    from .security import Kind, record_security_event
+
+    verdicts = verify_all()
+    user = get_user_model().objects.filter(pk=requested_by).first() if requested_by else None
+    record_security_event(
+        Kind.VERIFY,
+        user=user,
+        summary="; ".join(str(v) for v in verdicts)[:255],
+        detail={
+            "ok": all(v.ok for v in verdicts),
+            "verdicts": [
+                {
+                    "chain": v.chain,
+                    "ok": v.ok,
+                    "count": v.count,
+                    "broken_id": v.broken_id,
+                    "broken_at": v.broken_at.isoformat() if v.broken_at else None,
+                    "problem": v.problem,
+                    "head": v.head_hash,
+                }
+                for v in verdicts
+            ],
+        },
+    )
+    if not all(v.ok for v in verdicts):
+        logger.error("audit chain broken: %s", "; ".join(str(v) for v in verdicts))
+    return all(v.ok for v in verdicts)

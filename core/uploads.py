@@ -88,6 +88,13 @@ def serve_file(field_file, *, download_name: str, content_type: str) -> FileResp
     except FileNotFoundError as exc:
         raise Http404(gettext("文件不存在")) from exc
     response = FileResponse(handle, as_attachment=True, filename=download_name, content_type=content_type)
+    from .security import Kind, record_security_event
+
+    record_security_event(
+        Kind.DOWNLOAD,
+        summary=download_name,
+        detail={"file": download_name, "stored": field_file.name, "content_type": content_type},
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

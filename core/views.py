@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification
+from .security import get_in_scope_or_404
 
 INBOX_PAGE_SIZE = 30
 
@@ -59,7 +60,7 @@ def inbox(request):
 @login_required
 @require_POST
 def notification_open(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_in_scope_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -388,6 +388,9 @@ def dashboard_for(user) -> Dashboard:
     scope = scope_of(user)
     counts = _Counts(user)
     board = Dashboard()
+    if scope.has(Role.AUDITOR):
+        board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
+        return board
     officer = scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER, Role.EXPERT)
     rounds = list(rounds_visible_to(user).order_by("-created_at", "pk")) if officer else []
     if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
@@ -457,6 +460,12 @@ def menu_for(user) -> list[MenuItem]:
     if not scope.roles:
         return []
     items = [MenuItem("dashboard", _("工作台"), reverse("dashboard:dashboard"), on_dashboard=False)]
+    if scope.has(Role.AUDITOR):  # the auditor sees nothing else (security.middleware), whatever other role
+        return items + [
+            MenuItem("security_events", _("安全事件"), reverse("security:events"), _("全部安全事件")),
+            MenuItem("audit_trail", _("操作记录"), reverse("security:audit"), _("全部业务操作记录")),
+            MenuItem("audit_verify", _("审计链校验"), reverse("security:verify"), _("校验审计链")),
+        ]
     # Mirrors the selectors: who has rows in applications_visible_to, pilots_visible_to, reports_visible_to.
     own = bool(scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY) or scope.review_units)
     if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER):

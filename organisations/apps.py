@@ -9,6 +9,7 @@ class OrganisationsConfig(AppConfig):
     def ready(self):
         from core import audit
 
+        from . import signals  # noqa: F401  (role changes become security events)
         from .roles import sees_internal_entries
 
         # core knows no roles: the internal entries of a history are shown to whom organisations says.

@@ -153,6 +153,8 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("省财政厅")
     DRC_OFFICER = "drc_officer", _("省发展改革委")
     EXPERT = "expert", _("评审专家")
+    # Reads the security events and the audit trail, and nothing else (security app; 等保 审计管理员).
+    AUDITOR = "auditor", _("安全审计员")
 
 
 class Membership(models.Model):

@@ -67,6 +67,11 @@ def is_drc(user) -> bool:
     return scope_of(user).has(Role.DRC_OFFICER)
 
 
+def is_auditor(user) -> bool:
+    """The security auditor: the security events and the audit trail, nothing else (security app)."""
+    return scope_of(user).has(Role.AUDITOR)
+
+
 def sees_internal_entries(user) -> bool:
     """Internal audit entries (deliberations before a joint decision): provincial ecology and finance
     officers only. Registered with core.audit by OrganisationsConfig.ready()."""

@@ -1,8 +1,8 @@
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext
 
 from applications.models import Batch
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -43,7 +43,4 @@ def pilots_visible_to(user) -> QuerySet[Pilot]:
 
 
 def get_pilot_for_user(user, pk) -> Pilot:
-    pilot = pilots_visible_to(user).filter(pk=pk).first()
-    if pilot is None:
-        raise Http404(gettext("试点单位不存在"))
-    return pilot
+    return get_in_scope_or_404(pilots_visible_to(user), pk=pk, message=gettext("试点单位不存在"))

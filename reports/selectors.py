@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 from pilots.models import Pilot
@@ -46,10 +47,7 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
 
 
 def get_report_for_user(user, pk) -> AnnualReport:
-    report = reports_visible_to(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404(gettext("报告不存在"))
-    return report
+    return get_in_scope_or_404(reports_visible_to(user), pk=pk, message=gettext("报告不存在"))
 
 
 def report_status(report: AnnualReport | None, due: datetime.date, today: datetime.date) -> str:

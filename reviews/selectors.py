@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext
 
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -26,10 +26,7 @@ def rounds_visible_to(user) -> QuerySet[ReviewRound]:
 
 
 def get_round_for_user(user, pk) -> ReviewRound:
-    review_round = rounds_visible_to(user).filter(pk=pk).first()
-    if review_round is None:
-        raise Http404(gettext("评审轮次不存在"))
-    return review_round
+    return get_in_scope_or_404(rounds_visible_to(user), pk=pk, message=gettext("评审轮次不存在"))
 
 
 def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
@@ -47,10 +44,7 @@ def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
 
 
 def get_assignment_for_expert(user, pk) -> ReviewAssignment:
-    assignment = assignments_of_expert(user).filter(pk=pk).first()
-    if assignment is None:
-        raise Http404(gettext("评审任务不存在"))
-    return assignment
+    return get_in_scope_or_404(assignments_of_expert(user), pk=pk, message=gettext("评审任务不存在"))
 
 
 # The joint decision ------------------------------------------------------------------------------

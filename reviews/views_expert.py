@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from applications.selectors import expert_application_ids
 from core.actions import run
+from core.security import deny
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -304,7 +305,7 @@ def assignment_respond(request, pk: int):
 def assignment_scores(request, pk: int):
     task = get_assignment_for_expert(request.user, pk)
     if not _can_open(request.user, task):
-        raise Http404
+        deny(task)
     post = request.POST
     submit = post.get("action") == "submit"
     values = {
@@ -340,7 +341,7 @@ def assignment_scores(request, pk: int):
 def assignment_others(request, pk: int):
     task = get_assignment_for_expert(request.user, pk)
     if not (_can_open(request.user, task) and can_see_other_scores(request.user, task)):
-        raise Http404
+        deny(task)
     context = {
         "assignment": task,
         "round": task.round,

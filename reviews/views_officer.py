@@ -21,6 +21,7 @@ from core.actions import run
 from core.audit import history_for
 from core.errors import ActionNotPermitted, DomainError
 from core.formats import enumeration_comma
+from core.security import deny, get_in_scope_or_404
 from core.uploads import serve_file
 
 from . import publicity, services
@@ -70,14 +71,14 @@ def _require_officer(user) -> None:
 def _managed_round(user, pk) -> ReviewRound:
     review_round = get_round_for_user(user, pk)
     if not can_manage_round(user, review_round):
-        raise Http404
+        deny(review_round)
     return review_round
 
 
 def _results_round(user, pk) -> ReviewRound:
     review_round = get_round_for_user(user, pk)
     if not can_see_results(user, review_round):
-        raise Http404
+        deny(review_round)
     return review_round
 
 
@@ -334,7 +335,7 @@ def conflicts_refresh(request, pk: int):
 @require_POST
 def conflict_override(request, pk: int, conflict_pk: int):
     review_round = _managed_round(request.user, pk)
-    conflict = get_object_or_404(Conflict, pk=conflict_pk, round=review_round)
+    conflict = get_in_scope_or_404(Conflict.objects.filter(round=review_round), pk=conflict_pk)
     run(
         request,
         services.conflict_override,
@@ -475,7 +476,7 @@ def assign_auto(request, pk: int):
 @require_POST
 def unassign(request, pk: int, assignment_pk: int):
     review_round = _managed_round(request.user, pk)
-    assignment = get_object_or_404(ReviewAssignment, pk=assignment_pk, round=review_round)
+    assignment = get_in_scope_or_404(ReviewAssignment.objects.filter(round=review_round), pk=assignment_pk)
     run(
         request,
         services.assignment_remove,
@@ -550,7 +551,7 @@ def score_sheet_download(request, pk: int, expert_pk: int):
     """The officers (and the expert, for their own sheet) download the stored PDF."""
     review_round = get_round_for_user(request.user, pk)
     if not (can_see_results(request.user, review_round) or request.user.pk == expert_pk):
-        raise Http404
+        deny(review_round)
     document = get_object_or_404(
         ReviewDocument, round=review_round, expert_id=expert_pk, kind=ReviewDocument.Kind.SCORE_SHEET
     )
@@ -777,7 +778,9 @@ def objection_record(request, pk: int):
         _form_errors(request, form)
         return redirect("reviews:publicity", pk=pk)
     data = form.cleaned_data
-    application = get_object_or_404(Application, pk=data.pop("application"), batch_id=review_round.batch_id)
+    application = get_in_scope_or_404(
+        Application.objects.filter(batch_id=review_round.batch_id), pk=data.pop("application")
+    )
     run(
         request,
         publicity.objection_record,
@@ -793,7 +796,9 @@ def objection_record(request, pk: int):
 @require_POST
 def objection_handle(request, pk: int, objection_pk: int):
     review_round = _managed_round(request.user, pk)
-    objection = get_object_or_404(Objection, pk=objection_pk, application__batch_id=review_round.batch_id)
+    objection = get_in_scope_or_404(
+        Objection.objects.filter(application__batch_id=review_round.batch_id), pk=objection_pk
+    )
     form = ObjectionHandleForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONE, SELF
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -88,10 +90,13 @@ INSTALLED_APPS = [
     "followup",
     "dashboard",
     "demo",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
@@ -99,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.security.SecurityContextMiddleware",
+    "security.middleware.AuditorConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Authentication and sessions (docs/security.md): the OTP state of the session, then in this order
     # idle timeout / absolute lifetime, the second factor, the forced password change.
@@ -110,6 +117,28 @@ MIDDLEWARE = [
     # Last: turns a locked-out login into the login page with its message (core.auth_views.locked_out).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Headers (docs/security.md, "Headers"). Scripts and styles come only from the portal's own static files:
+# no inline <script>, no on…= handler, no style="…" attribute (tests/core/test_headers.py checks every
+# role's main pages; tests/browser checks the console for violations).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the empty data: favicon of base.html
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -309,3 +338,9 @@ PORTAL_SIGNING_TRUST_ROOTS = [p for p in env("PORTAL_SIGNING_TRUST_ROOTS").split
 PORTAL_SIGNING_ALLOW_DEV = env_bool("PORTAL_SIGNING_ALLOW_DEV", True)
 PORTAL_SIGNING_DEV_DIR = Path(env("PORTAL_SIGNING_DEV_DIR", str(BASE_DIR / "var" / "signing-dev")))
 PORTAL_VERIFY_MAX_BYTES = int(env("PORTAL_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# Security events (core.security): kept this many days, then purged by the beat task
+# core.tasks.purge_security_events; a system check refuses fewer than 183 (6 months).
+PORTAL_SECURITY_EVENT_RETENTION_DAYS = int(env("PORTAL_SECURITY_EVENT_RETENTION_DAYS", "400"))
+# Behind a trusted proxy that sets the client's address in a header (e.g. "HTTP_X_REAL_IP"); blank:
+# REMOTE_ADDR.
+PORTAL_CLIENT_IP_HEADER = env("PORTAL_CLIENT_IP_HEADER")

@@ -5,9 +5,21 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import REDIS_URL, SECRET_KEY, env, env_bool
 
+# manage.py, wsgi.py, asgi.py and celery.py default to these settings: a machine where nobody set the
+# environment must refuse to start rather than run with a known key or answer any host.
 DEBUG = False
-if SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
+if not env("DJANGO_SECRET_KEY") or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set in production (a long random value, e.g. "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`). For development use "
+        "DJANGO_SETTINGS_MODULE=config.settings.local (what `make run` does)."
+    )
+ALLOWED_HOSTS = [h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set in production: the portal's host names, comma-separated "
+        "(e.g. ditan.sthjt.shaanxi.gov.cn), never '*'."
+    )
 if not env("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production")
 if not REDIS_URL:

@@ -57,3 +57,48 @@ def test_production_settings_refuse_the_development_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def _manage(env_updates: dict, drop=("DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")):
+    env = {**os.environ}
+    for name in drop:
+        env.pop(name, None)
+    env.update(env_updates)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+SERVICES = {"DATABASE_URL": "postgres://portal@127.0.0.1/portal", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+
+
+def test_manage_py_defaults_to_the_production_settings():
+    """With no DJANGO_SETTINGS_MODULE, manage.py runs the production settings: without a key it refuses."""
+    result = _manage(SERVICES)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+    for entry in ("config/wsgi.py", "config/asgi.py", "config/celery.py", "manage.py"):
+        text = (settings.BASE_DIR / entry).read_text()
+        assert '"DJANGO_SETTINGS_MODULE", "config.settings.production"' in text, entry
+
+
+def test_production_settings_refuse_missing_allowed_hosts():
+    result = _manage({**SERVICES, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set in production" in result.stderr
+    result = _manage(
+        {**SERVICES, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "*"}
+    )
+    assert "DJANGO_ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_make_targets_and_the_test_script_name_their_settings():
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    assert "export DJANGO_SETTINGS_MODULE ?= config.settings.local" in makefile
+    script = (settings.BASE_DIR / "scripts" / "run_tests.sh").read_text()
+    assert "export DJANGO_SETTINGS_MODULE=config.settings.test" in script

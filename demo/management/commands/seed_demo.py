@@ -52,6 +52,7 @@ PERSONAS = [
     ("expert_wang", "王志刚", "西安交通大学", Role.EXPERT, "教授", "wang@example.cn"),
     ("expert_li", "李慧", "长安大学", Role.EXPERT, "副教授", "li@example.cn"),
     ("expert_zhang", "张明", "陕西省环境科学研究院", Role.EXPERT, "高级工程师", "zhang@example.cn"),
+    ("auditor", "黄蓉", "陕西省生态环境厅", Role.AUDITOR, "安全审计员", "auditor@example.cn"),
 ]
 
 FIRST_BATCH_COUNTIES = [
