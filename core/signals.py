@@ -1,6 +1,7 @@
 """Security events from Django's own signals: logins, failures, logouts, administrator changes.
 Connected in CoreConfig.ready()."""
 
+from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
@@ -19,6 +20,12 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out, dispatch_uid="core.security.logout")
 def _logged_out(sender, request, user, **kwargs):
     record_security_event(Kind.LOGOUT, user=user, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="core.security.lockout")
+def _locked_out(sender, request, username, ip_address=None, **kwargs):
+    tried = str(username or "")[:150]
+    record_security_event(Kind.LOCKOUT, request=request, username=tried, summary=tried)
 
 
 @receiver(user_login_failed, dispatch_uid="core.security.login_failed")

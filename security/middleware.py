@@ -15,8 +15,11 @@ ALLOWED_NAMES = {
     "logout",
     "password_change",
     "password_change_done",
+    "otp_setup",  # a privileged auditor's second factor (core.auth_urls)
+    "otp_verify",
+    "session_status",
     "set_language",
-    "pilots:public_list",
+    "publicity:pilot_list",
 }
 
 

@@ -49,6 +49,13 @@ def test_five_failures_lock_the_account_even_against_the_right_password(settings
     assert response.status_code == 429 and LOCKED in response.content.decode()
     assert "30 分钟后再试" in response.content.decode()
     assert not logged_in(client)
+    # The security trail has the failures and the lockout, with the name tried and never the password.
+    from core.models import SecurityEvent
+
+    kinds = list(SecurityEvent.objects.filter(username="shiquan").values_list("kind", flat=True))
+    assert kinds.count("login_failed") >= settings.AXES_FAILURE_LIMIT
+    assert "lockout" in kinds
+    assert not SecurityEvent.objects.filter(summary__contains="wrong-password").exists()
 
 
 def test_the_lock_message_does_not_tell_whether_the_account_exists(settings, applicant_county):
