@@ -3,6 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from applications.models import Application, Batch
+from pilots.models import Pilot
+from reports.models import AnnualReport
+
 MAX_ID = 2_147_483_647
 
 
@@ -20,10 +24,6 @@ class YearFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=2000, max_value=2100, **kwargs)
-
-from applications.models import Application, Batch
-from pilots.models import Pilot
-from reports.models import AnnualReport
 
 
 class BatchFilter(django_filters.FilterSet):

@@ -11,7 +11,6 @@ from applications.models import Application, Batch
 from pilots.models import Pilot
 from reports.models import AnnualReport
 
-
 PILOT_LEVELS = dict(Application.PilotLevel.choices)
 
 
@@ -73,7 +72,16 @@ class PublicityBatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Batch
-        fields = ["id", "name", "year", "state", "state_display", "document_no", "publicity_start", "publicity_end"]
+        fields = [
+            "id",
+            "name",
+            "year",
+            "state",
+            "state_display",
+            "document_no",
+            "publicity_start",
+            "publicity_end",
+        ]
 
     def to_representation(self, obj):
         return {
@@ -168,7 +176,11 @@ class PilotSerializer(PublicPilotSerializer):
         fields = [*PublicPilotSerializer.Meta.fields, "state", "state_display"]
 
     def to_representation(self, obj):
-        return {**super().to_representation(obj), "state": obj.state, "state_display": str(obj.get_state_display())}
+        return {
+            **super().to_representation(obj),
+            "state": obj.state,
+            "state_display": str(obj.get_state_display()),
+        }
 
 
 class ApplicationSerializer(_OrganisationFields):

@@ -14,7 +14,9 @@ def token_issue(*, user) -> str:
     with transaction.atomic():
         ApiToken.objects.filter(user=user).delete()
         token = ApiToken.objects.create(user=user, digest=digest(key), hint=key[-4:])
-        record(token, actor=user, action="issue", label=gettext_noop("生成接口令牌"), data={"hint": token.hint})
+        record(
+            token, actor=user, action="issue", label=gettext_noop("生成接口令牌"), data={"hint": token.hint}
+        )
     return key
 
 
@@ -23,6 +25,8 @@ def token_revoke(*, user) -> bool:
         token = ApiToken.objects.select_for_update().filter(user=user).first()
         if token is None:
             return False
-        record(token, actor=user, action="revoke", label=gettext_noop("撤销接口令牌"), data={"hint": token.hint})
+        record(
+            token, actor=user, action="revoke", label=gettext_noop("撤销接口令牌"), data={"hint": token.hint}
+        )
         token.delete()
     return True

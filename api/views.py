@@ -57,7 +57,9 @@ class PublicityList(PublicList):
         return publicity_batches()
 
 
-@extend_schema(tags=["public"], summary="公示公告全文（拟入选名单）", responses=serializers.PublicityNoticeSerializer)
+@extend_schema(
+    tags=["public"], summary="公示公告全文（拟入选名单）", responses=serializers.PublicityNoticeSerializer
+)
 class PublicityDetail(generics.GenericAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.PublicityNoticeSerializer
@@ -168,7 +170,9 @@ def token_page(request):
 @require_POST
 def token_issue(request):
     request.session["api_token_once"] = services.token_issue(user=request.user)
-    messages.success(request, gettext("已生成新的接口令牌，旧令牌（如有）已失效。请立即复制保存，离开本页后不再显示。"))
+    messages.success(
+        request, gettext("已生成新的接口令牌，旧令牌（如有）已失效。请立即复制保存，离开本页后不再显示。")
+    )
     return redirect("api:token")
 
 

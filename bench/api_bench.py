@@ -73,7 +73,11 @@ def load() -> dict:
         )
         Pilot.objects.bulk_create(
             [
-                Pilot(batch=batches[i % 6], organisation=orgs[(i * 7 + 1) % N_ORGS], state=Pilot.State.IMPLEMENTING)
+                Pilot(
+                    batch=batches[i % 6],
+                    organisation=orgs[(i * 7 + 1) % N_ORGS],
+                    state=Pilot.State.IMPLEMENTING,
+                )
                 for i in range(N_PILOTS)
             ],
             ignore_conflicts=True,
@@ -126,7 +130,9 @@ def main() -> int:
         measure(province, reverse("api:applications") + "?page=40"),
         measure(province, reverse("api:pilots")),
     ]
-    print(f"calibration {calibrate()} ms (run_bench.calibrate, lower is faster); load average {loadavg():.2f}")
+    print(
+        f"calibration {calibrate()} ms (run_bench.calibrate, lower is faster); load average {loadavg():.2f}"
+    )
     print("| endpoint | rows in list | p50 / p95 / max (ms) | queries |")
     print("|---|---|---|---|")
     for r in results:

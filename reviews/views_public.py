@@ -15,6 +15,7 @@ from . import documents
 from .models import ReviewDocument
 from .selectors import publicity_batches
 
+
 def _public_batch(pk) -> Batch:
     return get_object_or_404(publicity_batches(), pk=pk)
 

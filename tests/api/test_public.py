@@ -41,7 +41,9 @@ def test_a_publicity_notice_lists_the_shortlist_as_the_public_page_does(db):
         publicity_end=datetime.date(2026, 11, 27),
         publicity_contact="省生态环境厅应对气候变化处 029-87654321",
     )
-    shiquan = ApplicationFactory(batch=batch, organisation=county("610922"), state=Application.State.IN_PUBLICITY)
+    shiquan = ApplicationFactory(
+        batch=batch, organisation=county("610922"), state=Application.State.IN_PUBLICITY
+    )
     ApplicationFactory(batch=batch, organisation=county("610122"), state=Application.State.NOT_SELECTED)
     BatchFactory(name="未公示", state=B.PROVINCIAL_REVIEW)
     listing = Client().get(reverse("api:publicity")).json()
@@ -65,7 +67,9 @@ def test_the_published_list_keeps_a_disqualified_pilot_with_its_outcome(db):
     body = Client().get(reverse("api:published_pilots")).json()
     statuses = {row["id"]: row["status"] for row in body["results"]}
     assert statuses == {building.pk: "建设中", gone.pk: "已取消试点资格"}
-    ankang = Client().get(reverse("api:published_pilots"), {"city": building.organisation.review_unit_id}).json()
+    ankang = (
+        Client().get(reverse("api:published_pilots"), {"city": building.organisation.review_unit_id}).json()
+    )
     assert [row["id"] for row in ankang["results"]] == [building.pk]
 
 

@@ -4,8 +4,8 @@ page numbers, ids), anonymous and with a token; no server error, every response 
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from api import services
@@ -31,7 +31,9 @@ def api_schema(db, keep_test_connection, applicant_county):
     PilotFactory(batch=published, organisation=county("610922"))
     ApplicationFactory(batch=BatchFactory(state=Batch.State.OPEN), organisation=county("610922"))
     ApplicationFactory(
-        batch=BatchFactory(state=Batch.State.PUBLICITY, publicity_start="2026-11-23", publicity_end="2026-11-27"),
+        batch=BatchFactory(
+            state=Batch.State.PUBLICITY, publicity_start="2026-11-23", publicity_end="2026-11-27"
+        ),
         organisation=county("610921"),
         state=Application.State.IN_PUBLICITY,
     )

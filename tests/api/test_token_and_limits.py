@@ -12,7 +12,6 @@ from django.urls import reverse
 from api.models import ApiToken, digest
 from applications.models import Application
 from core.models import AuditEntry
-
 from organisations.models import Organisation
 
 from ..factories import ApplicationFactory, BatchFactory
