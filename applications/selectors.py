@@ -62,3 +62,8 @@ def get_application_for_user(user, pk) -> Application:
 
 def batches_open_for_applicants() -> QuerySet[Batch]:
     return Batch.objects.filter(state=Batch.State.OPEN).order_by("application_deadline")
+
+
+def public_batches() -> QuerySet[Batch]:
+    """Calls the public may know of: every batch once it has opened (a draft is the province's business)."""
+    return Batch.objects.exclude(state=Batch.State.DRAFT).order_by("-year", "-pk")

@@ -33,5 +33,6 @@ urlpatterns = [
         r"^admin/pilots/(?P<model>division|reviewunit|organisation|membership)/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/organisations/%(model)s/%(rest)s", query_string=True),
     ),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from core.security import get_in_scope_or_404
+from applications.models import Batch
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -96,3 +97,13 @@ def latest_proposal(review_round: ReviewRound):
     from .models import SelectionDecision
 
     return decision_history(review_round).filter(kind=SelectionDecision.Kind.PROPOSE).last()
+
+
+PUBLICITY_STATES = (Batch.State.PUBLICITY, Batch.State.PUBLISHED, Batch.State.CLOSED)
+
+
+def publicity_batches() -> QuerySet[Batch]:
+    """Batches whose shortlist has been put on publicity (公示): the public publicity pages and the API."""
+    return Batch.objects.filter(state__in=PUBLICITY_STATES, publicity_start__isnull=False).order_by(
+        "-publicity_start", "-pk"
+    )

@@ -13,12 +13,11 @@ from pilots.selectors import PUBLIC_BATCH_STATES, published_pilots
 
 from . import documents
 from .models import ReviewDocument
-
-PUBLIC_STATES = (Batch.State.PUBLICITY, Batch.State.PUBLISHED, Batch.State.CLOSED)
+from .selectors import publicity_batches
 
 
 def _public_batch(pk) -> Batch:
-    return get_object_or_404(Batch, pk=pk, state__in=PUBLIC_STATES, publicity_start__isnull=False)
+    return get_object_or_404(publicity_batches(), pk=pk)
 
 
 def public_pilot_list(request):
@@ -38,9 +37,7 @@ def public_pilot_list(request):
 
 
 def publicity_index(request):
-    batches = Batch.objects.filter(state__in=PUBLIC_STATES, publicity_start__isnull=False).order_by(
-        "-publicity_start", "-pk"
-    )
+    batches = publicity_batches()
     return render(request, "reviews/public/index.html", {"batches": batches})
 
 

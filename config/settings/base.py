@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "core",
     "organisations",
     "pilots",
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "dashboard",
     "demo",
     "security",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -344,3 +348,38 @@ PORTAL_SECURITY_EVENT_RETENTION_DAYS = int(env("PORTAL_SECURITY_EVENT_RETENTION_
 # Behind a trusted proxy that sets the client's address in a header (e.g. "HTTP_X_REAL_IP"); blank:
 # REMOTE_ADDR.
 PORTAL_CLIENT_IP_HEADER = env("PORTAL_CLIENT_IP_HEADER")
+
+# The open-data API (/api/v1/, docs/api.md): JSON only (no browsable HTML with inline scripts), token or
+# session authentication, rate limits per client (counters in the cache; served if the cache is down).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PortalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousClientThrottle",
+        "api.throttling.SignedInClientThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "陕西省低碳近零碳试点示范建设管理平台 开放数据接口",
+    "DESCRIPTION": "公开数据（申报批次、公示公告、试点名单）无需登录；本人数据须使用接口令牌（Authorization: Token …）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStateEnum": "applications.models.Batch.State",
+        "ApplicationStateEnum": "applications.models.Application.State",
+        "PilotStateEnum": "pilots.models.Pilot.State",
+        "ReportStateEnum": "reports.models.AnnualReport.State",
+    },
+}
