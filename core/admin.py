@@ -75,6 +75,8 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
     list_filter = ("kind", "department", "development")
     search_fields = ("title", "document_no", "sha256")
     date_hierarchy = "issued_at"
+
+
 @admin.register(PasswordResetAttempt)
 class PasswordResetAttemptAdmin(admin.ModelAdmin):
     """Password reset requests, throttled like logins; delete the rows to lift the throttle at once."""
@@ -91,6 +93,7 @@ class PasswordResetAttemptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
 
 @admin.register(PasswordState)
 class PasswordStateAdmin(admin.ModelAdmin):

@@ -299,6 +299,8 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} · {self.issuer}"
+
+
 class PasswordState(models.Model):
     """Whether a user must choose a new password at their next login (an administrator set it)."""
 

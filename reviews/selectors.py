@@ -1,8 +1,8 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from core.security import get_in_scope_or_404
 from applications.models import Batch
+from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 

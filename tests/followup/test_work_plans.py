@@ -133,7 +133,9 @@ def test_filing_twice_is_refused_by_state(pilot, applicant_county):
         services.work_plan_transition(work_plan=work_plan, name="file", by=applicant_county)
 
 
-def test_the_city_dashboard_counts_the_filed_plans_awaiting_it(pilot, applicant_county, city_ankang, city_xian):
+def test_the_city_dashboard_counts_the_filed_plans_awaiting_it(
+    pilot, applicant_county, city_ankang, city_xian
+):
     from dashboard.selectors import dashboard_for
 
     file_ledger(pilot, applicant_county)
