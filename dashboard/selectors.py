@@ -301,7 +301,7 @@ def _expert_tasks(user, rounds: list[ReviewRound]) -> list[Task]:
     open_states = [ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.ACCEPTED]
     assignments = (
         ReviewAssignment.objects.filter(expert=user, state__in=open_states)
-        .select_related("round", "application__organisation", "pilot__organisation")
+        .select_related("round", "item__application__organisation", "item__pilot__organisation")
         .order_by("round__scoring_deadline", "round_id", "pk")
     )
     by_round: dict[int, Task] = {}
@@ -318,8 +318,7 @@ def _expert_tasks(user, rounds: list[ReviewRound]) -> list[Task]:
             )
         task.count += 1
         if len(task.items) < ITEMS_PER_TASK:
-            subject = a.application or a.pilot
-            task.items.append(Link(str(subject.organisation), reverse("reviews:my_assignment", args=[a.pk])))
+            task.items.append(Link(str(a.item.organisation), reverse("reviews:my_assignment", args=[a.pk])))
     return tasks + list(by_round.values())
 
 

@@ -122,18 +122,18 @@ def pilot_list_document_request(batch: Batch, *, published_on: datetime.date | N
 
 def selection_item(application: Application) -> ReviewItem:
     """The application's item in its batch's selection round (the latest, if a batch had several): what
-    an objection during publicity is about."""
+    an objection during publicity is about. Made if missing (an application the round did not list)."""
+    rounds = ReviewRound.objects.filter(batch_id=application.batch_id, purpose=ReviewRound.Purpose.SELECTION)
     item = (
-        ReviewItem.objects.filter(
-            application=application,
-            round__batch_id=application.batch_id,
-            round__purpose=ReviewRound.Purpose.SELECTION,
-        )
+        ReviewItem.objects.filter(application=application, round__in=rounds)
         .order_by("-round__created_at", "-round_id")
         .first()
     )
     if item is None:
-        raise DomainError(gettext("该申报单位未经本批次遴选评审，不能登记异议。"))
+        review_round = rounds.order_by("-created_at", "-pk").first()
+        if review_round is None:
+            raise DomainError(gettext("该申报单位未经本批次遴选评审，不能登记异议。"))
+        item = ReviewItem.objects.get_or_create(round=review_round, application=application)[0]
     return item
 
 
