@@ -220,7 +220,7 @@ def _province_tasks(user, scope, counts: _Counts, rounds: list[ReviewRound]) -> 
     pending = (
         Objection.objects.filter(outcome=Objection.Outcome.PENDING)
         .order_by()
-        .values_list("application__batch_id")
+        .values_list("item__application__batch_id")
         .annotate(n=Count("pk"))
     )
     for batch_id, n in pending:
