@@ -35,25 +35,22 @@ UNUSED_APPLICATION_TEXT = tuple(
 )
 
 
-class ItemKey:
-    """How the aggregation knows an item: equal by the item's pk (two subjects may share a name), read
-    as the item's name in the ranking's notes (“与X并列”)."""
+class ItemKey(int):
+    """How the aggregation knows an item: the item's pk (two subjects may share a name), so hashing and
+    comparing stay C-level int operations, read as the item's name in the ranking's notes (“与X并列”)."""
 
-    __slots__ = ("pk", "name")
-
-    def __init__(self, pk: int, name: str):
-        self.pk, self.name = pk, name
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, ItemKey) and other.pk == self.pk
-
-    def __hash__(self) -> int:
-        return self.pk
+    def __new__(cls, pk: int, name: str):
+        key = super().__new__(cls, pk)
+        key.name = name
+        return key
 
     def __str__(self) -> str:
         return self.name
 
     __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name, spec)
 
 
 METHOD_LABELS = dict(agg.METHOD_CHOICES)  # owned by reviews.aggregation (the model's choices)

@@ -290,7 +290,7 @@ def test_selection_round_from_set_up_to_the_published_pilot_list(new_page, provi
             declare(page, names)
         assert page.get_by_test_id("assignment").count() == 0  # no task yet
     conflict = Conflict.objects.get(round=review_round)
-    assert (conflict.expert, conflict.application, conflict.source) == (
+    assert (conflict.expert, conflict.item.application, conflict.source) == (
         experts["张卫东"],
         applications["石泉"],
         Conflict.Source.DECLARED,
