@@ -107,7 +107,7 @@ def test_declaration_is_made_once(setting):
         services.declaration_submit(
             review_round=setting["round"],
             by=setting["expert"],
-            conflicts=[(setting["shiquan"].pk, Conflict.Kind.OTHER, "后来想起")],
+            conflicts=[(item_of(setting["round"], setting["shiquan"]).pk, Conflict.Kind.OTHER, "后来想起")],
         )
     assert not Conflict.objects.exists()
 
@@ -133,7 +133,9 @@ def test_a_conflict_needs_a_kind_and_other_needs_a_detail(setting, kind, detail,
     assert shiquan.organisation.name == "石泉县人民政府"
     with refused(setting["round"], match=message):
         services.declaration_submit(
-            review_round=setting["round"], by=setting["expert"], conflicts=[(shiquan.pk, kind, detail)]
+            review_round=setting["round"],
+            by=setting["expert"],
+            conflicts=[(item_of(setting["round"], shiquan).pk, kind, detail)],
         )
     assert not Declaration.objects.exists() and not Conflict.objects.exists()
 
@@ -145,7 +147,7 @@ def test_an_applicant_outside_the_round_is_refused(setting):
         services.declaration_submit(
             review_round=setting["round"],
             by=setting["expert"],
-            conflicts=[(stranger.pk, Conflict.Kind.EMPLOYER, "")],
+            conflicts=[(item_of(other_round, stranger).pk, Conflict.Kind.EMPLOYER, "")],
         )
     assert not Declaration.objects.exists()
 
@@ -170,7 +172,11 @@ def test_the_form_must_be_consistent(setting, client_for, post, message):
 def test_no_conflict_with_ticked_applicants_is_refused(setting, client_for):
     response = client_for(setting["expert"]).post(
         reverse("reviews:declare", args=[setting["round"].pk]),
-        {"choice": "none", "conflict": [str(setting["lantian"].pk)], "pledge": "1"},
+        {
+            "choice": "none",
+            "conflict": [str(item_of(setting["round"], setting["lantian"]).pk)],
+            "pledge": "1",
+        },
     )
     assert "您选择了“无利益冲突”，但勾选了申报单位" in response.text
     assert not Declaration.objects.exists()
@@ -202,7 +208,7 @@ def test_declaring_revives_a_rule_conflict_an_officer_had_overridden(setting):
     services.declaration_submit(
         review_round=review_round,
         by=expert,
-        conflicts=[(shiquan.pk, Conflict.Kind.SAME_CITY, "仍有合作项目")],
+        conflicts=[(item_of(review_round, shiquan).pk, Conflict.Kind.SAME_CITY, "仍有合作项目")],
     )
     rule.refresh_from_db()
     assert rule.is_active and rule.source == Conflict.Source.DECLARED
