@@ -54,11 +54,9 @@ def can_view_application(user, application: Application) -> bool:
     agency_ids = scope.orgs(Role.AGENCY)
     if agency_ids and application.delegated_agencies.filter(pk__in=agency_ids).exists():
         return True
-    if scope.has(Role.EXPERT):
-        from .selectors import expert_application_ids
+    from .access import may_read  # e.g. an expert's assigned applications (registered by reviews)
 
-        return expert_application_ids(user).filter(application_id=application.pk).exists()
-    return False
+    return may_read(user, application)
 
 
 def can_edit_application(user, application: Application) -> bool:

@@ -7,6 +7,7 @@ from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
+from . import access
 from .models import Application, Batch
 from .permissions import CITY_VISIBLE_STATES, FINANCE_VISIBLE_STATES, PROVINCE_VISIBLE_STATES
 
@@ -30,28 +31,11 @@ def applications_visible_to(user) -> QuerySet[Application]:
                 application_id=OuterRef("pk"), organisation_id__in=scope.orgs(Role.AGENCY)
             )
         )
-    if scope.has(Role.EXPERT):
-        condition |= Q(pk__in=expert_application_ids(user))
+    readable = access.readable_condition(user)  # e.g. an expert's assigned applications (reviews)
+    if readable is not None:
+        condition |= readable
     return Application.objects.filter(condition).select_related(
         "batch", "organisation", "organisation__review_unit", "organisation__division"
-    )
-
-
-def expert_application_ids(user):
-    """Applications an expert may open: assigned to them, declared for the round and confirmed, and no
-    active conflict of interest (rule-proposed and not overridden, or declared)."""
-    from reviews.models import Conflict, ReviewAssignment
-
-    conflicted = Conflict.objects.filter(expert=user, overridden_by__isnull=True).values("application_id")
-    return (
-        ReviewAssignment.objects.filter(
-            expert=user,
-            state__in=[ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED],
-            round__declarations__expert=user,
-            application__isnull=False,
-        )
-        .exclude(application_id__in=conflicted)
-        .values("application_id")
     )
 
 

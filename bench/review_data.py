@@ -376,7 +376,9 @@ def setup_round(base: dict, *, experts_per_item: int = 5, max_per_expert: int = 
         review_round=review_round, name="freeze_criteria", by=province
     )
     rule_conflicts = review_round.conflicts.filter(source=Conflict.Source.RULE).count()
-    app_ids = [a.pk for a in base["applications"]]
+    # Declarations name the round's items (one per application, made when the criteria were frozen).
+    item_of = dict(review_round.items.values_list("application_id", "pk"))
+    app_ids = [item_of[a.pk] for a in base["applications"]]
     declared = 0
     for i, user in enumerate(base["experts"]):
         conflicts = []
@@ -436,7 +438,9 @@ def score_all(
     )
     criteria = list(Criterion.objects.filter(criteria_set_id=review_round.criteria_set_id))
     specs = [c.as_spec() for c in criteria]
-    assignments = list(review_round.assignments.exclude(state=A.DECLINED).order_by("pk"))
+    assignments = list(
+        review_round.assignments.exclude(state=A.DECLINED).select_related("item").order_by("pk")
+    )
     quality = {a.pk: rng.uniform(5.0, 9.0) for a in base["applications"]}
     bias = {u.pk: rng.uniform(-0.8, 0.8) for u in base["experts"]}
     experts = {u.pk: u for u in base["experts"]}
@@ -453,7 +457,7 @@ def score_all(
                 sheet[criterion.code], comments[criterion.code] = None, "减排测算缺少依据，无法评价"
                 n_na += 1
                 continue
-            raw = quality[assignment.application_id] + bias[assignment.expert_id] + rng.gauss(0, 0.7)
+            raw = quality[assignment.item.application_id] + bias[assignment.expert_id] + rng.gauss(0, 0.7)
             value = _value(raw - (3.5 if outlier else 0))
             sheet[criterion.code] = value
             extreme = review_services.is_extreme(criterion, value)

@@ -250,7 +250,7 @@ def _province_tasks(user, scope, counts: _Counts, rounds: list[ReviewRound]) -> 
     pending = (
         Objection.objects.filter(outcome=Objection.Outcome.PENDING)
         .order_by()
-        .values_list("application__batch_id")
+        .values_list("item__application__batch_id")
         .annotate(n=Count("pk"))
     )
     for batch_id, n in pending:
@@ -331,7 +331,7 @@ def _expert_tasks(user, rounds: list[ReviewRound]) -> list[Task]:
     open_states = [ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.ACCEPTED]
     assignments = (
         ReviewAssignment.objects.filter(expert=user, state__in=open_states)
-        .select_related("round", "application__organisation", "pilot__organisation")
+        .select_related("round", "item__application__organisation", "item__pilot__organisation")
         .order_by("round__scoring_deadline", "round_id", "pk")
     )
     by_round: dict[int, Task] = {}
@@ -348,8 +348,7 @@ def _expert_tasks(user, rounds: list[ReviewRound]) -> list[Task]:
             )
         task.count += 1
         if len(task.items) < ITEMS_PER_TASK:
-            subject = a.application or a.pilot
-            task.items.append(Link(str(subject.organisation), reverse("reviews:my_assignment", args=[a.pk])))
+            task.items.append(Link(str(a.item.organisation), reverse("reviews:my_assignment", args=[a.pk])))
     return tasks + list(by_round.values())
 
 

@@ -15,7 +15,11 @@ def can_view_pilot(user, pilot: Pilot) -> bool:
     if pilot.organisation_id in scope.orgs(Role.APPLICANT):
         return True
     agency_ids = scope.orgs(Role.AGENCY)
-    return bool(agency_ids) and pilot.delegated_agencies.filter(pk__in=agency_ids).exists()
+    if agency_ids and pilot.delegated_agencies.filter(pk__in=agency_ids).exists():
+        return True
+    from .access import may_read  # e.g. an acceptance expert's pilots (registered by reviews)
+
+    return may_read(user, pilot)
 
 
 def can_act_for_pilot(user, pilot: Pilot) -> bool:

@@ -6,6 +6,7 @@ from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
+from . import access
 from .models import Pilot
 
 PUBLIC_BATCH_STATES = (Batch.State.PUBLISHED, Batch.State.CLOSED)
@@ -35,6 +36,9 @@ def pilots_visible_to(user) -> QuerySet[Pilot]:
             condition |= Q(organisation_id__in=scope.orgs(Role.APPLICANT))
         if scope.orgs(Role.AGENCY):
             condition |= Q(delegated_agencies__in=scope.orgs(Role.AGENCY))
+        readable = access.readable_condition(user)  # e.g. an acceptance expert's pilots (reviews)
+        if readable is not None:
+            condition |= readable
     return (
         Pilot.objects.filter(condition)
         .distinct()

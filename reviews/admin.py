@@ -13,7 +13,7 @@ class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("round", "expert", "application", "pilot", "state")
+    list_display = ("round", "expert", "item", "state")
 
 
 @admin.register(SelectionDecision)

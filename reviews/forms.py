@@ -255,7 +255,7 @@ class OverrideForm(forms.Form):
 
 class AssignForm(forms.Form):
     expert = forms.IntegerField()
-    application = forms.IntegerField()
+    item = forms.IntegerField()
 
 
 class PublicityForm(forms.Form):

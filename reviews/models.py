@@ -155,8 +155,98 @@ class ReviewRound(FSMModelMixin, models.Model):
         pass
 
 
+class ReviewItem(models.Model):
+    """What a round reviews: one subject, an application (selection) or a pilot (acceptance).
+
+    Conflicts, declarations, assignments (and through them scores and versions), objections and results
+    point at the item, never at the subject: the engine is the same for every subject. This class is the
+    one place that knows which subject an item has (`subject`, `organisation`, `display_name`); the
+    database refuses an item with both subjects or with neither."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_items",
+    )
+    pilot = models.ForeignKey(
+        "pilots.Pilot", null=True, blank=True, on_delete=models.PROTECT, related_name="review_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The order of the lists by city (review unit) and name; a round's items all have the same kind of
+    # subject, so the other kind's keys are all null and change nothing.
+    BY_CITY_AND_NAME = (
+        "application__organisation__review_unit__order",
+        "pilot__organisation__review_unit__order",
+        "application__organisation__name",
+        "pilot__organisation__name",
+    )
+
+    class Meta:
+        verbose_name = _("评审对象")
+        verbose_name_plural = _("评审对象")
+        ordering = ["round", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(application__isnull=False, pilot__isnull=True)
+                    | models.Q(application__isnull=True, pilot__isnull=False)
+                ),
+                name="review_item_exactly_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "application"],
+                condition=models.Q(application__isnull=False),
+                name="one_item_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "pilot"], condition=models.Q(pilot__isnull=False), name="one_item_per_pilot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.display_name}"
+
+    @property
+    def subject(self):
+        """The application or the pilot under review (the only branch on the kind of subject)."""
+        return self.application if self.application_id is not None else self.pilot
+
+    @property
+    def organisation(self):
+        return self.subject.organisation
+
+    @property
+    def display_name(self) -> str:
+        return self.organisation.name
+
+    def same_subject(self, prefix: str = "") -> models.Q:
+        """A filter for rows about the same subject as this item (in any round): prefix "item__" for
+        conflicts, assignments and objections."""
+        if self.application_id is not None:
+            return models.Q(**{f"{prefix}application_id": self.application_id})
+        return models.Q(**{f"{prefix}pilot_id": self.pilot_id})
+
+    @property
+    def material_url(self) -> str:
+        """Where the subject's material is read (the application's or the pilot's page)."""
+        from django.urls import reverse
+
+        if self.application_id is not None:
+            return reverse("applications:detail", args=[self.application_id])
+        return reverse("pilots:detail", args=[self.pilot_id])
+
+    @property
+    def delegated_agencies(self):
+        """The technical agencies that prepared the subject's material (prefetched by the rules)."""
+        return self.subject.delegated_agencies.all()
+
+
 class ReviewAssignment(models.Model):
-    """One expert's task in a round: one application (selection) or one pilot (acceptance)."""
+    """One expert's task in a round: one item (an application in selection, a pilot in acceptance)."""
 
     class State(models.TextChoices):
         ASSIGNED = "assigned", _("已分配")
@@ -168,16 +258,7 @@ class ReviewAssignment(models.Model):
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
     )
-    application = models.ForeignKey(
-        "applications.Application",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assignments",
-    )
-    pilot = models.ForeignKey(
-        "pilots.Pilot", null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
-    )
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="assignments")
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.ASSIGNED)
     created_at = models.DateTimeField(auto_now_add=True)
     declared_at = models.DateTimeField(_("利益冲突声明时间"), null=True, blank=True)
@@ -193,10 +274,7 @@ class ReviewAssignment(models.Model):
         verbose_name = _("评审任务")
         verbose_name_plural = _("评审任务")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "expert", "application"], name="one_assignment_per_application"
-            ),
-            models.UniqueConstraint(fields=["round", "expert", "pilot"], name="one_assignment_per_pilot"),
+            models.UniqueConstraint(fields=["round", "expert", "item"], name="one_assignment_per_item"),
         ]
 
     def __str__(self) -> str:
@@ -347,9 +425,7 @@ class Conflict(models.Model):
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_conflicts"
     )
-    application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="conflicts"
-    )
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="conflicts")
     kind = models.CharField(_("冲突类型"), max_length=16, choices=Kind.choices)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     detail = models.CharField(_("说明"), max_length=255, blank=True)
@@ -363,13 +439,11 @@ class Conflict(models.Model):
         verbose_name = _("利益冲突")
         verbose_name_plural = _("利益冲突")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "expert", "application", "kind"], name="unique_conflict"
-            ),
+            models.UniqueConstraint(fields=["round", "expert", "item", "kind"], name="unique_conflict"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert} · {self.application} · {self.get_kind_display()}"
+        return f"{self.expert} · {self.item.display_name} · {self.get_kind_display()}"
 
     @property
     def is_active(self) -> bool:
@@ -433,16 +507,15 @@ class ScoreVersion(models.Model):
 
 
 class Objection(models.Model):
-    """An objection received during publicity (公示), and how it was handled."""
+    """An objection received during publicity (公示), and how it was handled: about an application's item
+    in its batch's selection round."""
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("处理中")
         UPHELD = "upheld", _("异议成立")
         DISMISSED = "dismissed", _("异议不成立")
 
-    application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="objections"
-    )
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField(_("收到日期"))
     objector = models.CharField(_("异议人（单位）"), max_length=128)
     contact = models.CharField(_("联系方式"), max_length=64)
@@ -461,7 +534,7 @@ class Objection(models.Model):
         ordering = ["received_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.objector}"
+        return f"{self.item.display_name} · {self.objector}"
 
 
 def document_path(instance: "ReviewDocument", filename: str) -> str:

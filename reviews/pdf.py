@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import aggregation
 from .documents import cn_date, kind_label
-from .models import Expert, ReviewAssignment, ReviewDocument
+from .models import Expert, ReviewAssignment, ReviewDocument, ReviewItem
 
 
 def _score(value: Decimal | None) -> str:
@@ -27,9 +27,11 @@ def score_sheet_context(document: ReviewDocument) -> dict:
         ReviewAssignment.objects.filter(
             round=review_round, expert=user, state=ReviewAssignment.State.SUBMITTED
         )
-        .select_related("application__organisation__review_unit")
+        .select_related(
+            "item__application__organisation__review_unit", "item__pilot__organisation__review_unit"
+        )
         .prefetch_related("scores")
-        .order_by("application__organisation__review_unit__order", "application__organisation__name")
+        .order_by(*(f"item__{key}" for key in ReviewItem.BY_CITY_AND_NAME))
     )
     sheets = []
     for assignment in assignments:
@@ -55,7 +57,7 @@ def score_sheet_context(document: ReviewDocument) -> dict:
             total = aggregation.weighted_total(sheet, specs)
         except ValueError:
             total = None
-        organisation = assignment.application.organisation
+        organisation = assignment.item.organisation
         sheets.append(
             {
                 "name": organisation.name,

@@ -19,7 +19,7 @@ from organisations.roles import users_with_role
 from pilots import services as pilot_services
 
 from . import documents
-from .models import Objection, ReviewDocument
+from .models import Objection, ReviewDocument, ReviewItem, ReviewRound
 from .permissions import require_round_manager as _require_officer
 
 DEFAULT_WORKING_DAYS = 5
@@ -120,6 +120,23 @@ def pilot_list_document_request(batch: Batch, *, published_on: datetime.date | N
     )
 
 
+def selection_item(application: Application) -> ReviewItem:
+    """The application's item in its batch's selection round (the latest, if a batch had several): what
+    an objection during publicity is about. Made if missing (an application the round did not list)."""
+    rounds = ReviewRound.objects.filter(batch_id=application.batch_id, purpose=ReviewRound.Purpose.SELECTION)
+    item = (
+        ReviewItem.objects.filter(application=application, round__in=rounds)
+        .order_by("-round__created_at", "-round_id")
+        .first()
+    )
+    if item is None:
+        review_round = rounds.order_by("-created_at", "-pk").first()
+        if review_round is None:
+            raise DomainError(gettext("该申报单位未经本批次遴选评审，不能登记异议。"))
+        item = ReviewItem.objects.get_or_create(round=review_round, application=application)[0]
+    return item
+
+
 def objection_record(
     *, application: Application, by, received_on: datetime.date, objector: str, contact: str, content: str
 ) -> Objection:
@@ -130,7 +147,7 @@ def objection_record(
         raise DomainError(gettext("异议须署名并留有联系方式，内容不能为空。"))
     with transaction.atomic():
         objection = Objection.objects.create(
-            application=application,
+            item=selection_item(application),
             received_on=received_on,
             objector=objector.strip(),
             contact=contact.strip(),
@@ -153,14 +170,19 @@ def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -
     if not handling.strip():
         raise DomainError(gettext("请填写核查处理情况。"))
     with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
+        locked = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("item__application")
+            .get(pk=objection.pk)
+        )
+        application = locked.item.application
         if locked.outcome != Objection.Outcome.PENDING:
             raise DomainError(gettext("该异议已处理。"))
         locked.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
         locked.handling, locked.handled_by, locked.handled_at = handling.strip(), by, timezone.now()
         locked.save(update_fields=["outcome", "handling", "handled_by", "handled_at"])
         record(
-            locked.application,
+            application,
             actor=by,
             action="objection_handled",
             label=gettext_noop("异议成立") if upheld else gettext_noop("异议不成立"),
@@ -168,10 +190,8 @@ def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -
             data={"objection": locked.pk},
         )
         if upheld:
-            application_services.application_uphold_objection(
-                application=locked.application, by=by, reason=handling
-            )
-            publicity_document_request(locked.application.batch)
+            application_services.application_uphold_objection(application=application, by=by, reason=handling)
+            publicity_document_request(application.batch)
     return locked
 
 
@@ -183,7 +203,7 @@ def publicity_confirm(*, batch: Batch, by, override_reason: str = "") -> Batch:
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != Batch.State.PUBLICITY:
             raise DomainError(gettext("批次不在公示阶段。"))
-        pending = Objection.objects.filter(application__batch=locked, outcome=Objection.Outcome.PENDING)
+        pending = Objection.objects.filter(item__application__batch=locked, outcome=Objection.Outcome.PENDING)
         if pending.exists():
             raise DomainError(
                 gettext("尚有%(count)s件异议未处理完毕，不能确定名单。") % {"count": pending.count()}

@@ -31,10 +31,10 @@ def _late_by_expert(review_round: ReviewRound) -> dict:
     late = defaultdict(list)
     for a in (
         review_round.assignments.filter(state__in=NOT_SUBMITTED)
-        .select_related("expert", "application__organisation", "pilot__organisation")
+        .select_related("expert", "item__application__organisation", "item__pilot__organisation")
         .order_by("expert_id", "pk")
     ):
-        late[a.expert].append((a.application or a.pilot).organisation.name)
+        late[a.expert].append(a.item.display_name)
     return late
 
 

@@ -179,9 +179,7 @@ def ranking_sheet(results) -> xlsx.Sheet:
         xlsx.Column(
             _("所属市（区）"),
             lambda row: (
-                row.application.organisation.review_unit.name
-                if row.application.organisation.review_unit_id
-                else ""
+                row.item.organisation.review_unit.name if row.item.organisation.review_unit_id else ""
             ),
         ),
         xlsx.Column(_("有效评分专家数"), lambda row: row.statistics["n"], kind=xlsx.INT),
@@ -249,11 +247,21 @@ def scores_sheet(results) -> xlsx.Sheet:
         Score.objects.filter(
             assignment__round=results.review_round, assignment__state=ReviewAssignment.State.SUBMITTED
         )
-        .select_related("assignment__expert", "assignment__application__organisation", "criterion")
-        .order_by("assignment__application__organisation__name", "assignment__expert_id", "criterion__order")
+        .select_related(
+            "assignment__expert",
+            "assignment__item__application__organisation",
+            "assignment__item__pilot__organisation",
+            "criterion",
+        )
+        .order_by(
+            "assignment__item__application__organisation__name",
+            "assignment__item__pilot__organisation__name",
+            "assignment__expert_id",
+            "criterion__order",
+        )
     )
     columns = [
-        xlsx.Column(_("申报单位"), lambda s: s.assignment.application.organisation.name),
+        xlsx.Column(_("申报单位"), lambda s: s.assignment.item.display_name),
         xlsx.Column(
             _("评审专家"), lambda s: labels.get(s.assignment.expert_id) or s.assignment.expert.display_name
         ),
@@ -271,11 +279,11 @@ def opinions_sheet(results) -> xlsx.Sheet:
     labels = _expert_labels(results)
     assignments = (
         ReviewAssignment.objects.filter(round=results.review_round, state=ReviewAssignment.State.SUBMITTED)
-        .select_related("expert", "application__organisation")
-        .order_by("application__organisation__name", "expert_id")
+        .select_related("expert", "item__application__organisation", "item__pilot__organisation")
+        .order_by("item__application__organisation__name", "item__pilot__organisation__name", "expert_id")
     )
     columns = [
-        xlsx.Column(_("申报单位"), lambda a: a.application.organisation.name),
+        xlsx.Column(_("申报单位"), lambda a: a.item.display_name),
         xlsx.Column(_("评审专家"), lambda a: labels.get(a.expert_id) or a.expert.display_name),
         xlsx.Column(_("综合意见"), lambda a: a.overall_opinion, width=60),
         xlsx.Column(_("评分版本"), lambda a: a.version, kind=xlsx.INT),

@@ -14,23 +14,44 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
-from applications.models import Application
 from core.formats import enumeration_comma, semicolon
 
 from . import aggregation as agg
-from .models import Criterion, ReviewAssignment, ReviewRound, Score
+from .models import Criterion, ReviewAssignment, ReviewItem, ReviewRound, Score
 
 A = ReviewAssignment.State
 REVEALED_STATES = (ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED)
 # The Annex 1 narrative, a few kilobytes per application, which no reader of the results uses
 # (the panel, the decision and confirmation pages, the Excel export, decision_propose).
-UNUSED_APPLICATION_TEXT = (
-    "boundary_description",
-    "work_foundation",
-    "existing_policies",
-    "organisation_setup",
-    "city_opinion",
+UNUSED_APPLICATION_TEXT = tuple(
+    f"application__{name}"
+    for name in (
+        "boundary_description",
+        "work_foundation",
+        "existing_policies",
+        "organisation_setup",
+        "city_opinion",
+    )
 )
+
+
+class ItemKey(int):
+    """How the aggregation knows an item: the item's pk (two subjects may share a name), so hashing and
+    comparing stay C-level int operations, read as the item's name in the ranking's notes (“与X并列”)."""
+
+    def __new__(cls, pk: int, name: str):
+        key = super().__new__(cls, pk)
+        key.name = name
+        return key
+
+    def __str__(self) -> str:
+        return self.name
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name, spec)
+
 
 METHOD_LABELS = dict(agg.METHOD_CHOICES)  # owned by reviews.aggregation (the model's choices)
 
@@ -54,7 +75,7 @@ class ExpertTotal:
 
 @dataclass
 class ItemRow:
-    application: Application
+    item: ReviewItem
     name: str
     result: agg.ItemResult
     statistics: agg.ItemStatistics
@@ -100,11 +121,11 @@ class RoundResults:
 
     @property
     def ranked_ids(self) -> list[int]:
-        """Application ids in ranking order (unscored last)."""
-        return [r.application.pk for r in self.rows]
+        """Item ids in ranking order (unscored last)."""
+        return [r.item.pk for r in self.rows]
 
-    def row_for(self, application_id: int) -> ItemRow | None:
-        return next((r for r in self.rows if r.application.pk == application_id), None)
+    def row_for(self, item_id: int) -> ItemRow | None:
+        return next((r for r in self.rows if r.item.pk == item_id), None)
 
 
 def _labels(experts) -> dict[int, str]:
@@ -129,9 +150,9 @@ def round_results(review_round: ReviewRound) -> RoundResults:
     # Tuples, not instances: a round of 300 items has 1,500 assignments, and building them (each with
     # its expert's whole user row) took longer than all the statistics. The experts are loaded once.
     assignments = list(
-        ReviewAssignment.objects.filter(round=review_round, application__isnull=False)
+        ReviewAssignment.objects.filter(round=review_round)
         .exclude(state=A.DECLINED)
-        .values_list("pk", "expert_id", "application_id", "state", named=True)
+        .values_list("pk", "expert_id", "item_id", "state", named=True)
     )
     experts = get_user_model().objects.filter(pk__in={a.expert_id for a in assignments})
     scores = Score.objects.filter(assignment__round=review_round, assignment__state=A.SUBMITTED).values_list(
@@ -139,9 +160,9 @@ def round_results(review_round: ReviewRound) -> RoundResults:
     )
 
     by_code = {c.pk: c.code for c in criteria}
-    name_of = {a.pk: a.organisation.name for a in items}
+    key_of = {item.pk: ItemKey(item.pk, item.display_name) for item in items}
     labels = _labels(experts)
-    submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED and a.application_id in name_of}
+    submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED and a.item_id in key_of}
     raw: dict[int, dict[str, Decimal | None]] = {pk: {} for pk in submitted}
     for assignment_id, criterion_id, value, is_na in scores:
         if assignment_id in raw and criterion_id in by_code:
@@ -157,18 +178,18 @@ def round_results(review_round: ReviewRound) -> RoundResults:
                 gettext("%(labels)s对%(name_of)s的评分表未计入：%(join)s")
                 % {
                     "labels": labels[a.expert_id],
-                    "name_of": name_of[a.application_id],
+                    "name_of": key_of[a.item_id].name,
                     "join": semicolon().join(problems),
                 }
             )
             continue
-        sheets[(a.expert_id, name_of[a.application_id])] = sheet
+        sheets[(a.expert_id, key_of[a.item_id])] = sheet
 
-    names = [name_of[a.pk] for a in items]
+    keys = [key_of[item.pk] for item in items]
     if specs:
-        results = agg.build_item_results(sheets, specs, item_ids=names)
+        results = agg.build_item_results(sheets, specs, item_ids=keys)
     else:
-        results = [agg.ItemResult(item_id=name) for name in names]
+        results = [agg.ItemResult(item_id=key) for key in keys]
     totals = {(e, r.item_id): t for r in results for e, t in r.totals}
     zscores = agg.expert_zscores(totals)
 
@@ -178,14 +199,14 @@ def round_results(review_round: ReviewRound) -> RoundResults:
     except ValueError as exc:
         error = gettext("同分排序规则无法适用（%(exc)s），以下排名未使用同分排序规则。") % {"exc": exc}
         ranking = agg.rank(results, method)
-    ranked_by_name = {r.item_id: r for r in ranking}
+    ranked_by_key = {r.item_id: r for r in ranking}
 
     counts: dict[int, list[int]] = {}
     for a in assignments:
-        counts.setdefault(a.application_id, [0, 0])[0 if a.state == A.SUBMITTED else 1] += 1
+        counts.setdefault(a.item_id, [0, 0])[0 if a.state == A.SUBMITTED else 1] += 1
 
     rows = []
-    for application, result in zip(items, results, strict=True):
+    for item, result in zip(items, results, strict=True):
         experts = [
             ExpertTotal(expert_id=e, label=labels[e], total=t, zscore=zscores.get((e, result.item_id)))
             for e, t in result.totals
@@ -193,13 +214,13 @@ def round_results(review_round: ReviewRound) -> RoundResults:
         outliers = set(agg.outlier_experts(result.totals))
         for expert in experts:
             expert.outlier = expert.expert_id in outliers
-        done, pending = counts.get(application.pk, [0, 0])
+        done, pending = counts.get(item.pk, [0, 0])
         row = ItemRow(
-            application=application,
-            name=result.item_id,
+            item=item,
+            name=result.item_id.name,
             result=result,
             statistics=result.statistics,
-            ranked=ranked_by_name.get(result.item_id),
+            ranked=ranked_by_key.get(result.item_id),
             experts=sorted(experts, key=lambda e: e.label),
             submitted=done,
             pending=pending,
@@ -220,7 +241,7 @@ def round_results(review_round: ReviewRound) -> RoundResults:
             )
         rows.append(row)
     order = {r.item_id: i for i, r in enumerate(ranking)}
-    rows.sort(key=lambda r: order[r.name])
+    rows.sort(key=lambda r: order[r.result.item_id])
     return RoundResults(
         review_round=review_round,
         criteria=criteria,
@@ -234,7 +255,7 @@ def round_results(review_round: ReviewRound) -> RoundResults:
 
 @dataclass
 class ProgressRow:
-    application: Application
+    item: ReviewItem
     submitted: int = 0
     pending: int = 0
     expected: int = 0
@@ -245,18 +266,18 @@ class ProgressRow:
 
 
 def round_progress(review_round: ReviewRound) -> list[ProgressRow]:
-    """Who has submitted, per application, without any score (before the scores are revealed)."""
+    """Who has submitted, per item, without any score (before the scores are revealed)."""
     from .services import round_items
 
     rows = {
-        a.pk: ProgressRow(application=a, expected=review_round.experts_per_item)
-        for a in round_items(review_round).order_by("organisation__review_unit__order", "organisation__name")
+        item.pk: ProgressRow(item=item, expected=review_round.experts_per_item)
+        for item in round_items(review_round).order_by(*ReviewItem.BY_CITY_AND_NAME)
     }
-    states = ReviewAssignment.objects.filter(round=review_round, application_id__in=list(rows)).exclude(
+    states = ReviewAssignment.objects.filter(round=review_round, item_id__in=list(rows)).exclude(
         state=A.DECLINED
     )
-    for application_id, state in states.values_list("application_id", "state"):
-        row = rows[application_id]
+    for item_id, state in states.values_list("item_id", "state"):
+        row = rows[item_id]
         if state == A.SUBMITTED:
             row.submitted += 1
         else:

@@ -1,4 +1,5 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext
 
 from applications.models import Batch
@@ -6,7 +7,7 @@ from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
 
-from .models import ReviewAssignment, ReviewRound
+from .models import Conflict, ReviewAssignment, ReviewItem, ReviewRound
 from .permissions import EXPERT_VISIBLE_STATES, is_pool_expert
 
 
@@ -36,9 +37,11 @@ def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
         .select_related(
             "round",
             "round__batch",
-            "application__organisation",
-            "application__organisation__review_unit",
-            "pilot__organisation",
+            "item",
+            "item__application__organisation",
+            "item__application__organisation__review_unit",
+            "item__pilot__organisation",
+            "item__pilot__organisation__review_unit",
         )
         .order_by("-round__created_at", "state", "pk")
     )
@@ -46,6 +49,51 @@ def assignments_of_expert(user) -> QuerySet[ReviewAssignment]:
 
 def get_assignment_for_expert(user, pk) -> ReviewAssignment:
     return get_in_scope_or_404(assignments_of_expert(user), pk=pk, message=gettext("评审任务不存在"))
+
+
+# What an expert may open --------------------------------------------------------------------------
+# One rule for every subject: the expert holds a task on an item of it, confirmed (accepted) or
+# submitted, has declared for that round, and has no active conflict (rule-proposed and not overridden,
+# or declared) with the subject in any round. applications.access and pilots.access ask this rule
+# (registered in reviews.apps) without knowing the review engine.
+OPEN_TASK_STATES = (ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED)
+
+
+def conflicts_with_subject(item: ReviewItem):
+    """Conflicts on the item's subject, under this item or under another round's item of it."""
+    return Conflict.objects.filter(item.same_subject("item__"))
+
+
+def _open_tasks(user):
+    """The expert's confirmed or submitted tasks in rounds they declared for, less those whose subject
+    they have an active conflict with (in any round)."""
+    conflicted = Conflict.objects.filter(expert=user, overridden_by__isnull=True).filter(
+        Q(item__application_id=OuterRef("item__application_id"))
+        | Q(item__pilot_id=OuterRef("item__pilot_id"))
+    )
+    return ReviewAssignment.objects.filter(
+        expert=user, state__in=OPEN_TASK_STATES, round__declarations__expert=user
+    ).exclude(Exists(conflicted))
+
+
+def expert_application_ids(user):
+    """Applications an expert may open: assigned to them, declared for the round and confirmed, and no
+    active conflict of interest (rule-proposed and not overridden, or declared). None for a non-expert."""
+    if not scope_of(user).has(Role.EXPERT):
+        return None
+    return _open_tasks(user).filter(item__application__isnull=False).values("item__application_id")
+
+
+def expert_pilot_ids(user):
+    """Pilots an expert may open (their acceptance material): the same rule on acceptance items."""
+    if not scope_of(user).has(Role.EXPERT):
+        return None
+    return _open_tasks(user).filter(item__pilot__isnull=False).values("item__pilot_id")
+
+
+def expert_may_open(user, assignment: ReviewAssignment) -> bool:
+    """The subject behind the task is open to this expert (the rule of the application and pilot pages)."""
+    return _open_tasks(user).filter(pk=assignment.pk).exists()
 
 
 # The joint decision ------------------------------------------------------------------------------
@@ -66,12 +114,12 @@ def decision_counts(review_round: ReviewRound) -> dict:
 
     from applications.models import Application
 
-    from .services import round_items
+    from .services import round_applications
 
     S = Application.State
     proposed = ~Q(decision_proposal="")
     confirmed = Q(state__in=CONFIRMED_STATES) & proposed
-    numbers = round_items(review_round).aggregate(
+    numbers = round_applications(review_round).aggregate(
         items=Count("pk"),
         undecided=Count("pk", filter=Q(state=S.IN_EXPERT_REVIEW) | Q(state=S.REVIEWED, decision_proposal="")),
         awaiting_confirmation=Count("pk", filter=Q(state=S.REVIEWED) & proposed),

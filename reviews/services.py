@@ -24,6 +24,7 @@ from core.notifications import notify
 from core.transitions import perform_transition
 from organisations.models import Membership, Role
 from organisations.roles import users_with_role
+from pilots.models import Pilot
 
 from . import aggregation
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     Expert,
     ReviewAssignment,
     ReviewDocument,
+    ReviewItem,
     ReviewRound,
     Score,
     ScoreVersion,
@@ -63,6 +65,7 @@ def round_transition(*, review_round: ReviewRound, name: str, by, reason: str = 
     with transaction.atomic():
         review_round = perform_transition(ReviewRound, review_round.pk, name, by=by, reason=reason)
         if name == "freeze_criteria":
+            items_materialise(review_round)  # the round leaves set-up: its items are fixed now
             CriteriaSet.objects.filter(pk=review_round.criteria_set_id, frozen_at__isnull=True).update(
                 frozen_at=timezone.now()
             )
@@ -139,6 +142,7 @@ def round_create(*, by, **fields) -> ReviewRound:
     _check_round_fields(fields, fields.get("purpose", ReviewRound.Purpose.SELECTION))
     with transaction.atomic():
         review_round = ReviewRound.objects.create(**fields)
+        items_materialise(review_round)
         record(
             review_round,
             actor=by,
@@ -293,21 +297,113 @@ def batch_start_expert_review(*, review_round: ReviewRound, by) -> int:
     return count
 
 
+# The application states a selection round reviews: an application leaving them (returned, withdrawn)
+# leaves the round's items as it always did.
+SELECTION_STATES = (
+    Application.State.IN_EXPERT_REVIEW,
+    Application.State.REVIEWED,
+    Application.State.SHORTLISTED,
+    Application.State.NOT_SELECTED,
+    Application.State.IN_PUBLICITY,
+    Application.State.SELECTED,
+)
+# The pilot states in which an acceptance review makes sense: the request forwarded to the province, or
+# already under acceptance review (a second round after a failed or incomplete first one).
+ACCEPTANCE_STATES = (Pilot.State.ACCEPTANCE_FORWARDED, Pilot.State.IN_ACCEPTANCE_REVIEW)
+ITEM_RELATED = (
+    "application__organisation",
+    "application__organisation__review_unit",
+    "application__organisation__division",
+    "pilot__organisation",
+    "pilot__organisation__review_unit",
+    "pilot__organisation__division",
+)
+
+
 def round_items(review_round: ReviewRound):
-    """The applications a selection round reviews (an acceptance round reviews pilots, not these)."""
-    if review_round.purpose != ReviewRound.Purpose.SELECTION:
-        return Application.objects.none()
+    """The items a round reviews, with their subjects and organisations joined: for a selection round
+    the applications of its batch under (or after) expert review, for an acceptance round the pilots
+    added to it (round_add_pilots)."""
+    items = ReviewItem.objects.filter(round_id=review_round.pk).select_related(*ITEM_RELATED)
+    if review_round.purpose == ReviewRound.Purpose.SELECTION:
+        items = items.filter(application__state__in=SELECTION_STATES)
+    return items
+
+
+def round_applications(review_round: ReviewRound):
+    """The applications of a selection round's items (the joint decision and publicity read these)."""
     return Application.objects.filter(
-        batch_id=review_round.batch_id,
-        state__in=[
-            Application.State.IN_EXPERT_REVIEW,
-            Application.State.REVIEWED,
-            Application.State.SHORTLISTED,
-            Application.State.NOT_SELECTED,
-            Application.State.IN_PUBLICITY,
-            Application.State.SELECTED,
-        ],
+        review_items__round_id=review_round.pk, state__in=SELECTION_STATES
     ).select_related("organisation", "organisation__review_unit", "organisation__division")
+
+
+def items_materialise(review_round: ReviewRound) -> int:
+    """Create the items of a selection round: one per application of its batch under (or after) expert
+    review that has none yet. Idempotent; run when the round is created, when it leaves set-up, and when
+    an application of the batch enters expert review (reviews.apps), so the set is the one the round
+    always reviewed. An acceptance round's items are added by round_add_pilots."""
+    if review_round.purpose != ReviewRound.Purpose.SELECTION:
+        return 0
+    missing = (
+        Application.objects.filter(batch_id=review_round.batch_id, state__in=SELECTION_STATES)
+        .exclude(review_items__round_id=review_round.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    created = ReviewItem.objects.bulk_create(
+        [ReviewItem(round_id=review_round.pk, application_id=pk) for pk in missing], ignore_conflicts=True
+    )
+    return len(created)
+
+
+def items_materialise_for_application(application: Application) -> int:
+    """An application is entering expert review (the transition's signal, before the row is saved): it
+    becomes an item of its batch's selection rounds that are not decided yet."""
+    rounds = ReviewRound.objects.filter(
+        batch_id=application.batch_id, purpose=ReviewRound.Purpose.SELECTION
+    ).exclude(state=ReviewRound.State.DECIDED)
+    created = ReviewItem.objects.bulk_create(
+        [
+            ReviewItem(round_id=pk, application_id=application.pk)
+            for pk in rounds.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def round_add_pilots(*, review_round: ReviewRound, pilots, by) -> list[ReviewItem]:
+    """Put pilots under an acceptance round: each becomes an item (once). Only while the round is being
+    set up, only pilots of the round's batch whose acceptance request reached the province."""
+    _require_officer(by)
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        if locked.purpose != ReviewRound.Purpose.ACCEPTANCE:
+            raise DomainError(gettext("只有验收评审可以加入试点单位。"))
+        if locked.state != ReviewRound.State.SETUP:
+            raise DomainError(gettext("评审已开始，不能再加入试点单位。"))
+        pilots = list(Pilot.objects.filter(pk__in=[p.pk for p in pilots]).select_related("organisation"))
+        refused = [p for p in pilots if p.batch_id != locked.batch_id or p.state not in ACCEPTANCE_STATES]
+        if refused:
+            raise DomainError(
+                gettext("%(names)s不是本批次已报省验收的试点单位，不能加入本轮验收评审。")
+                % {"names": enumeration_comma().join(p.organisation.name for p in refused)}
+            )
+        have = set(locked.items.filter(pilot__in=pilots).values_list("pilot_id", flat=True))
+        added = [ReviewItem.objects.create(round=locked, pilot=p) for p in pilots if p.pk not in have]
+        if added:
+            record(
+                locked,
+                actor=by,
+                action="add_pilots",
+                label=gettext_noop("加入验收评审的试点单位"),
+                data={
+                    "pilots": [i.pilot_id for i in added],
+                    "items": [i.pk for i in added],
+                    "internal": True,
+                },
+            )
+    return added
 
 
 # Expert pool ------------------------------------------------------------------------------------
@@ -386,13 +482,14 @@ def experts_import(*, by, rows: list[tuple[int, dict]]) -> list[Expert]:
 
 
 # Conflicts --------------------------------------------------------------------------------------
-def rule_conflicts_for(expert: Expert, application: Application) -> list[tuple[str, str]]:
-    """The conflicts the rules find between an expert and an application: (kind, detail)."""
+def rule_conflicts_for(expert: Expert, item: ReviewItem) -> list[tuple[str, str]]:
+    """The conflicts the rules find between an expert and an item's subject (an application or a pilot:
+    its organisation, county, city and delegated technical agencies): (kind, detail)."""
     found = []
-    org = application.organisation
+    org = item.organisation
     if expert.employer_organisation_id and expert.employer_organisation_id == org.pk:
         found.append((Conflict.Kind.EMPLOYER, gettext("专家就职于%(name)s") % {"name": org.name}))
-    agencies = {a.pk for a in application.delegated_agencies.all()}
+    agencies = {a.pk for a in item.delegated_agencies}
     if expert.employer_organisation_id and expert.employer_organisation_id in agencies:
         found.append(
             (Conflict.Kind.AGENCY, gettext("专家就职于为%(name)s编制材料的技术服务机构") % {"name": org.name})
@@ -410,20 +507,25 @@ def rule_conflicts_for(expert: Expert, application: Application) -> list[tuple[s
 def conflicts_propose(*, review_round: ReviewRound) -> int:
     """Record every rule conflict of the round (idempotent)."""
     items = list(
-        round_items(review_round).prefetch_related("delegated_agencies", "organisation__host_divisions")
+        round_items(review_round).prefetch_related(
+            "application__delegated_agencies",
+            "application__organisation__host_divisions",
+            "pilot__delegated_agencies",
+            "pilot__organisation__host_divisions",
+        )
     )
     experts = list(Expert.objects.filter(active=True))
-    existing = set(review_round.conflicts.values_list("expert_id", "application_id", "kind"))
+    existing = set(review_round.conflicts.values_list("expert_id", "item_id", "kind"))
     new = []
     for expert in experts:
-        for application in items:
-            for kind, detail in rule_conflicts_for(expert, application):
-                if (expert.user_id, application.pk, kind) not in existing:
+        for item in items:
+            for kind, detail in rule_conflicts_for(expert, item):
+                if (expert.user_id, item.pk, kind) not in existing:
                     new.append(
                         Conflict(
                             round=review_round,
                             expert_id=expert.user_id,
-                            application=application,
+                            item=item,
                             kind=kind,
                             source=Conflict.Source.RULE,
                             detail=detail,
@@ -434,9 +536,7 @@ def conflicts_propose(*, review_round: ReviewRound) -> int:
 
 
 def active_conflict_pairs(review_round: ReviewRound) -> set[tuple[int, int]]:
-    return set(
-        review_round.conflicts.filter(overridden_by__isnull=True).values_list("expert_id", "application_id")
-    )
+    return set(review_round.conflicts.filter(overridden_by__isnull=True).values_list("expert_id", "item_id"))
 
 
 def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
@@ -458,7 +558,7 @@ def conflict_override(*, conflict: Conflict, by, reason: str) -> Conflict:
             reason=reason,
             data={
                 "expert": locked.expert_id,
-                "application": locked.application_id,
+                "item": locked.item_id,
                 "kind": locked.kind,
                 "internal": True,
             },
@@ -471,6 +571,7 @@ def conflicts_refresh(*, review_round: ReviewRound, by) -> int:
     _require_officer(by)
     with transaction.atomic():
         ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        items_materialise(review_round)
         count = conflicts_propose(review_round=review_round)
         record(
             review_round,
@@ -501,20 +602,21 @@ def _lock_round_shared(pk) -> ReviewRound:
     return ReviewRound.objects.select_related("criteria_set").get(pk=pk)
 
 
-def has_active_conflict(expert, application_id) -> bool:
-    """The same test as applications.selectors.expert_application_ids: any round, not overridden."""
-    return Conflict.objects.filter(
-        expert=expert, application_id=application_id, overridden_by__isnull=True
-    ).exists()
+def has_active_conflict(expert, item: ReviewItem) -> bool:
+    """The same test as reviews.selectors.expert_item_ids: a conflict with the item's subject, in any
+    round (the same application or pilot under another item), not overridden."""
+    from .selectors import conflicts_with_subject
+
+    return conflicts_with_subject(item).filter(expert=expert, overridden_by__isnull=True).exists()
 
 
-def _declare_conflict(review_round, expert, application_id, kind: str, detail: str) -> Conflict:
+def _declare_conflict(review_round, expert, item_id, kind: str, detail: str) -> Conflict:
     """Record a conflict the expert declares. A rule conflict of the same kind that an officer had
     overridden becomes the expert's own declaration again: a declared conflict cannot be overridden."""
     conflict, _ = Conflict.objects.update_or_create(
         round=review_round,
         expert=expert,
-        application_id=application_id,
+        item_id=item_id,
         kind=kind,
         defaults={
             "source": Conflict.Source.DECLARED,
@@ -531,7 +633,7 @@ def declaration_submit(
 ) -> Declaration:
     """The expert's declaration for the round, made from the applicants' names before any material opens.
 
-    conflicts: [] means no conflict; else (application id, conflict kind, detail), several kinds for one
+    conflicts: [] means no conflict; else (item id, conflict kind, detail), several kinds for one
     applicant allowed. A conflict releases any task the expert already holds on that applicant (the
     officers are told once, with the names) and keeps the applicant closed to the expert for good.
     """
@@ -546,11 +648,11 @@ def declaration_submit(
             )
         if Declaration.objects.filter(round=locked, expert=by).exists():
             raise DomainError(gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。"))
-        names = dict(round_items(locked).values_list("pk", "organisation__name"))
+        names = {item.pk: item.display_name for item in round_items(locked)}
         wanted: dict[tuple[int, str], str] = {}
         errors = []
-        for application_id, kind, detail in conflicts:
-            name = names.get(application_id)
+        for item_id, kind, detail in conflicts:
+            name = names.get(item_id)
             detail = (detail or "").strip()
             if name is None:
                 errors.append(gettext("申报名单已变化，请刷新页面后重新申报。"))
@@ -559,7 +661,7 @@ def declaration_submit(
             elif kind == Conflict.Kind.OTHER and not detail:
                 errors.append(gettext("「%(name)s」的冲突类型为“其他”，请说明具体情况。") % {"name": name})
             else:
-                wanted[(application_id, kind)] = detail
+                wanted[(item_id, kind)] = detail
         if errors:
             raise DomainError(semicolon().join(dict.fromkeys(errors)))
         try:
@@ -569,9 +671,9 @@ def declaration_submit(
             raise DomainError(
                 gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。")
             ) from None
-        for (application_id, kind), detail in wanted.items():
-            _declare_conflict(locked, by, application_id, kind, detail)
-        conflicted = sorted({application_id for application_id, _ in wanted})
+        for (item_id, kind), detail in wanted.items():
+            _declare_conflict(locked, by, item_id, kind, detail)
+        conflicted = sorted({item_id for item_id, _ in wanted})
         released = [
             a for a in (_release_conflicted_assignment(locked, by, pk) for pk in conflicted) if a is not None
         ]
@@ -592,17 +694,17 @@ def declaration_submit(
                 users_with_role(Role.PROVINCE_OFFICER),
                 kind="assignment_declined",
                 title=f"{by.display_name}声明与{len(released)}项已分配的评审任务存在利益冲突，请重新分配",
-                body="涉及：" + "、".join(names[a.application_id] for a in released),
+                body="涉及：" + "、".join(names[a.item_id] for a in released),
                 url=reverse("reviews:detail", args=[locked.pk]),
             )
     return declaration
 
 
-def _release_conflicted_assignment(review_round, expert, application_id) -> ReviewAssignment | None:
+def _release_conflicted_assignment(review_round, expert, item_id) -> ReviewAssignment | None:
     """Take a task off an expert who declared a conflict with its applicant; the caller tells the officers."""
     assignment = (
         review_round.assignments.select_for_update()
-        .filter(expert=expert, application_id=application_id)
+        .filter(expert=expert, item_id=item_id)
         .exclude(state=A.DECLINED)
         .first()
     )
@@ -625,7 +727,7 @@ def _loads(review_round: ReviewRound) -> dict[int, int]:
     )
 
 
-def assignment_create(*, review_round: ReviewRound, expert, application: Application, by) -> ReviewAssignment:
+def assignment_create(*, review_round: ReviewRound, expert, item: ReviewItem, by) -> ReviewAssignment:
     _require_officer(by)
     with transaction.atomic():
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
@@ -633,31 +735,32 @@ def assignment_create(*, review_round: ReviewRound, expert, application: Applica
             raise DomainError(gettext("只能在“分配评审任务”或“专家打分”阶段分配任务。"))
         if not Expert.objects.filter(user=expert, active=True).exists():
             raise DomainError(gettext("该专家不在专家库中或已停用。"))
-        if not round_items(locked).filter(pk=application.pk).exists():
+        item = round_items(locked).filter(pk=item.pk).first()
+        if item is None:
             raise DomainError(gettext("该申报书不在本轮评审范围内。"))
         conflicts_propose(review_round=locked)  # an expert added to the pool since freezing is checked too
-        if (expert.pk, application.pk) in active_conflict_pairs(locked):
+        if (expert.pk, item.pk) in active_conflict_pairs(locked):
             raise DomainError(
                 gettext("%(expert)s与%(name)s存在利益冲突，不能分配。")
-                % {"expert": expert, "name": application.organisation.name}
+                % {"expert": expert, "name": item.display_name}
             )
         if _loads(locked).get(expert.pk, 0) >= locked.max_per_expert:
             raise DomainError(
                 gettext("%(expert)s的评审任务已达上限（%(max_per_expert)s项）。")
                 % {"expert": expert, "max_per_expert": locked.max_per_expert}
             )
-        taken = locked.assignments.filter(application=application).exclude(state=A.DECLINED)
+        taken = locked.assignments.filter(item=item).exclude(state=A.DECLINED)
         if taken.count() >= locked.experts_per_item:
             raise DomainError(
                 gettext("%(name)s已分配%(experts_per_item)s位专家。")
-                % {"name": application.organisation.name, "experts_per_item": locked.experts_per_item}
+                % {"name": item.display_name, "experts_per_item": locked.experts_per_item}
             )
         if taken.filter(expert=expert).exists():
             raise DomainError(gettext("该专家已分配此申报书。"))
         assignment, created = ReviewAssignment.objects.get_or_create(
             round=locked,
             expert=expert,
-            application=application,
+            item=item,
             defaults={"assigned_by": by},
         )
         if not created:  # a declined assignment given again: start afresh
@@ -668,7 +771,7 @@ def assignment_create(*, review_round: ReviewRound, expert, application: Applica
             actor=by,
             action="assign",
             label=gettext_noop("分配评审任务"),
-            data={"expert": expert.pk, "application": application.pk, "internal": True},
+            data={"expert": expert.pk, "item": item.pk, "internal": True},
         )
         notify(
             [expert],
@@ -690,6 +793,7 @@ def assignment_auto(*, review_round: ReviewRound, by) -> dict:
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if locked.state not in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING):
             raise DomainError(gettext("只能在“分配评审任务”或“专家打分”阶段分配任务。"))
+        items_materialise(locked)
         conflicts_propose(review_round=locked)
         conflicts = active_conflict_pairs(locked)
         experts = list(
@@ -697,35 +801,35 @@ def assignment_auto(*, review_round: ReviewRound, by) -> dict:
         )
         loads = {e: 0 for e in experts} | _loads(locked)
         existing: dict[int, set[int]] = {}
-        for expert_id, application_id in locked.assignments.exclude(state=A.DECLINED).values_list(
-            "expert_id", "application_id"
+        for expert_id, item_id in locked.assignments.exclude(state=A.DECLINED).values_list(
+            "expert_id", "item_id"
         ):
-            existing.setdefault(application_id, set()).add(expert_id)
-        declined = set(locked.assignments.filter(state=A.DECLINED).values_list("expert_id", "application_id"))
+            existing.setdefault(item_id, set()).add(expert_id)
+        declined = set(locked.assignments.filter(state=A.DECLINED).values_list("expert_id", "item_id"))
         new, unfilled = [], []
-        for application_id in round_items(locked).order_by("pk").values_list("pk", flat=True):
-            have = existing.get(application_id, set())
+        # In the order of the subjects (the applications' order before items existed).
+        subjects = round_items(locked).order_by("application_id", "pilot_id").values_list("pk", flat=True)
+        for item_id in subjects:
+            have = existing.get(item_id, set())
             need = locked.experts_per_item - len(have)
             candidates = sorted(
                 (
                     e
                     for e in experts
                     if e not in have
-                    and (e, application_id) not in conflicts
-                    and (e, application_id) not in declined
+                    and (e, item_id) not in conflicts
+                    and (e, item_id) not in declined
                     and loads[e] < locked.max_per_expert
                 ),
                 key=lambda e: (loads[e], e),
             )
             for expert_id in candidates[: max(need, 0)]:
                 new.append(
-                    ReviewAssignment(
-                        round=locked, expert_id=expert_id, application_id=application_id, assigned_by=by
-                    )
+                    ReviewAssignment(round=locked, expert_id=expert_id, item_id=item_id, assigned_by=by)
                 )
                 loads[expert_id] += 1
             if need > len(candidates):
-                unfilled.append((application_id, need - len(candidates)))
+                unfilled.append((item_id, need - len(candidates)))
         ReviewAssignment.objects.bulk_create(new)
         record(
             locked,
@@ -755,7 +859,7 @@ def assignment_remove(*, assignment: ReviewAssignment, by) -> None:
             actor=by,
             action="unassign",
             label=gettext_noop("撤销评审任务"),
-            data={"expert": locked.expert_id, "application": locked.application_id, "internal": True},
+            data={"expert": locked.expert_id, "item": locked.item_id, "internal": True},
         )
         locked.delete()
 
@@ -776,7 +880,7 @@ def assignment_respond(
         review_round = _lock_round_shared(assignment.round_id)
         locked = (
             ReviewAssignment.objects.select_for_update(of=("self",))
-            .select_related("application__organisation")
+            .select_related(*(f"item__{r}" for r in ITEM_RELATED))
             .get(pk=assignment.pk)
         )
         if locked.expert_id != by.pk:
@@ -786,13 +890,13 @@ def assignment_respond(
                 gettext("本轮评审当前为「%(state)s」，不能确认或谢绝评审任务。")
                 % {"state": review_round.get_state_display()}
             )
-        name = locked.application.organisation.name if locked.application else str(locked.pilot)
+        name = locked.item.display_name
         if accept:
             if locked.state != A.ASSIGNED:
                 raise DomainError(gettext("该任务已确认或已谢绝。"))
             if not Declaration.objects.filter(round=review_round, expert=by).exists():
                 raise DomainError(gettext("请先完成本轮利益冲突申报，再确认评审任务。"))
-            if locked.application_id and has_active_conflict(by, locked.application_id):
+            if has_active_conflict(by, locked.item):
                 raise DomainError(
                     gettext("您与「%(name)s」存在利益冲突，不能确认该任务；请谢绝并说明理由。")
                     % {"name": name}
@@ -810,8 +914,8 @@ def assignment_respond(
                 )
             if not reason:
                 raise DomainError(gettext("谢绝评审任务须填写理由。"))
-            if conflict_kind and locked.application_id:
-                _declare_conflict(review_round, by, locked.application_id, conflict_kind, reason)
+            if conflict_kind:
+                _declare_conflict(review_round, by, locked.item_id, conflict_kind, reason)
             was_accepted = locked.state == A.ACCEPTED
             locked.state, locked.decline_reason, locked.declared_at = A.DECLINED, reason, timezone.now()
             label = gettext("因利益冲突申请回避") if was_accepted else gettext("谢绝评审任务")
@@ -835,7 +939,7 @@ def assignment_respond(
             label=label,
             reason=reason,
             data={
-                "application": locked.application_id,
+                "item": locked.item_id,
                 "accept": accept,
                 "conflict_kind": conflict_kind,
                 "internal": True,
@@ -908,7 +1012,7 @@ def scores_save(
         review_round = _lock_round_shared(assignment.round_id)
         locked = (
             ReviewAssignment.objects.select_for_update(of=("self",))
-            .select_related("application__organisation")
+            .select_related(*(f"item__{r}" for r in ITEM_RELATED))
             .get(pk=assignment.pk)
         )
         if locked.expert_id != by.pk:
@@ -922,7 +1026,7 @@ def scores_save(
             raise DomainError(gettext("请先确认评审任务（声明无利益冲突）后再打分。"))
         if not Declaration.objects.filter(round=review_round, expert=by).exists():
             raise DomainError(gettext("请先完成本轮利益冲突申报。"))
-        if locked.application_id and has_active_conflict(by, locked.application_id):
+        if has_active_conflict(by, locked.item):
             raise DomainError(gettext("您与该申报单位存在利益冲突，不能打分。"))
         resubmission = locked.state == A.SUBMITTED
         if resubmission and not submit:
@@ -1039,14 +1143,14 @@ def scores_save(
             )
         locked.save(update_fields=fields)
         if submit:
-            name = locked.application.organisation.name if locked.application else str(locked.pilot)
+            name = locked.item.display_name
             record(
                 review_round,
                 actor=by,
                 action="score_submit",
                 label=gettext_noop("修改已提交的评分") if resubmission else gettext_noop("提交评分"),
                 reason=change_reason if resubmission else "",
-                data={"application": locked.application_id, "version": locked.version, "internal": True},
+                data={"item": locked.item_id, "version": locked.version, "internal": True},
             )
             if resubmission:
                 notify(
@@ -1061,7 +1165,7 @@ def scores_save(
 
 
 def _finish_item_if_complete(assignment: ReviewAssignment, by) -> None:
-    """When every expert of an application has submitted, the application is marked reviewed, once.
+    """When every expert of a selection item has submitted, its application is marked reviewed, once.
 
     The application row is locked before counting: experts submitting the last sheets at the same time
     queue here, and the later one, reading after the earlier has committed, sees every sheet. (Without
@@ -1069,15 +1173,16 @@ def _finish_item_if_complete(assignment: ReviewAssignment, by) -> None:
     """
     from applications.services import application_finish_review
 
-    if assignment.application_id is None:
+    application_id = assignment.item.application_id
+    if application_id is None:  # an acceptance item: the pilot's outcome is decided elsewhere
         return
-    application = Application.objects.select_for_update().get(pk=assignment.application_id)
+    application = Application.objects.select_for_update().get(pk=application_id)
     if application.state != Application.State.IN_EXPERT_REVIEW:
         return
     states = list(
-        ReviewAssignment.objects.filter(
-            round_id=assignment.round_id, application_id=application.pk
-        ).values_list("state", flat=True)
+        ReviewAssignment.objects.filter(round_id=assignment.round_id, item_id=assignment.item_id).values_list(
+            "state", flat=True
+        )
     )
     if any(s in (A.ASSIGNED, A.ACCEPTED) for s in states):
         return
@@ -1107,7 +1212,7 @@ def _departures(rows, shortlist: set[int]) -> list:
     split = above + len(group) > len(shortlist)
     departures = []
     for row in ordered:
-        taken = row.application.pk in shortlist
+        taken = row.item.application.pk in shortlist
         if position(row) == cut:
             if split or not taken:
                 departures.append(row)
@@ -1149,23 +1254,25 @@ def decision_propose(
             raise DomainError(gettext("须先揭示并汇总评分，再提出入选建议。"))
         results = round_results(review_round)
         if any(
-            r.application.state == Application.State.REVIEWED and r.application.decision_proposal
+            r.item.application.state == Application.State.REVIEWED and r.item.application.decision_proposal
             for r in results.rows
         ):
             raise DomainError(
                 gettext("已提出的入选建议正待省财政厅会签，不能重复提出；如需修改，请待其会签或退回。")
             )
         open_states = (Application.State.IN_EXPERT_REVIEW, Application.State.REVIEWED)
-        rows = [r for r in results.rows if r.application.state in open_states]
+        rows = [r for r in results.rows if r.item.application.state in open_states]
         if not rows:
             raise DomainError(gettext("没有待提出建议的申报书（均已会签确认）。"))
         chosen = set(shortlist)
-        if chosen - {r.application.pk for r in rows}:
+        if chosen - {r.item.application.pk for r in rows}:
             raise DomainError(gettext("所选申报书不在本轮待决定的范围内，请刷新页面后重试。"))
         reasons = {pk: (text or "").strip() for pk, text in reasons.items()}
-        departing = {r.application.pk for r in _departures(rows, chosen)}
+        departing = {r.item.application.pk for r in _departures(rows, chosen)}
         unexplained = [
-            r.name for r in rows if r.application.pk in departing and not reasons.get(r.application.pk)
+            r.name
+            for r in rows
+            if r.item.application.pk in departing and not reasons.get(r.item.application.pk)
         ]
         if unexplained:
             raise DomainError(
@@ -1174,7 +1281,7 @@ def decision_propose(
             )
         items = []
         for row in rows:
-            application = row.application
+            application = row.item.application
             if application.state == Application.State.IN_EXPERT_REVIEW:
                 application = application_finish_review(application=application, by=by)
             rank = row.ranked.rank if row.ranked and row.ranked.rank else None
@@ -1215,7 +1322,9 @@ def decision_propose(
             data={
                 "decision": decision.pk,
                 "shortlist": sorted(chosen),
-                "declined": sorted(r.application.pk for r in rows if r.application.pk not in chosen),
+                "declined": sorted(
+                    r.item.application.pk for r in rows if r.item.application.pk not in chosen
+                ),
                 "departures": sorted(departing),
                 "internal": True,
             },
@@ -1226,7 +1335,7 @@ def decision_propose(
 def _pending_applications(review_round: ReviewRound) -> list[Application]:
     """The applications of the proposal waiting for the finance department, locked."""
     return list(
-        round_items(review_round)
+        round_applications(review_round)
         .filter(state=Application.State.REVIEWED)
         .exclude(decision_proposal="")
         .select_for_update(of=("self",))

@@ -68,7 +68,7 @@ def _stepper(review_round: ReviewRound) -> list[tuple[str, str]]:
 
 def _overview(review_round: ReviewRound) -> dict:
     """The numbers of the officer's hub, a fixed handful of queries."""
-    items = services.round_items(review_round)
+    items = services.round_applications(review_round)  # the hub's counts are the selection's (for now)
     by_state = dict(
         review_round.assignments.values("state").annotate(n=Count("pk")).values_list("state", "n")
     )
@@ -117,7 +117,7 @@ def round_detail(request, pk: int):
             context["counts"] = decision_counts(review_round)
     if not scope_of(request.user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         context["assignments"] = review_round.assignments.filter(expert=request.user).select_related(
-            "expert", "application__organisation", "pilot__organisation"
+            "expert", *(f"item__{r}" for r in services.ITEM_RELATED)
         )
     return render(request, "reviews/detail.html", context)
 

@@ -1,7 +1,7 @@
 """The expert's screens: my tasks, the round's conflict declaration, confirming a task, scoring.
 
-What an expert may open follows applications.selectors.expert_application_ids (assigned, declared for
-the round, confirmed, no active conflict): the scoring form and the other experts' scores are served
+What an expert may open follows reviews.selectors (expert_may_open: assigned, declared for the round,
+confirmed, no active conflict with the subject), the rule the application and pilot pages also ask: the scoring form and the other experts' scores are served
 only under that rule, and anything outside it is a 404, like every other page of the portal.
 """
 
@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from applications.selectors import expert_application_ids
 from core.actions import run
 from core.security import deny
 from organisations.models import Role
@@ -25,7 +24,13 @@ from organisations.roles import scope_of
 from . import aggregation, services
 from .models import Conflict, Criterion, Declaration, ReviewAssignment, ReviewRound, ScoreVersion
 from .permissions import can_see_other_scores, is_pool_expert
-from .selectors import assignments_of_expert, get_assignment_for_expert, get_round_for_user, rounds_visible_to
+from .selectors import (
+    assignments_of_expert,
+    expert_may_open,
+    get_assignment_for_expert,
+    get_round_for_user,
+    rounds_visible_to,
+)
 
 A = ReviewAssignment.State
 OTHER_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -37,11 +42,8 @@ def _require_expert(user) -> None:
 
 
 def _can_open(user, assignment: ReviewAssignment) -> bool:
-    """The application behind the task is open to this expert (the rule of the application pages)."""
-    return (
-        assignment.application_id is not None
-        and expert_application_ids(user).filter(application_id=assignment.application_id).exists()
-    )
+    """The subject behind the task is open to this expert (the rule of the application and pilot pages)."""
+    return expert_may_open(user, assignment)
 
 
 def _overdue(assignment: ReviewAssignment, today) -> bool:
@@ -89,7 +91,14 @@ def declare(request, pk: int):
         raise Http404
     review_round = get_round_for_user(request.user, pk)
     declaration = Declaration.objects.filter(round=review_round, expert=request.user).first()
-    items = list(services.round_items(review_round).order_by("organisation__review_unit__order", "pk"))
+    items = list(
+        services.round_items(review_round).order_by(
+            "application__organisation__review_unit__order",
+            "pilot__organisation__review_unit__order",
+            "application_id",
+            "pilot_id",
+        )
+    )
     posted = request.POST if request.method == "POST" else None
     if posted is not None and declaration is not None:
         messages.error(request, gettext("您已完成本轮利益冲突申报；如有新情况，请在相应评审任务中申请回避。"))
@@ -111,8 +120,8 @@ def declare(request, pk: int):
     if declaration is not None:
         declared = list(
             Conflict.objects.filter(round=review_round, expert=request.user, source=Conflict.Source.DECLARED)
-            .select_related("application__organisation")
-            .order_by("application__organisation__name")
+            .select_related(*(f"item__{r}" for r in services.ITEM_RELATED))
+            .order_by("item__application__organisation__name", "item__pilot__organisation__name")
         )
     ticked = set(posted.getlist("conflict")) if posted else set()
     for item in items:
@@ -190,11 +199,11 @@ def _rows(assignment: ReviewAssignment, criteria: list[Criterion], posted=None) 
 
 
 def _columns(assignment: ReviewAssignment, criteria: list[Criterion]) -> list[Column]:
-    """Own and other experts' latest submitted sheets on the same application, the others anonymised
+    """Own and other experts' latest submitted sheets on the same item, the others anonymised
     (专家A, 专家B … in the order of their tasks; a label says nothing about who it is)."""
     tasks = list(
         ReviewAssignment.objects.filter(
-            round_id=assignment.round_id, application_id=assignment.application_id, state=A.SUBMITTED
+            round_id=assignment.round_id, item_id=assignment.item_id, state=A.SUBMITTED
         ).order_by("pk")
     )
     latest: dict[int, ScoreVersion] = {}
@@ -239,10 +248,9 @@ def _context(user, assignment: ReviewAssignment, posted=None) -> dict:
     context = {
         "assignment": assignment,
         "round": review_round,
-        "name": (assignment.application or assignment.pilot).organisation.name,
+        "name": assignment.item.display_name,
         "declared": Declaration.objects.filter(round=review_round, expert=user).exists(),
-        "conflicted": assignment.application_id is not None
-        and services.has_active_conflict(user, assignment.application_id),
+        "conflicted": services.has_active_conflict(user, assignment.item),
         "can_open": can_open,
         "kinds": Conflict.Kind.choices,
         "overdue": _overdue(assignment, timezone.localdate()),
@@ -251,10 +259,12 @@ def _context(user, assignment: ReviewAssignment, posted=None) -> dict:
         return context
     criteria = _criteria(review_round)
     sheet = services._sheet_from(assignment)
+    application = assignment.item.application
     context.update(
         {
-            "application": assignment.application,
-            "snapshot": assignment.application.snapshots.order_by("-number").first(),
+            # The selection material's versions; an acceptance item's material is the pilot's page.
+            "application": application,
+            "snapshot": application.snapshots.order_by("-number").first() if application else None,
             "rows": _rows(assignment, criteria, posted),
             "total": running_total(sheet, criteria) if criteria else None,
             "answered": len(sheet),
@@ -345,7 +355,7 @@ def assignment_others(request, pk: int):
     context = {
         "assignment": task,
         "round": task.round,
-        "name": task.application.organisation.name,
+        "name": task.item.display_name,
         **_others(task, _criteria(task.round)),
     }
     return render(request, "reviews/expert/others.html", context)

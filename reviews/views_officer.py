@@ -45,6 +45,7 @@ from .models import (
     Objection,
     ReviewAssignment,
     ReviewDocument,
+    ReviewItem,
     ReviewRound,
 )
 from .permissions import can_answer_proposal, can_manage_round, can_see_results, require_round_manager
@@ -307,8 +308,10 @@ def round_start_review(request, pk: int):
 def conflicts(request, pk: int):
     review_round = _managed_round(request.user, pk)
     rows = review_round.conflicts.select_related(
-        "expert", "application__organisation", "overridden_by"
-    ).order_by("application__organisation__name", "expert_id", "kind")
+        "expert", *(f"item__{r}" for r in services.ITEM_RELATED), "overridden_by"
+    ).order_by(
+        "item__application__organisation__name", "item__pilot__organisation__name", "expert_id", "kind"
+    )
     declared = Declaration.objects.filter(round=review_round).select_related("expert").order_by("declared_at")
     return render(
         request,
@@ -350,12 +353,10 @@ def conflict_override(request, pk: int, conflict_pk: int):
 # Assignment -------------------------------------------------------------------------------------
 @login_required
 def coverage(request, pk: int):
-    """Who has what and what is missing: applications × experts."""
+    """Who has what and what is missing: items × experts."""
     review_round = _managed_round(request.user, pk)
-    items = list(
-        services.round_items(review_round).order_by("organisation__review_unit__order", "organisation__name")
-    )
-    assignments = list(review_round.assignments.filter(application__isnull=False))
+    items = list(services.round_items(review_round).order_by(*ReviewItem.BY_CITY_AND_NAME))
+    assignments = list(review_round.assignments.all())
     assigned_experts = {a.expert_id for a in assignments}
     experts = list(
         Expert.objects.filter(Q(active=True) | Q(user_id__in=assigned_experts))
@@ -364,14 +365,14 @@ def coverage(request, pk: int):
     )
     conflicts: dict[tuple[int, int], list[Conflict]] = {}
     for c in review_round.conflicts.all():
-        conflicts.setdefault((c.expert_id, c.application_id), []).append(c)
-    by_pair = {(a.expert_id, a.application_id): a for a in assignments}
+        conflicts.setdefault((c.expert_id, c.item_id), []).append(c)
+    by_pair = {(a.expert_id, a.item_id): a for a in assignments}
     loads = {e.user_id: 0 for e in experts}
     filled = {a.pk: 0 for a in items}
     for a in assignments:
         if a.state != A.DECLINED:
             loads[a.expert_id] = loads.get(a.expert_id, 0) + 1
-            filled[a.application_id] = filled.get(a.application_id, 0) + 1
+            filled[a.item_id] = filled.get(a.item_id, 0) + 1
     declared = set(Declaration.objects.filter(round=review_round).values_list("expert_id", flat=True))
     can_assign = review_round.state in (ReviewRound.State.ASSIGNING, ReviewRound.State.SCORING)
     rows = []
@@ -401,7 +402,7 @@ def coverage(request, pk: int):
             )
         rows.append(
             {
-                "application": item,
+                "item": item,
                 "cells": cells,
                 "filled": filled[item.pk],
                 "missing": max(review_round.experts_per_item - filled[item.pk], 0),
@@ -425,15 +426,15 @@ def coverage(request, pk: int):
 def assign(request, pk: int):
     review_round = _managed_round(request.user, pk)
     expert = get_object_or_404(get_user_model(), pk=request.POST.get("expert") or 0)
-    application = get_object_or_404(Application, pk=request.POST.get("application") or 0)
+    item = get_object_or_404(services.round_items(review_round), pk=request.POST.get("item") or 0)
     run(
         request,
         services.assignment_create,
         success=gettext("已将%(name)s分配给%(display_name)s。")
-        % {"name": application.organisation.name, "display_name": expert.display_name},
+        % {"name": item.display_name, "display_name": expert.display_name},
         review_round=review_round,
         expert=expert,
-        application=application,
+        item=item,
         by=request.user,
     )
     return redirect("reviews:coverage", pk=pk)
@@ -573,7 +574,7 @@ def _decision_rows(review_round, results) -> list[dict]:
     items = {item["application"]: item for item in (proposal.items if proposal else [])}
     rows = []
     for row in results.rows if results else []:
-        application = row.application
+        application = row.item.application
         item = items.get(application.pk, {})
         rows.append(
             {
@@ -722,8 +723,8 @@ def publicity_page(request, pk: int):
     applications = batch.applications.select_related("organisation", "organisation__review_unit").order_by(
         "organisation__review_unit__order", "organisation__kind", "organisation__name"
     )
-    objections = Objection.objects.filter(application__batch=batch).select_related(
-        "application__organisation", "recorded_by", "handled_by"
+    objections = Objection.objects.filter(item__application__batch=batch).select_related(
+        "item__application__organisation", "recorded_by", "handled_by"
     )
     initial = {
         "contact": batch.publicity_contact,
@@ -797,7 +798,7 @@ def objection_record(request, pk: int):
 def objection_handle(request, pk: int, objection_pk: int):
     review_round = _managed_round(request.user, pk)
     objection = get_in_scope_or_404(
-        Objection.objects.filter(application__batch_id=review_round.batch_id), pk=objection_pk
+        Objection.objects.filter(item__application__batch_id=review_round.batch_id), pk=objection_pk
     )
     form = ObjectionHandleForm(request.POST)
     if not form.is_valid():

@@ -212,8 +212,26 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewAssignment
 
+    class Params:
+        # The subject: the assignment points at its item in the round (by default a draft application
+        # of the round's batch, which no list of the round shows).
+        application = factory.LazyAttribute(
+            lambda o: ApplicationFactory(batch=o.round.batch, organisation=OrganisationFactory())
+        )
+
     round = factory.SubFactory(ReviewRoundFactory)
     expert = factory.SubFactory(UserFactory)
+    item = factory.LazyAttribute(lambda o: item_of(o.round, o.application))
+
+
+def item_of(review_round, subject):
+    """The review item of an application (or a pilot) in a round, created if the test built the
+    round and the subject directly (the services create items when a round is set up and frozen)."""
+    from pilots.models import Pilot
+    from reviews.models import ReviewItem
+
+    key = "pilot" if isinstance(subject, Pilot) else "application"
+    return ReviewItem.objects.get_or_create(round=review_round, **{key: subject})[0]
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,14 @@ def latest() -> list:
 
 
 def migrate(targets):
-    """Migrate the test database to `targets` and return the historical apps of that state."""
+    """Migrate the test database to `targets` and return the historical apps of that state.
+
+    Inside the test's transaction, PostgreSQL refuses to ALTER a table with pending (deferred) foreign-key
+    checks, e.g. a row written through the old models just before a migration adds a key to that table:
+    the checks are made immediate first, as they would be at the end of each migration's own transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()

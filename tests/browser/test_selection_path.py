@@ -290,7 +290,7 @@ def test_selection_round_from_set_up_to_the_published_pilot_list(new_page, provi
             declare(page, names)
         assert page.get_by_test_id("assignment").count() == 0  # no task yet
     conflict = Conflict.objects.get(round=review_round)
-    assert (conflict.expert, conflict.application, conflict.source) == (
+    assert (conflict.expert, conflict.item.application, conflict.source) == (
         experts["张卫东"],
         applications["石泉"],
         Conflict.Source.DECLARED,
@@ -328,7 +328,9 @@ def test_selection_round_from_set_up_to_the_published_pilot_list(new_page, provi
     for expert, load in (("王立新", "3/5"), ("陈静", "3/5"), ("张卫东", "2/5")):
         assert load in matrix.locator("th.expert", has_text=expert).inner_text()
     assigned = set(
-        ReviewAssignment.objects.filter(round=review_round).values_list("expert__full_name", "application_id")
+        ReviewAssignment.objects.filter(round=review_round).values_list(
+            "expert__full_name", "item__application_id"
+        )
     )
     assert assigned == {(e, applications[k].pk) for e, keys in TASKS.items() for k in keys}
 
@@ -376,7 +378,7 @@ def test_selection_round_from_set_up_to_the_published_pilot_list(new_page, provi
     page.goto("/reviews/mine/")
     assert "第 2 版" in page.get_by_test_id("assignments").locator("tr", has_text=names["洋县"]).inner_text()
     changed = ScoreVersion.objects.get(
-        assignment__expert=experts["王立新"], assignment__application=applications["洋县"], number=2
+        assignment__expert=experts["王立新"], assignment__item__application=applications["洋县"], number=2
     )
     assert (str(changed.total), changed.reason) == ("71.00", CHANGE_REASON)
 

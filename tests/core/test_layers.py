@@ -97,6 +97,12 @@ def test_todays_imports_keep_the_contract(tree):
         ("dashboard/probe.py", "from demo import content\n", "dashboard.probe -> demo.content"),
         # The review engine reads applications and pilots, never the follow-up built on its expert pool.
         ("reviews/probe.py", "import followup\n", "reviews.probe -> followup"),
+        # The module that held the last debt (paid by issue 9's review engine) may not import upwards again.
+        (
+            "applications/selectors.py",
+            "\nfrom reviews import results  # noqa\n",
+            "applications.selectors -> reviews.results",
+        ),
     ],
 )
 def test_a_new_upward_import_breaks_the_contract(tree, module, source, edge):

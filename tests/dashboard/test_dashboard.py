@@ -26,6 +26,7 @@ from ..factories import (
     ReviewAssignmentFactory,
     ReviewRoundFactory,
     county,
+    item_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_province_dashboard_summarises_pilots_and_reports_with_counts_not_a_wall
     shortlisted = ApplicationFactory(batch=batch, organisation=orgs[5], state=Application.State.IN_PUBLICITY)
     for outcome in (Objection.Outcome.PENDING, Objection.Outcome.PENDING, Objection.Outcome.DISMISSED):
         Objection.objects.create(
-            application=shortlisted,
+            item=item_of(review_round, shortlisted),
             received_on=TODAY(),
             objector="某单位",
             contact="029-1",
@@ -198,7 +199,7 @@ def test_expert_sees_declaration_and_scoring_tasks_with_deadline_and_overdue(exp
             batch=late.batch, organisation=org, state=Application.State.IN_EXPERT_REVIEW
         )
         ReviewAssignmentFactory(round=late, expert=expert, application=application)
-    ReviewAssignment.objects.filter(application__organisation=orgs[2]).update(
+    ReviewAssignment.objects.filter(item__application__organisation=orgs[2]).update(
         state=ReviewAssignment.State.SUBMITTED
     )
     declaring = ReviewRoundFactory(state=ReviewRound.State.DECLARING)

@@ -10,7 +10,15 @@ from applications.models import Application, ApplicationSnapshot
 from organisations.models import Organisation, Role
 from reviews.models import CriteriaSet, Declaration, Expert, ReviewAssignment, ReviewRound
 
-from ..factories import PDF_BYTES, ApplicationFactory, OrganisationFactory, ReviewRoundFactory, county, member
+from ..factories import (
+    PDF_BYTES,
+    ApplicationFactory,
+    OrganisationFactory,
+    ReviewRoundFactory,
+    county,
+    item_of,
+    member,
+)
 
 A = ReviewAssignment.State
 R = ReviewRound.State
@@ -62,6 +70,7 @@ def in_review(review_round: ReviewRound, division: str = "610922", *, pdf: bool 
     application = ApplicationFactory(
         batch=review_round.batch, organisation=county(division), state=Application.State.IN_EXPERT_REVIEW
     )
+    item_of(review_round, application)
     snapshot = ApplicationSnapshot.objects.create(application=application, number=1, data={}, token="t" * 32)
     if pdf:
         snapshot.pdf.save("annex1.pdf", ContentFile(PDF_BYTES))
@@ -78,7 +87,7 @@ def task(review_round, user, application, state=A.ACCEPTED, *, declared=True) ->
     if declared:
         declare(review_round, user)
     return ReviewAssignment.objects.create(
-        round=review_round, expert=user, application=application, state=state
+        round=review_round, expert=user, item=item_of(review_round, application), state=state
     )
 
 

@@ -19,7 +19,7 @@ from reviews.models import (
     Score,
 )
 
-from ..factories import ApplicationFactory, OrganisationFactory, ReviewRoundFactory, county, member
+from ..factories import ApplicationFactory, OrganisationFactory, ReviewRoundFactory, county, item_of, member
 
 A = ReviewAssignment.State
 R = ReviewRound.State
@@ -61,7 +61,9 @@ def make_round(*, state=R.SETUP, **fields) -> ReviewRound:
 
 
 def in_review(review_round: ReviewRound, division: str, state=Application.State.IN_EXPERT_REVIEW):
-    return ApplicationFactory(batch=review_round.batch, organisation=county(division), state=state)
+    application = ApplicationFactory(batch=review_round.batch, organisation=county(division), state=state)
+    item_of(review_round, application)
+    return application
 
 
 def submitted(review_round, user, application, scores: dict, opinion="材料翔实。") -> ReviewAssignment:
@@ -70,7 +72,7 @@ def submitted(review_round, user, application, scores: dict, opinion="材料翔�
     assignment = ReviewAssignment.objects.create(
         round=review_round,
         expert=user,
-        application=application,
+        item=item_of(review_round, application),
         state=A.SUBMITTED,
         submitted_at=timezone.now(),
         version=1,

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from reviews import services
 from reviews.models import Conflict, ReviewAssignment, Score, ScoreVersion
 
-from ..factories import PDF_BYTES, AttachmentFactory
+from ..factories import PDF_BYTES, AttachmentFactory, item_of
 from ..helpers import refused
 from .expert_setup import form, in_review, make_pool_expert, pool_expert, scoring_round, sheet, task
 
@@ -90,7 +90,7 @@ def conflict_by_rule(w) -> Conflict:
     return Conflict.objects.create(
         round=w["round"],
         expert=w["expert"],
-        application=w["application"],
+        item=item_of(w["round"], w["application"]),
         kind=Conflict.Kind.SAME_CITY,
         source=Conflict.Source.RULE,
         detail="专家与申报单位同属安康市",
@@ -101,7 +101,7 @@ def conflict_declared(w) -> Conflict:
     return Conflict.objects.create(
         round=w["round"],
         expert=w["expert"],
-        application=w["application"],
+        item=item_of(w["round"], w["application"]),
         kind=Conflict.Kind.RELATIVE,
         source=Conflict.Source.DECLARED,
     )
@@ -130,7 +130,7 @@ def test_a_conflict_declared_in_the_round_declaration_closes_everything(world, c
     services.declaration_submit(
         review_round=review_round,
         by=expert,
-        conflicts=[(world["application"].pk, Conflict.Kind.EMPLOYER, "")],
+        conflicts=[(item_of(review_round, world["application"]).pk, Conflict.Kind.EMPLOYER, "")],
     )
     found = reachable(client_for(expert), {**world, "assignment": assignment, "expert": expert})
     assert found == dict.fromkeys(found, False)
@@ -191,12 +191,12 @@ def test_a_conflicted_expert_cannot_be_assigned(world):
         services.assignment_create(
             review_round=review_round,
             expert=world["expert"],
-            application=world["application"],
+            item=item_of(review_round, world["application"]),
             by=world["province"],
         )
     services.assignment_auto(review_round=review_round, by=world["province"])
     given = set(
-        ReviewAssignment.objects.filter(expert=world["expert"]).values_list("application_id", flat=True)
+        ReviewAssignment.objects.filter(expert=world["expert"]).values_list("item__application_id", flat=True)
     )
     assert world["application"].pk not in given and other.pk in given
 

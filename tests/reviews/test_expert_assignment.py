@@ -50,7 +50,7 @@ def test_confirming_is_refused_with_an_active_conflict(given):
     Conflict.objects.create(
         round=given.round,
         expert=given.expert,
-        application=given.application,
+        item=given.item,
         kind=Conflict.Kind.SAME_CITY,
         source=Conflict.Source.RULE,
     )
@@ -71,7 +71,7 @@ def test_declining_needs_a_reason(given, province):
 
 def test_declining_for_a_conflict_records_the_declared_conflict(given):
     respond(given, accept=False, reason="曾为该县编制碳达峰方案", conflict_kind=Conflict.Kind.AGENCY)
-    conflict = Conflict.objects.get(expert=given.expert, application=given.application)
+    conflict = Conflict.objects.get(expert=given.expert, item=given.item)
     assert (conflict.kind, conflict.source, conflict.is_active) == (
         Conflict.Kind.AGENCY,
         Conflict.Source.DECLARED,
@@ -130,14 +130,14 @@ def test_before_confirmation_the_page_shows_the_name_and_the_choice_only(given, 
     client = client_for(given.expert)
     page = client.get(reverse("reviews:my_assignment", args=[given.pk])).text
     assert "石泉县人民政府" in page and "确认任务（无利益冲突）" in page and "谢绝理由（必填）" in page
-    assert f"/applications/{given.application_id}/" not in page
+    assert f"/applications/{given.item.application_id}/" not in page
     assert 'data-testid="score-form"' not in page and "工作基础" not in page
 
     response = client.post(reverse("reviews:my_assignment_respond", args=[given.pk]), {"decision": "accept"})
     assert response.status_code == 302
     page = client.get(reverse("reviews:my_assignment", args=[given.pk])).text
-    assert reverse("applications:detail", args=[given.application_id]) in page
-    assert reverse("applications:snapshot_pdf", args=[given.application_id, 1]) in page
+    assert reverse("applications:detail", args=[given.item.application_id]) in page
+    assert reverse("applications:snapshot_pdf", args=[given.item.application_id, 1]) in page
     assert 'data-testid="score-form"' in page and "工作基础" in page and "保存草稿" in page
 
 
@@ -174,7 +174,7 @@ def test_my_tasks_list(given, client_for, django_assert_max_num_queries):
     assert review_round.name in text and "已分配" in text and "已确认" in text
     assert pending.name in text and reverse("reviews:declare", args=[pending.pk]) in text
     # names only: the list never links to the material
-    assert f"/applications/{given.application_id}/" not in text
+    assert f"/applications/{given.item.application_id}/" not in text
 
 
 def test_the_list_is_for_experts_only(client_for, province, applicant_county):

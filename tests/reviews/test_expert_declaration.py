@@ -9,6 +9,7 @@ from core.models import Notification
 from reviews import services
 from reviews.models import Conflict, Declaration, ReviewAssignment
 
+from ..factories import item_of
 from ..helpers import audit_for, refused
 from .expert_setup import R, in_review, make_pool_expert, move, pool_expert, scoring_round
 
@@ -58,20 +59,21 @@ def test_expert_declares_no_conflict(setting, client_for):
 
 def test_expert_declares_conflicts_with_their_kind(setting, client_for):
     shiquan = setting["shiquan"]
+    item = item_of(setting["round"], shiquan)
     response = client_for(setting["expert"]).post(
         reverse("reviews:declare", args=[setting["round"].pk]),
         {
             "choice": "conflict",
-            "conflict": [str(shiquan.pk)],
-            f"kind-{shiquan.pk}": Conflict.Kind.RELATIVE,
-            f"detail-{shiquan.pk}": "配偶在该县发改局任职",
+            "conflict": [str(item.pk)],
+            f"kind-{item.pk}": Conflict.Kind.RELATIVE,
+            f"detail-{item.pk}": "配偶在该县发改局任职",
             "pledge": "1",
         },
     )
     assert response.status_code == 302
     assert not Declaration.objects.get(round=setting["round"], expert=setting["expert"]).no_conflict
     conflict = Conflict.objects.get(expert=setting["expert"])
-    assert (conflict.application_id, conflict.kind, conflict.source, conflict.detail) == (
+    assert (conflict.item.application_id, conflict.kind, conflict.source, conflict.detail) == (
         shiquan.pk,
         Conflict.Kind.RELATIVE,
         Conflict.Source.DECLARED,
@@ -84,10 +86,11 @@ def test_expert_declares_conflicts_with_their_kind(setting, client_for):
 
 def test_declared_conflict_releases_an_assignment_already_given(setting):
     review_round, expert = move(setting["round"], R.ASSIGNING), setting["expert"]
-    given = ReviewAssignment.objects.create(round=review_round, expert=expert, application=setting["shiquan"])
-    kept = ReviewAssignment.objects.create(round=review_round, expert=expert, application=setting["lantian"])
+    shiquan, lantian = item_of(review_round, setting["shiquan"]), item_of(review_round, setting["lantian"])
+    given = ReviewAssignment.objects.create(round=review_round, expert=expert, item=shiquan)
+    kept = ReviewAssignment.objects.create(round=review_round, expert=expert, item=lantian)
     services.declaration_submit(
-        review_round=review_round, by=expert, conflicts=[(setting["shiquan"].pk, Conflict.Kind.EMPLOYER, "")]
+        review_round=review_round, by=expert, conflicts=[(shiquan.pk, Conflict.Kind.EMPLOYER, "")]
     )
     given.refresh_from_db()
     kept.refresh_from_db()
@@ -104,7 +107,7 @@ def test_declaration_is_made_once(setting):
         services.declaration_submit(
             review_round=setting["round"],
             by=setting["expert"],
-            conflicts=[(setting["shiquan"].pk, Conflict.Kind.OTHER, "后来想起")],
+            conflicts=[(item_of(setting["round"], setting["shiquan"]).pk, Conflict.Kind.OTHER, "后来想起")],
         )
     assert not Conflict.objects.exists()
 
@@ -130,7 +133,9 @@ def test_a_conflict_needs_a_kind_and_other_needs_a_detail(setting, kind, detail,
     assert shiquan.organisation.name == "石泉县人民政府"
     with refused(setting["round"], match=message):
         services.declaration_submit(
-            review_round=setting["round"], by=setting["expert"], conflicts=[(shiquan.pk, kind, detail)]
+            review_round=setting["round"],
+            by=setting["expert"],
+            conflicts=[(item_of(setting["round"], shiquan).pk, kind, detail)],
         )
     assert not Declaration.objects.exists() and not Conflict.objects.exists()
 
@@ -142,7 +147,7 @@ def test_an_applicant_outside_the_round_is_refused(setting):
         services.declaration_submit(
             review_round=setting["round"],
             by=setting["expert"],
-            conflicts=[(stranger.pk, Conflict.Kind.EMPLOYER, "")],
+            conflicts=[(item_of(other_round, stranger).pk, Conflict.Kind.EMPLOYER, "")],
         )
     assert not Declaration.objects.exists()
 
@@ -167,7 +172,11 @@ def test_the_form_must_be_consistent(setting, client_for, post, message):
 def test_no_conflict_with_ticked_applicants_is_refused(setting, client_for):
     response = client_for(setting["expert"]).post(
         reverse("reviews:declare", args=[setting["round"].pk]),
-        {"choice": "none", "conflict": [str(setting["lantian"].pk)], "pledge": "1"},
+        {
+            "choice": "none",
+            "conflict": [str(item_of(setting["round"], setting["lantian"]).pk)],
+            "pledge": "1",
+        },
     )
     assert "您选择了“无利益冲突”，但勾选了申报单位" in response.text
     assert not Declaration.objects.exists()
@@ -191,7 +200,7 @@ def test_declaring_revives_a_rule_conflict_an_officer_had_overridden(setting):
     rule = Conflict.objects.create(
         round=review_round,
         expert=expert,
-        application=shiquan,
+        item=item_of(review_round, shiquan),
         kind=Conflict.Kind.SAME_CITY,
         source=Conflict.Source.RULE,
     )
@@ -199,7 +208,7 @@ def test_declaring_revives_a_rule_conflict_an_officer_had_overridden(setting):
     services.declaration_submit(
         review_round=review_round,
         by=expert,
-        conflicts=[(shiquan.pk, Conflict.Kind.SAME_CITY, "仍有合作项目")],
+        conflicts=[(item_of(review_round, shiquan).pk, Conflict.Kind.SAME_CITY, "仍有合作项目")],
     )
     rule.refresh_from_db()
     assert rule.is_active and rule.source == Conflict.Source.DECLARED

@@ -260,7 +260,7 @@ def test_another_expert_cannot_score_the_task(accepted):
 
 def test_the_last_submission_marks_the_application_reviewed(accepted, province):
     review_round = accepted.round
-    application = accepted.application
+    application = accepted.item.application
     others = [task(review_round, pool_expert(n), application) for n in ("李慧", "张明")]
     save(accepted, sheet())
     save(others[0], sheet())
@@ -279,7 +279,7 @@ def test_the_last_submission_marks_the_application_reviewed(accepted, province):
 
 # Others' scores -----------------------------------------------------------------------------------
 def test_others_scores_are_hidden_until_ones_own_is_submitted(accepted, client_for):
-    review_round, application = accepted.round, accepted.application
+    review_round, application = accepted.round, accepted.item.application
     li, zhang = pool_expert("李慧"), pool_expert("张明")
     li_task = task(review_round, li, application)
     task(review_round, zhang, application)

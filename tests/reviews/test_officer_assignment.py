@@ -7,6 +7,7 @@ from django.urls import reverse
 from reviews import services
 from reviews.models import Conflict, ReviewAssignment
 
+from ..factories import item_of
 from ..helpers import refused
 from .officer_setup import R, in_review, make_round, pool_expert
 
@@ -17,7 +18,11 @@ COUNTIES = ["610922", "610122", "610921", "610923", "610924", "610925"]
 
 def conflict(review_round, expert, application, kind=Conflict.Kind.SAME_CITY):
     return Conflict.objects.create(
-        round=review_round, expert=expert, application=application, kind=kind, source=Conflict.Source.RULE
+        round=review_round,
+        expert=expert,
+        item=item_of(review_round, application),
+        kind=kind,
+        source=Conflict.Source.RULE,
     )
 
 
@@ -33,7 +38,9 @@ def test_manual_assignment_is_refused_on_a_conflict(assigning, province):
     review_round, (x, *_), (e0, *_) = assigning
     conflict(review_round, e0, x)
     with refused(review_round, match="存在利益冲突，不能分配"):
-        services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
+        services.assignment_create(
+            review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+        )
     assert not ReviewAssignment.objects.exists()
 
 
@@ -41,25 +48,39 @@ def test_an_overridden_conflict_no_longer_blocks(assigning, province):
     review_round, (x, *_), (e0, *_) = assigning
     c = conflict(review_round, e0, x)
     services.conflict_override(conflict=c, by=province, reason="经核实，专家与该县无任何关系。")
-    services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
-    assert ReviewAssignment.objects.filter(expert=e0, application=x).exists()
+    services.assignment_create(
+        review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+    )
+    assert ReviewAssignment.objects.filter(expert=e0, item__application=x).exists()
 
 
 def test_manual_assignment_is_refused_over_the_load_limit(assigning, province):
     review_round, (x, y, z), (e0, *_) = assigning
-    services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
-    services.assignment_create(review_round=review_round, expert=e0, application=y, by=province)
+    services.assignment_create(
+        review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+    )
+    services.assignment_create(
+        review_round=review_round, expert=e0, item=item_of(review_round, y), by=province
+    )
     with refused(review_round, match="评审任务已达上限（2项）"):
-        services.assignment_create(review_round=review_round, expert=e0, application=z, by=province)
+        services.assignment_create(
+            review_round=review_round, expert=e0, item=item_of(review_round, z), by=province
+        )
     assert ReviewAssignment.objects.filter(expert=e0).count() == 2
 
 
 def test_manual_assignment_is_refused_beyond_the_experts_per_application(assigning, province):
     review_round, (x, *_), (e0, e1, e2) = assigning
-    services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
-    services.assignment_create(review_round=review_round, expert=e1, application=x, by=province)
+    services.assignment_create(
+        review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+    )
+    services.assignment_create(
+        review_round=review_round, expert=e1, item=item_of(review_round, x), by=province
+    )
     with refused(review_round, match="已分配2位专家"):
-        services.assignment_create(review_round=review_round, expert=e2, application=x, by=province)
+        services.assignment_create(
+            review_round=review_round, expert=e2, item=item_of(review_round, x), by=province
+        )
 
 
 def test_manual_assignment_is_refused_outside_the_assignment_stages(province):
@@ -67,7 +88,9 @@ def test_manual_assignment_is_refused_outside_the_assignment_stages(province):
     x = in_review(review_round, COUNTIES[0])
     e0 = pool_expert("专家")
     with refused(review_round, match="只能在"):
-        services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
+        services.assignment_create(
+            review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+        )
 
 
 def test_automatic_assignment_balances_the_load_and_respects_conflicts(province):
@@ -81,7 +104,7 @@ def test_automatic_assignment_balances_the_load_and_respects_conflicts(province)
     outcome = services.assignment_auto(review_round=review_round, by=province)
 
     assert outcome == {"created": 12, "unfilled": []}
-    pairs = set(ReviewAssignment.objects.values_list("expert_id", "application_id"))
+    pairs = set(ReviewAssignment.objects.values_list("expert_id", "item__application_id"))
     assert not pairs & {(experts[0].pk, applications[0].pk), (experts[0].pk, applications[1].pk)}
     assert (experts[1].pk, applications[0].pk) not in pairs
     loads = [sum(1 for e, _ in pairs if e == expert.pk) for expert in experts]
@@ -103,7 +126,9 @@ def test_automatic_assignment_reports_what_it_could_not_fill(province, client_fo
 def test_the_coverage_matrix_shows_who_has_what_and_what_is_missing(assigning, province, client_for):
     review_round, (x, y, z), (e0, e1, e2) = assigning
     conflict(review_round, e2, z)
-    services.assignment_create(review_round=review_round, expert=e0, application=x, by=province)
+    services.assignment_create(
+        review_round=review_round, expert=e0, item=item_of(review_round, x), by=province
+    )
     page = client_for(province).get(reverse("reviews:coverage", args=[review_round.pk])).text
     assert "1/2" in page  # x has one of two experts
     assert "冲突" in page
@@ -116,7 +141,9 @@ def test_assignment_forms_post_to_the_service(assigning, province, client_for):
     conflict(review_round, e0, x)
     client = client_for(province)
     page = client.post(
-        reverse("reviews:assign", args=[review_round.pk]), {"expert": e0.pk, "application": x.pk}, follow=True
+        reverse("reviews:assign", args=[review_round.pk]),
+        {"expert": e0.pk, "item": item_of(review_round, x).pk},
+        follow=True,
     ).text
     assert "存在利益冲突，不能分配" in page
     assert not ReviewAssignment.objects.exists()

@@ -9,7 +9,7 @@ from organisations.models import Organisation, ReviewUnit
 from reviews import services
 from reviews.models import Conflict
 
-from ..factories import OrganisationFactory
+from ..factories import OrganisationFactory, item_of
 from ..helpers import audit_for, refused
 from .officer_setup import HANYIN, LANTIAN, SHIQUAN, in_review, make_round, pool_expert
 
@@ -36,7 +36,7 @@ def setting(db):
 
 
 def found(review_round):
-    return set(review_round.conflicts.values_list("expert_id", "application_id", "kind"))
+    return set(review_round.conflicts.values_list("expert_id", "item__application_id", "kind"))
 
 
 def test_rules_propose_county_city_employer_and_agency_conflicts(setting, province):
@@ -57,7 +57,7 @@ def test_rules_propose_county_city_employer_and_agency_conflicts(setting, provin
 def test_an_override_needs_a_reason_and_is_audited(setting, province):
     review_round, apps, experts = setting
     services.round_transition(review_round=review_round, name="freeze_criteria", by=province)
-    conflict = review_round.conflicts.get(expert=experts["city"], application=apps["Z"])
+    conflict = review_round.conflicts.get(expert=experts["city"], item__application=apps["Z"])
     with refused(conflict, match="须填写理由"):
         services.conflict_override(conflict=conflict, by=province, reason="  ")
     services.conflict_override(conflict=conflict, by=province, reason="专家已于2024年调离安康市，现居西安。")
@@ -65,7 +65,7 @@ def test_an_override_needs_a_reason_and_is_audited(setting, province):
     assert not conflict.is_active and conflict.overridden_by == province
     entry = audit_for(review_round).get(action="reviews.reviewround.conflict_override")
     assert entry.reason == "专家已于2024年调离安康市，现居西安。"
-    assert entry.actor == province and entry.data["application"] == apps["Z"].pk
+    assert entry.actor == province and entry.data["item"] == conflict.item_id
 
 
 def test_a_declared_conflict_cannot_be_overridden(setting, province):
@@ -73,7 +73,7 @@ def test_a_declared_conflict_cannot_be_overridden(setting, province):
     conflict = Conflict.objects.create(
         round=review_round,
         expert=experts["clean"],
-        application=apps["Y"],
+        item=item_of(review_round, apps["Y"]),
         kind=K.RELATIVE,
         source=Conflict.Source.DECLARED,
     )
@@ -101,7 +101,11 @@ def test_an_expert_added_after_freezing_is_checked_before_assignment(setting, pr
     services.round_transition(review_round=review_round, name="close_declarations", by=province)
     late = pool_expert("后入库专家", division_id=LANTIAN, review_unit_id="610100")
     with pytest.raises(DomainError, match="存在利益冲突"):
-        services.assignment_create(review_round=review_round, expert=late, application=apps["Y"], by=province)
+        services.assignment_create(
+            review_round=review_round, expert=late, item=item_of(review_round, apps["Y"]), by=province
+        )
     assert not review_round.assignments.exists()  # refused, and nothing changed
     services.conflicts_refresh(review_round=review_round, by=province)
-    assert review_round.conflicts.filter(expert=late, application=apps["Y"], kind=K.SAME_COUNTY).exists()
+    assert review_round.conflicts.filter(
+        expert=late, item__application=apps["Y"], kind=K.SAME_COUNTY
+    ).exists()

@@ -13,8 +13,9 @@ from core.models import Notification
 from reviews import services
 from reviews.models import ReviewAssignment, ReviewRound
 
+from ..factories import item_of
 from ..helpers import audit_for, by_state, not_permitted, refused
-from .officer_setup import R, scored_round
+from .officer_setup import R, pool_expert, scored_round
 
 pytestmark = pytest.mark.django_db
 S = Application.State
@@ -35,7 +36,10 @@ def test_no_proposal_before_the_scores_are_revealed(province):
 
 def test_aggregation_waits_for_every_score_unless_a_reason_is_logged(province):
     review_round, apps, experts = scored_round(state=R.SCORING)
-    ReviewAssignment.objects.create(round=review_round, expert=experts["甲"], application=None)  # still open
+    late = pool_expert("专家丁")
+    ReviewAssignment.objects.create(
+        round=review_round, expert=late, item=item_of(review_round, apps["X"])
+    )  # open
     with refused(review_round, code="state", match="尚有评审任务未完成打分"):
         services.round_transition(review_round=review_round, name="aggregate", by=province)
     with refused(review_round, match="须填写理由"):

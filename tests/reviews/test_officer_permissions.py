@@ -12,7 +12,7 @@ from organisations.models import Organisation
 from reviews import publicity, services
 from reviews.models import Conflict, Expert, ReviewAssignment
 
-from ..factories import ApplicationFactory
+from ..factories import ApplicationFactory, item_of
 from .officer_setup import R, make_round, pool_expert, scored_round, submitted
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ ROUND_RESULT_PAGES = ["results", "confirmations", "score_sheets"]
 def selection(expert):
     review_round, apps, experts = scored_round()
     # The expert persona holds a task in the round: the round itself is visible to them, its officer pages not.
-    ReviewAssignment.objects.create(round=review_round, expert=expert, application=apps["Y"])
+    ReviewAssignment.objects.create(round=review_round, expert=expert, item=item_of(review_round, apps["Y"]))
     return review_round
 
 
@@ -83,10 +83,14 @@ def test_officer_actions_are_404_and_change_nothing(persona, request, selection,
     application = selection.batch.applications.first()
     expert_user = Expert.objects.first().user
     conflict = Conflict.objects.create(
-        round=selection, expert=expert_user, application=application, kind="same_city", source="rule"
+        round=selection,
+        expert=expert_user,
+        item=item_of(selection, application),
+        kind="same_city",
+        source="rule",
     )
     posts = {
-        "assign": {"expert": expert_user.pk, "application": application.pk},
+        "assign": {"expert": expert_user.pk, "item": item_of(selection, application).pk},
         "assign_auto": {},
         "conflicts_refresh": {},
         "decision_propose": {"shortlist": [application.pk]},
@@ -141,7 +145,11 @@ def sized_round(n: int, province):
         for j, expert in enumerate(experts):
             submitted(review_round, expert, application, {"a": (i + j) % 10, "b": None if j == 1 else 5})
     Conflict.objects.create(
-        round=review_round, expert=experts[0], application=applications[0], kind="same_city", source="rule"
+        round=review_round,
+        expert=experts[0],
+        item=item_of(review_round, applications[0]),
+        kind="same_city",
+        source="rule",
     )
     services.decision_propose(
         review_round=review_round, by=province, shortlist=[a.pk for a in applications], reasons={}

@@ -22,7 +22,7 @@ D = Decimal
 
 
 def by_key(results, applications):
-    rows = {r.application.pk: r for r in results.rows}
+    rows = {r.item.application.pk: r for r in results.rows}
     return {key: rows[a.pk] for key, a in applications.items()}
 
 
@@ -72,7 +72,7 @@ def test_the_published_tie_break_chain_separates_and_says_how():
     review_round, applications, _ = scored_round(tie_break=["median", "mean"])
     results = round_results(review_round)
     rows = by_key(results, applications)
-    assert [r.application.pk for r in results.rows] == [applications[k].pk for k in ("X", "Z", "Y")]
+    assert [r.item.application.pk for r in results.rows] == [applications[k].pk for k in ("X", "Z", "Y")]
     assert (rows["X"].ranked.rank, rows["Z"].ranked.rank) == (1, 2)
     assert not rows["X"].ranked.tied
     assert rows["X"].ranked.tie_break_used == ("mean",)
@@ -83,7 +83,7 @@ def test_the_published_tie_break_chain_separates_and_says_how():
 def test_zscore_method_ranks_by_the_normalised_score():
     review_round, applications, _ = scored_round(aggregation_method="zscore")
     results = round_results(review_round)
-    assert [r.application.pk for r in results.rows] == [applications[k].pk for k in ("X", "Z", "Y")]
+    assert [r.item.application.pk for r in results.rows] == [applications[k].pk for k in ("X", "Z", "Y")]
     assert [r.primary for r in results.rows] == [D("79.97"), D("75.87"), D("72.82")]
 
 
@@ -102,7 +102,7 @@ def test_an_incomplete_sheet_is_left_out_and_said_so():
 
     review_round, applications, experts = scored_round()
     Score.objects.filter(
-        assignment__expert=experts["丙"], assignment__application=applications["Y"], criterion__code="b"
+        assignment__expert=experts["丙"], assignment__item__application=applications["Y"], criterion__code="b"
     ).delete()
     results = round_results(review_round)
     assert any("专家丙对" in w and "未计入" in w for w in results.warnings)

@@ -17,9 +17,9 @@ from core.models import Notification
 from core.workdays import add_workdays
 from pilots.models import Pilot
 from reviews import publicity
-from reviews.models import Objection, ReviewDocument
+from reviews.models import Objection, ReviewDocument, ReviewRound
 
-from ..factories import ApplicationFactory, BatchFactory, county
+from ..factories import ApplicationFactory, BatchFactory, ReviewRoundFactory, county, item_of
 from ..helpers import audit_for, refused
 from .officer_setup import HANYIN, LANTIAN, SHIQUAN, make_round
 
@@ -39,6 +39,10 @@ def shortlist(db):
         "Y": ApplicationFactory(batch=batch, organisation=county(LANTIAN), state=S.SHORTLISTED),
         "Z": ApplicationFactory(batch=batch, organisation=county(HANYIN), state=S.NOT_SELECTED),
     }
+    # The selection round that shortlisted them: an objection is about an application's item in it.
+    review_round = ReviewRoundFactory(batch=batch, state=ReviewRound.State.DECIDED)
+    for application in apps.values():
+        item_of(review_round, application)
     return batch, apps
 
 

@@ -57,7 +57,7 @@ def test_the_automatic_finish_is_recorded_with_the_system_actor(expert, province
     assert (entry.from_state, entry.to_state) == ("in_expert_review", "reviewed")
     # Every entry of the round's work that names a person names the expert who did it; none the officer.
     assert not audit_for(application).filter(actor=province).exists()
-    assert ReviewAssignment.objects.filter(application=application, state="submitted").count() == 2
+    assert ReviewAssignment.objects.filter(item__application=application, state="submitted").count() == 2
 
 
 def test_no_officer_is_needed_for_the_automatic_finish(expert):

@@ -527,7 +527,7 @@ class Command(BaseCommand):
         """Freeze, declare (one expert declares a conflict), assign automatically, open scoring."""
         province = self.users["province"]
         review_services.round_transition(review_round=review_round, name="freeze_criteria", by=province)
-        items = list(review_services.round_items(review_round).select_related("organisation__review_unit"))
+        items = list(review_services.round_items(review_round))
         for expert in Expert.objects.filter(active=True).select_related("user").order_by("pk"):
             conflicts = []
             if expert.user == self.users["expert_zhang"] and declare_conflict_for:
@@ -546,23 +546,23 @@ class Command(BaseCommand):
         done_per_item: dict[int, int] = {}
         assignments = (
             review_round.assignments.filter(
-                application__organisation_id__in=organisation_ids, state=ReviewAssignment.State.ASSIGNED
+                item__application__organisation_id__in=organisation_ids, state=ReviewAssignment.State.ASSIGNED
             )
-            .select_related("expert", "application__organisation")
-            .order_by("application_id", "pk")
+            .select_related("expert", "item__application__organisation")
+            .order_by("item__application_id", "pk")
         )
         for assignment in assignments:
-            count = done_per_item.get(assignment.application_id, 0)
+            count = done_per_item.get(assignment.item_id, 0)
             if limit_per_item is not None and count >= limit_per_item:
                 continue
-            done_per_item[assignment.application_id] = count + 1
+            done_per_item[assignment.item_id] = count + 1
             review_services.assignment_respond(assignment=assignment, by=assignment.expert, accept=True)
             values = {}
             for index, criterion in enumerate(criteria):
                 seed = sum(
                     map(
                         ord,
-                        f"{assignment.application.organisation.name}{criterion.code}{assignment.expert.username}",
+                        f"{assignment.item.display_name}{criterion.code}{assignment.expert.username}",
                     )
                 )
                 values[criterion.code] = {"value": Decimal(50 + seed % 40) / 10, "na": False, "comment": ""}
@@ -577,7 +577,7 @@ class Command(BaseCommand):
                 by=assignment.expert,
                 values=values,
                 submit=True,
-                opinion=f"{assignment.application.organisation.short_name or assignment.application.organisation.name}"
+                opinion=f"{assignment.item.organisation.short_name or assignment.item.display_name}"
                 "工作基础较好，目标设置合理，重点项目可行；建议进一步细化减排量测算依据。",
             )
 
@@ -636,7 +636,7 @@ class Command(BaseCommand):
             tie_break=["median", "criterion:feasibility"],
         )
         province, finance = self.users["province"], self.users["finance"]
-        ranked = [row.application.pk for row in ranked_rows][: len(PARK_BATCH) - 1]
+        ranked = [row.item.application.pk for row in ranked_rows][: len(PARK_BATCH) - 1]
         review_services.decision_propose(review_round=review_round, by=province, shortlist=ranked, reasons={})
         review_services.decision_confirm(review_round=review_round, by=finance, opinion="同意。")
         review_services.round_transition(review_round=review_round, name="decide", by=province)
@@ -680,16 +680,16 @@ class Command(BaseCommand):
         # The first proposal takes the top three; a county tied with the third (if any) needs a reason.
         third = ranked[2]
         reasons = {
-            r.application.pk: f"与{third.name}并列第{third.ranked.rank}名，名额所限。"
+            r.item.application.pk: f"与{third.name}并列第{third.ranked.rank}名，名额所限。"
             for r in ranked[3:]
             if r.ranked.rank == third.ranked.rank
         }
         if reasons:
-            reasons[third.application.pk] = "并列名次中重点项目前期工作更为成熟。"
+            reasons[third.item.application.pk] = "并列名次中重点项目前期工作更为成熟。"
         review_services.decision_propose(
             review_round=review_round,
             by=province,
-            shortlist=[r.application.pk for r in ranked[:3]],
+            shortlist=[r.item.application.pk for r in ranked[:3]],
             reasons=reasons,
         )
         review_services.decision_return(
@@ -701,9 +701,9 @@ class Command(BaseCommand):
         review_services.decision_propose(
             review_round=review_round,
             by=province,
-            shortlist=[r.application.pk for r in ranked[:2]],
+            shortlist=[r.item.application.pk for r in ranked[:2]],
             reasons={
-                third.application.pk: "地方配套资金尚未落实，按省财政厅意见本期暂不列入，下一批次择优支持。"
+                third.item.application.pk: "地方配套资金尚未落实，按省财政厅意见本期暂不列入，下一批次择优支持。"
             }
             | (
                 {ranked[1].application.pk: "并列名次中地方配套资金已落实。"}
@@ -732,16 +732,16 @@ class Command(BaseCommand):
         # The top two, with a reason for any county tied with the second (splitting a tie needs one).
         second = ranked[1]
         reasons = {
-            r.application.pk: f"与{second.name}并列第{second.ranked.rank}名，名额所限。"
+            r.item.application.pk: f"与{second.name}并列第{second.ranked.rank}名，名额所限。"
             for r in ranked[2:]
             if r.ranked.rank == second.ranked.rank
         }
         if reasons:
-            reasons[second.application.pk] = "并列名次中地方配套资金已落实。"
+            reasons[second.item.application.pk] = "并列名次中地方配套资金已落实。"
         review_services.decision_propose(
             review_round=review_round,
             by=self.users["province"],
-            shortlist=[r.application.pk for r in ranked[:2]],
+            shortlist=[r.item.application.pk for r in ranked[:2]],
             reasons=reasons,
         )
 
