@@ -1,5 +1,4 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext
 
 from applications.models import Batch
