@@ -6,6 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def entry_time():
+    """The time an audit entry or security event is built: `timezone.now()` looked up at call time, so
+    that a test (or a backdated demo step) that patches django.utils.timezone.now dates the entry as
+    auto_now_add did."""
+    return timezone.now()
+
+
 class User(AbstractUser):
     """A person. What they may do comes from their memberships (organisations.Membership)."""
 
@@ -48,7 +55,7 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("说明/理由"), blank=True)
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
     # Set when the entry is built (not auto_now_add, which would change it after the hash is taken).
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=entry_time, db_index=True)
     # The hash chain (core.chain): the entry's place in its chain and SHA-256 over the previous entry's
     # hash and this entry's canonical form, set once when the entry is sealed (right after its commit).
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -146,7 +153,7 @@ class SecurityEvent(models.Model):
     path = models.CharField(_("请求路径"), max_length=255, blank=True)
     summary = models.CharField(_("摘要"), max_length=255, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=entry_time, db_index=True)
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     hash = models.CharField(max_length=64, blank=True, default="", editable=False)

@@ -13,7 +13,10 @@ class ReviewsConfig(AppConfig):
         from applications.models import Application
         from pilots import access as pilot_access
 
+        from . import guards
         from .selectors import expert_application_ids, expert_pilot_ids
+
+        guards.register()  # the publicity rules on the applications' own transitions
 
         # The expert rule (assigned, confirmed, declared, no active conflict), told to the pages below.
         application_access.register_reader(expert_application_ids)

@@ -323,7 +323,21 @@ def test_select_refused_by_state_creates_no_pilot(batch, province):
 
 
 def test_upheld_objection_needs_a_reason_and_creates_no_pilot(batch, province):
+    from reviews.models import Objection
+
+    from ..factories import ReviewRoundFactory, item_of
+
     application = in_state(S.IN_PUBLICITY, batch)
+    # The rule of reviews.guards: only an objection on record and found upheld takes the applicant off.
+    Objection.objects.create(
+        item=item_of(ReviewRoundFactory(batch=batch), application),
+        received_on=datetime.date(2026, 11, 24),
+        objector="李某",
+        contact="13900000002",
+        content="数据存疑。",
+        outcome=Objection.Outcome.UPHELD,
+        recorded_by=province,
+    )
     with refused(application, code="reason_required"):
         services.application_uphold_objection(application=application, by=province, reason="")
     services.application_uphold_objection(application=application, by=province, reason="异议成立")

@@ -367,3 +367,44 @@ def test_the_issuer_and_the_date_never_stand_alone_on_a_page():
         last = pages[-1]
         assert "陕西省生态环境厅2026年11月30日" in last, (n, pages)
         assert "书面材料寄送地址" in last, (n, len(pages), last)
+
+
+def test_the_publicity_rules_hold_on_every_path(shortlist, province, client_for):
+    """Issue 11: the province could select an application with an objection pending, take one off the list
+    with no objection on record, or publish mid-publicity, through the generic buttons. The rules are now the
+    transitions' own (reviews.guards): the service, the button and a direct model call all refuse."""
+    from django_fsm import TransitionNotAllowed
+
+    from applications import services as application_services
+
+    batch, apps = shortlist
+    batch = open_publicity(batch, province)
+    x, y = fresh(apps["X"]), fresh(apps["Y"])
+    # No objection on record: 异议成立 is refused on every path.
+    with refused(x, match="没有登记并核查成立的异议"):
+        application_services.application_uphold_objection(application=x, by=province, reason="有人反映")
+    client = client_for(province)
+    client.post(reverse("applications:action", args=[x.pk, "uphold_objection"]), {"reason": "有人反映"})
+    assert fresh(x).state == S.IN_PUBLICITY
+    with pytest.raises(TransitionNotAllowed):
+        fresh(x).uphold_objection(by=province, reason="有人反映")
+    # A pending objection: selecting that applicant and publishing the batch are refused.
+    publicity.objection_record(
+        application=y,
+        by=province,
+        received_on=NATIONAL_DAY_2025,
+        objector="李某",
+        contact="139",
+        content="存疑",
+    )
+    with refused(y, match="尚有1件公示异议未处理完毕，不能确定入选"):
+        application_services.application_select(application=fresh(y), by=province)
+    with pytest.raises(TransitionNotAllowed):
+        fresh(y).select(by=province)
+    # Even with every application decided, a pending objection keeps the list unpublished.
+    Application.objects.filter(pk__in=[x.pk, y.pk]).update(state=S.SELECTED)
+    with refused(batch, match="尚有1件公示异议未处理完毕，不能公布名单"):
+        application_services.batch_transition(batch=fresh(batch), name="publish", by=province)
+    client.post(reverse("applications:batch_action", args=[batch.pk, "publish"]))
+    assert fresh(batch).state == Batch.State.PUBLICITY
+    assert not Pilot.objects.exists()
