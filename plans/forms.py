@@ -51,7 +51,9 @@ class DocumentForm(forms.Form):
 
 class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(label=gettext_lazy("指标"), queryset=None)
-    binding = forms.ChoiceField(label=gettext_lazy("属性"), choices=BINDING_CHOICES)
+    # The select shows its first option on a blank row: the same value as initial, so that a blank
+    # row is "unchanged" and skipped (空行不会保存) instead of refused field by field.
+    binding = forms.ChoiceField(label=gettext_lazy("属性"), choices=BINDING_CHOICES, initial="1")
     base_value = forms.DecimalField(label=gettext_lazy("基准年值"), **DEC)
     data_source = forms.CharField(label=gettext_lazy("数据来源"), max_length=128, required=False)
 
@@ -86,7 +88,9 @@ TargetFormSet = forms.formset_factory(TargetForm, formset=BaseRowFormSet, extra=
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("项目名称"), max_length=128)
-    task = forms.ChoiceField(label=gettext_lazy("所属试点任务"), choices=PilotTask.choices)
+    task = forms.ChoiceField(
+        label=gettext_lazy("所属试点任务"), choices=PilotTask.choices, initial=PilotTask.values[0]
+    )
     location = forms.CharField(label=gettext_lazy("建设地点"), max_length=128, required=False)
     owner_unit = forms.CharField(label=gettext_lazy("实施主体"), max_length=128, required=False)
     content = forms.CharField(
@@ -147,7 +151,11 @@ ProjectFormSet = forms.formset_factory(ProjectForm, formset=BaseRowFormSet, extr
 
 class FundingForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    source = forms.ChoiceField(label=gettext_lazy("资金来源"), choices=FundingPlan.Source.choices)
+    source = forms.ChoiceField(
+        label=gettext_lazy("资金来源"),
+        choices=FundingPlan.Source.choices,
+        initial=FundingPlan.Source.values[0],
+    )
     amount = forms.DecimalField(
         label=gettext_lazy("金额（万元）"), max_digits=12, decimal_places=2, min_value=0
     )

@@ -261,3 +261,25 @@ def test_a_change_request_through_the_pages(
     ledger = client_for(city_ankang).get(reverse("plans:ledger", args=[pilot.pk]))
     assert [v["version"].number for v in ledger.context["versions"]] == [2, 1]
     assert selectors.target_path(pilot)["forest_coverage"].values[year] == Decimal("46.0")
+
+
+def test_blank_rows_of_a_table_are_skipped_as_the_browser_posts_them(plan, applicant_county, client_for):
+    """A browser posts a blank row's selects with their first option: the row is still blank (空行不会保存)."""
+    client = client_for(applicant_county)
+    formset = client.get(_url("targets", plan)).context["formset"]
+    data = {f"targets-{k}": v for k, v in formset.management_form.initial.items()}
+    for i, form in enumerate(formset.forms):
+        if i < len(formset.initial):
+            row = form.initial
+            data[f"targets-{i}-indicator"] = row["indicator"].pk
+            data[f"targets-{i}-binding"] = row["binding"]
+            data[f"targets-{i}-base_value"] = row["base_value"]
+            data[f"targets-{i}-data_source"] = row["data_source"]
+            for year in form.years:
+                data[f"targets-{i}-y{year}"] = row[f"y{year}"]
+        else:
+            data[f"targets-{i}-binding"] = "1"  # what the select shows on a blank row
+    assert len(formset.forms) > len(formset.initial)
+    response = client.post(_url("targets", plan), data)
+    assert response.status_code == 302
+    assert plan.targets.count() == len(formset.initial)
