@@ -106,7 +106,7 @@ def test_a_task_row_with_an_error_rerenders_what_was_typed(pilot, applicant_coun
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "完成光伏并网" in page and "我的思路" in page and "这个字段是必填项" in page
+    assert "完成光伏并网" in page and "我的思路" in page and "该字段是必填项" in page
     assert not work_plan.tasks.exists()
 
 
