@@ -66,7 +66,7 @@ def test_public_pages(db):
         reverse("dashboard:home"),
         reverse("login"),
         reverse("publicity:index"),
-        reverse("pilots:public_list"),
+        reverse("publicity:pilot_list"),
     ):
         _check(client, url)
 

@@ -127,15 +127,17 @@ def test_every_xlsx_export_is_recorded_with_its_rows(province, client_for):
     assert export.user == province and export.summary.endswith(".xlsx")
     assert export.detail["sheets"][0]["rows"] == 2
     # An anonymous export of the public list is recorded too.
-    Client().get(reverse("pilots:public_list") + "?export=xlsx")
+    Client().get(reverse("publicity:pilot_list") + "?export=xlsx")
     assert [e.user for e in events(K.EXPORT)] == [province, None]
 
 
 def test_role_changes_are_recorded_in_the_portal_and_in_the_admin(db):
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     person = UserFactory(username="newcomer")
+    from ..helpers import verified_login
+
     client = Client()
-    client.force_login(admin)
+    verified_login(client, admin)  # an administrator has passed the second factor
     finance = department("province_finance")
     response = client.post(
         reverse("admin:organisations_membership_add"),

@@ -163,7 +163,7 @@ def test_the_auditor_sees_nothing_else(auditor, client_for, province):
     assert client_for(member_of_both).get(reverse("applications:list")).status_code == 404
     # What is left: the audit pages, the dashboard (its links), the public pages.
     assert client.get(reverse("dashboard:dashboard")).status_code == 200
-    assert client.get(reverse("pilots:public_list")).status_code == 200
+    assert client.get(reverse("publicity:pilot_list")).status_code == 200
 
 
 def test_the_auditor_menu_and_dashboard_lead_to_the_audit_pages_only(auditor, client_for):
