@@ -15,7 +15,11 @@ from .officer_setup import HANYIN, LANTIAN, SHIQUAN
 
 pytestmark = pytest.mark.django_db
 
-BEFORE_ITEMS = [("reviews", "0006_organisations_moved")]
+# pilots 0004 (the local approval moved to plans) is applied before and after: the state must say so.
+BEFORE_ITEMS = [
+    ("reviews", "0006_organisations_moved"),
+    ("pilots", "0004_remove_pilot_plan_local_approval_body_and_more"),
+]
 
 
 def test_assignments_conflicts_and_objections_point_at_their_subjects_items_after_the_migration():
