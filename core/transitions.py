@@ -76,6 +76,10 @@ def registered_rules(transition: str):
         return _first_refusal(obj, transition) is None
 
     condition.refusal_of = lambda obj: _first_refusal(obj, transition)
+    # What the lifecycle diagram lists; the refusal itself names the rule that failed.
+    condition.refusal = (
+        "上层应用登记的规则（core.transitions.register_rule，如 reviews.guards），拒绝时说明具体原因"
+    )
     condition.__name__ = f"registered_rules_{transition}"
     return condition
 
