@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.generators import SchemaGenerator
@@ -40,7 +40,7 @@ class SignedInDetail(generics.RetrieveAPIView):
 
 
 # Public ---------------------------------------------------------------------------------------------
-@extend_schema(tags=["public"], summary="申报批次（已开放的）")
+@extend_schema(tags=["public"], summary=gettext_lazy("申报批次（已开放的）"))
 class BatchList(PublicList):
     serializer_class = serializers.BatchSerializer
     filterset_class = filters.BatchFilter
@@ -49,7 +49,7 @@ class BatchList(PublicList):
         return public_batches()
 
 
-@extend_schema(tags=["public"], summary="公示公告")
+@extend_schema(tags=["public"], summary=gettext_lazy("公示公告"))
 class PublicityList(PublicList):
     serializer_class = serializers.PublicityBatchSerializer
 
@@ -58,7 +58,7 @@ class PublicityList(PublicList):
 
 
 @extend_schema(
-    tags=["public"], summary="公示公告全文（拟入选名单）", responses=serializers.PublicityNoticeSerializer
+    tags=["public"], summary=gettext_lazy("公示公告全文（拟入选名单）"), responses=serializers.PublicityNoticeSerializer
 )
 class PublicityDetail(generics.GenericAPIView):
     permission_classes = [permissions.AllowAny]
@@ -73,7 +73,7 @@ class PublicityDetail(generics.GenericAPIView):
         return Response(self.get_serializer(notice).data)
 
 
-@extend_schema(tags=["public"], summary="试点名单（已公布批次，含结果）")
+@extend_schema(tags=["public"], summary=gettext_lazy("试点名单（已公布批次，含结果）"))
 class PublicPilotList(PublicList):
     serializer_class = serializers.PublicPilotSerializer
     filterset_class = filters.PilotFilter
@@ -83,7 +83,7 @@ class PublicPilotList(PublicList):
 
 
 # Signed in (token or session), scoped exactly as the pages ------------------------------------------
-@extend_schema(tags=["signed-in"], summary="我可查看的申报书")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("我可查看的申报书"))
 class ApplicationList(SignedInList):
     serializer_class = serializers.ApplicationSerializer
     filterset_class = filters.ApplicationFilter
@@ -92,7 +92,7 @@ class ApplicationList(SignedInList):
         return applications_visible_to(self.request.user).order_by("-batch__year", "organisation__name", "pk")
 
 
-@extend_schema(tags=["signed-in"], summary="申报书")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("申报书"))
 class ApplicationDetail(SignedInDetail):
     serializer_class = serializers.ApplicationSerializer
 
@@ -100,7 +100,7 @@ class ApplicationDetail(SignedInDetail):
         return applications_visible_to(self.request.user)
 
 
-@extend_schema(tags=["signed-in"], summary="我可查看的试点单位")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("我可查看的试点单位"))
 class PilotList(SignedInList):
     serializer_class = serializers.PilotSerializer
     filterset_class = filters.OwnPilotFilter
@@ -109,7 +109,7 @@ class PilotList(SignedInList):
         return pilots_visible_to(self.request.user).order_by("batch__year", "organisation__name", "pk")
 
 
-@extend_schema(tags=["signed-in"], summary="试点单位")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("试点单位"))
 class PilotDetail(SignedInDetail):
     serializer_class = serializers.PilotSerializer
 
@@ -117,7 +117,7 @@ class PilotDetail(SignedInDetail):
         return pilots_visible_to(self.request.user)
 
 
-@extend_schema(tags=["signed-in"], summary="我可查看的年度自评报告")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("我可查看的年度自评报告"))
 class ReportList(SignedInList):
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportFilter
@@ -126,7 +126,7 @@ class ReportList(SignedInList):
         return reports_visible_to(self.request.user).order_by("-year", "pilot__organisation__name", "pk")
 
 
-@extend_schema(tags=["signed-in"], summary="年度自评报告")
+@extend_schema(tags=["signed-in"], summary=gettext_lazy("年度自评报告"))
 class ReportDetail(SignedInDetail):
     serializer_class = serializers.ReportSerializer
 
