@@ -95,6 +95,15 @@ def semicolon() -> str:
     return "；" if is_chinese() else "; "
 
 
+def comma() -> str:
+    """Between clauses of a sentence: ， in Chinese, ", " in English."""
+    return "，" if is_chinese() else ", "
+
+
+def full_stop() -> str:
+    return "。" if is_chinese() else ". "
+
+
 def enumeration_comma() -> str:
     """Between the items of a list: 、 in Chinese, ", " in English."""
     return "、" if is_chinese() else ", "

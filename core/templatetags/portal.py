@@ -68,6 +68,17 @@ def semicolon():
 
 
 @register.simple_tag
+def comma():
+    """Between clauses: ， / ", "."""
+    return formats.comma()
+
+
+@register.simple_tag
+def full_stop():
+    return formats.full_stop()
+
+
+@register.simple_tag
 def enum_comma():
     """The separator between listed items: 、 / ", "."""
     return formats.enumeration_comma()
