@@ -50,9 +50,7 @@ def _top_level_imports(path: Path) -> set[str]:
 def test_every_imported_distribution_is_pinned():
     local = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     local |= {p.stem for p in ROOT.glob("*.py")}
-    pinned = _requirement_names(ROOT / "requirements.txt") | _requirement_names(
-        ROOT / "requirements-dev.txt"
-    )
+    pinned = _requirement_names(ROOT / "requirements.txt") | _requirement_names(ROOT / "requirements-dev.txt")
     providers = packages_distributions()
     missing = {}
     for path in _project_python_files():
