@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from applications.models import Batch
@@ -35,14 +35,18 @@ def pilots_visible_to(user) -> QuerySet[Pilot]:
         if scope.orgs(Role.APPLICANT):
             condition |= Q(organisation_id__in=scope.orgs(Role.APPLICANT))
         if scope.orgs(Role.AGENCY):
-            condition |= Q(delegated_agencies__in=scope.orgs(Role.AGENCY))
+            # Exists, not a join: a join repeats a pilot once per delegated agency and needs a DISTINCT
+            # over every column, which made the paginator's count the slowest part of the API's list.
+            condition |= Exists(
+                Pilot.delegated_agencies.through.objects.filter(
+                    pilot_id=OuterRef("pk"), organisation_id__in=scope.orgs(Role.AGENCY)
+                )
+            )
         readable = access.readable_condition(user)  # e.g. an acceptance expert's pilots (reviews)
         if readable is not None:
             condition |= readable
-    return (
-        Pilot.objects.filter(condition)
-        .distinct()
-        .select_related("organisation", "organisation__review_unit", "organisation__division", "batch")
+    return Pilot.objects.filter(condition).select_related(
+        "organisation", "organisation__review_unit", "organisation__division", "batch"
     )
 
 

@@ -8,7 +8,9 @@ from pilots import permissions
 from pilots.models import Pilot
 from pilots.selectors import pilots_visible_to
 
-from ..factories import BatchFactory, PilotFactory, county
+from organisations.models import Organisation, Role
+
+from ..factories import BatchFactory, MembershipFactory, OrganisationFactory, PilotFactory, county
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,17 @@ def test_permission_selector_and_detail_page_agree_for_every_role(personas, pilo
             elif expected and pilot.organisation.name not in response.text:
                 wrong.append(("content", name, key))
     assert wrong == []
+
+
+def test_a_pilot_delegated_to_two_of_the_user_s_agencies_is_listed_once(pilots, agency, agency_org):
+    """The agency condition is an EXISTS, not a join: no duplicate rows and no DISTINCT to count them."""
+    second = OrganisationFactory(name="西安碳达峰技术服务中心", kind=Organisation.Kind.AGENCY)
+    MembershipFactory(user=agency, organisation=second, role=Role.AGENCY)
+    pilots["ankang"].delegated_agencies.add(second)
+    visible = pilots_visible_to(agency)
+    assert list(visible.values_list("pk", flat=True)) == [pilots["ankang"].pk]
+    assert visible.count() == 1
+    assert "DISTINCT" not in str(visible.query)
 
 
 def test_pilot_list_shows_only_the_scope(pilots, city_ankang, client_for):
