@@ -4,11 +4,10 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEntry
+from organisations.models import Organisation, Role
 from pilots import permissions
 from pilots.models import Pilot
 from pilots.selectors import pilots_visible_to
-
-from organisations.models import Organisation, Role
 
 from ..factories import BatchFactory, MembershipFactory, OrganisationFactory, PilotFactory, county
 
