@@ -235,8 +235,9 @@ def actions_for(obj: models.Model, user, exclude: Iterable[str] = ()) -> list[Ac
         if not t.has_perm(obj, user):
             continue
         seen.add(t.name)
-        refusal = next(
-            (getattr(c, "refusal", gettext("不满足办理条件。")) for c in t.conditions if not c(obj)), None
-        )
+        label = str(t.custom.get("label", t.name))
+        # The same message as the refusal met on a POST (one owner: _refusal_message), so a registered
+        # rule's own reason shows under the disabled button, not the diagram's description of the rule.
+        refusal = next((_refusal_message(c, obj, label) for c in t.conditions if not c(obj)), None)
         actions.append(Action(t, refusal, obj))
     return actions

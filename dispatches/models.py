@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.formats import parenthesised
 from core.transitions import guard, lazy_permission
 from core.uploads import new_token
 
@@ -166,7 +167,7 @@ class Question(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.text}（{self.unit}）" if self.unit else self.text
+        return f"{self.text}{parenthesised(self.unit)}"
 
     @property
     def range_text(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carbon.accounting import unit_for
 from carbon.models import Fuel
+from core.formats import parenthesised
 from core.uploads import validate_upload
 
 from .checks import range_error
@@ -86,7 +87,7 @@ class EnergyForm(forms.ModelForm):
         initial = {u.fuel: u.quantity for u in fuel_uses}
         for fuel, label in Fuel.choices:
             self.fields[f"fuel_{fuel}"] = forms.DecimalField(
-                label=f"{label}（{unit_for(fuel)}）",
+                label=f"{label}{parenthesised(unit_for(fuel))}",
                 required=False,
                 max_digits=14,
                 decimal_places=3,

@@ -30,6 +30,8 @@ from organisations.models import Role
 from tests.helpers import verified_login
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+# An example of a document number (文号) in a help text is what the user must type, Chinese in any language.
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 
 # Stored, but written by the portal and translated when displayed: not user data.
 NOT_USER_DATA = {
@@ -109,6 +111,10 @@ def user_data() -> re.Pattern:
         for row in model.objects.values_list(*fields):
             for value in row:
                 for text in _strings(value):
+                    if "<" in text:  # rich text (a plan's chapters): the page shows its text nodes
+                        parser = _Text()
+                        parser.feed(text)
+                        found.update(" ".join(part.split()) for part in parser.parts if CHINESE.search(part))
                     found.update(line.strip() for line in text.splitlines() if CHINESE.search(line))
     found.discard("")
     return re.compile("|".join(re.escape(s) for s in sorted(found, key=len, reverse=True)))
@@ -121,7 +127,7 @@ def chinese_left(html: str, data: re.Pattern) -> tuple[list[str], list[str]]:
     for part in parser.parts:
         if not CHINESE.search(part):
             continue
-        text = data.sub(" ", " ".join(part.split()))
+        text = DOCUMENT_NUMBER.sub(" ", data.sub(" ", " ".join(part.split())))
         if CHINESE.search(text):
             left.append(text.strip()[:160])
     return left, parser.links

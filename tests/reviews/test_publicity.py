@@ -384,6 +384,10 @@ def test_the_publicity_rules_hold_on_every_path(shortlist, province, client_for)
     with refused(x, match="没有登记并核查成立的异议"):
         application_services.application_uphold_objection(application=x, by=province, reason="有人反映")
     client = client_for(province)
+    # The disabled button says the rule's own reason (the diagram's description of the rule is not a reason).
+    page = client.get(reverse("applications:detail", args=[x.pk])).text
+    assert "没有登记并核查成立的异议" in page
+    assert "register_rule" not in page
     client.post(reverse("applications:action", args=[x.pk, "uphold_objection"]), {"reason": "有人反映"})
     assert fresh(x).state == S.IN_PUBLICITY
     with pytest.raises(TransitionNotAllowed):
