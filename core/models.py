@@ -26,7 +26,9 @@ class User(AbstractUser):
         unique=True,
         null=True,
         blank=True,
-        help_text=_("该用户在省统一身份认证平台上的用户标识，由系统管理员核实后填写；留空则不能用统一身份认证登录。"),
+        help_text=_(
+            "该用户在省统一身份认证平台上的用户标识，由系统管理员核实后填写；留空则不能用统一身份认证登录。"
+        ),
     )
 
     class Meta:

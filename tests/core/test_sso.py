@@ -29,6 +29,8 @@ from core.models import SecurityEvent, User
 from ..factories import UserFactory
 from ..helpers import confirmed_totp_device, current_totp
 
+# The platform takes ~10 s to start (once per session) and each sign-in ~1 s. Without a provider:
+# tests/core/test_sso_settings.py.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,14 +194,7 @@ def events(kind):
     return list(SecurityEvent.objects.filter(kind=kind).order_by("seq", "id"))
 
 
-# Off unless configured --------------------------------------------------------------------------------
-def test_sso_is_off_by_default_and_its_pages_do_not_exist(client):
-    page = client.get(reverse("login")).content.decode()
-    assert "统一身份认证登录" not in page
-    assert client.get(reverse("oidc_authentication_init")).status_code == 404
-    assert client.get(reverse("oidc_authentication_callback"), {"code": "x", "state": "y"}).status_code == 404
-
-
+# Configured ------------------------------------------------------------------------------------------
 def test_the_login_page_offers_sso_when_configured(client, sso):
     page = client.get(reverse("login"), {"next": "/applications/"}).content.decode()
     assert "统一身份认证登录" in page
@@ -251,7 +246,9 @@ def test_an_officer_with_a_device_passes_it_after_the_platform(sso, province):
     assert client.get("/applications/").status_code == 200
 
 
-def test_the_platforms_mfa_stands_for_the_second_factor_only_when_the_settings_trust_it(sso, province, settings):
+def test_the_platforms_mfa_stands_for_the_second_factor_only_when_the_settings_trust_it(
+    sso, province, settings
+):
     User.objects.filter(pk=province.pk).update(sso_subject="sxid-zhang")
     settings.PORTAL_OIDC_TRUST_MFA = True
     client = Client()
