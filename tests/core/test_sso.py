@@ -371,3 +371,16 @@ def test_password_login_is_unchanged_beside_sso(sso, applicant_county):
     response = client.post(reverse("login"), {"username": applicant_county.username, "password": PASSWORD})
     assert response.status_code == 302 and signed_in(client) == str(applicant_county.pk)
     assert events(SecurityEvent.Kind.LOGIN)[-1].detail == {}
+
+
+def test_refused_sign_ins_count_towards_the_address_lockout(sso, applicant_county, settings):
+    User.objects.filter(pk=applicant_county.pk).update(sso_subject="sxid-li")
+    for _ in range(settings.PORTAL_LOGIN_FAILURE_LIMIT - 1):
+        assert sso_login(Client(), "stranger")["Location"] == reverse("login")
+    assert sso_login(Client(), "stranger").status_code == settings.AXES_HTTP_RESPONSE_CODE  # the last one
+    assert events(SecurityEvent.Kind.LOCKOUT)
+    client = Client()
+    response = sso_login(client, "li")  # a mapped user, from the locked address
+    assert not signed_in(client)
+    assert response.status_code == settings.AXES_HTTP_RESPONSE_CODE
+    assert "登录失败次数过多" in response.content.decode()
