@@ -90,7 +90,12 @@ def is_sso_attempt(request) -> bool:
 def login_detail(request) -> dict:
     """The detail of the `login` security event of a single sign-on."""
     attempt = getattr(request, ATTEMPT, None) or {}
-    return {"method": METHOD, "claim": settings.PORTAL_OIDC_CLAIM, "subject": attempt.get("subject", "")}
+    return {
+        "method": METHOD,
+        "claim": settings.PORTAL_OIDC_CLAIM,
+        "subject": attempt.get("subject", ""),
+        "mfa_by_platform": provider_mfa_trusted(request),
+    }
 
 
 class Refused(SuspiciousOperation):
@@ -235,6 +240,9 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self):
         response = super().login_success()
+        # A password an administrator set must be replaced before it is used; this sign-in did not use it
+        # (the next password login still asks for the change: core.auth_state.session_state_at_login).
+        self.request.session[auth_state.MUST_CHANGE] = False
         if provider_mfa_trusted(self.request):
             auth_state.mark_verified_by_provider(self.request)
         elif auth_state.otp_owed(self.request):

@@ -219,7 +219,7 @@ def test_a_mapped_applicant_signs_in_and_lands_on_the_page_asked_for(sso, applic
     assert client.get("/applications/").status_code == 200
     login = events(SecurityEvent.Kind.LOGIN)[-1]
     assert login.user_id == applicant_county.pk
-    assert login.detail == {"method": "oidc", "claim": "sub", "subject": "sxid-li"}
+    assert login.detail == {"method": "oidc", "claim": "sub", "subject": "sxid-li", "mfa_by_platform": False}
     assert not events(SecurityEvent.Kind.LOGIN_FAILED)
 
 
@@ -255,6 +255,7 @@ def test_the_platforms_mfa_stands_for_the_second_factor_only_when_the_settings_t
     response = sso_login(client, "zhang", next_url="/applications/")
     assert response["Location"] == "/applications/"
     assert client.get("/applications/").status_code == 200
+    assert events(SecurityEvent.Kind.LOGIN)[-1].detail["mfa_by_platform"] is True
     settings.PORTAL_OIDC_TRUST_MFA = False  # withdrawn: the same session owes the second factor again
     assert client.get("/applications/")["Location"].startswith(reverse("otp_setup"))
 
@@ -282,6 +283,16 @@ def test_the_claim_that_maps_users_is_configurable(sso, applicant_county, settin
     client = Client()
     assert sso_login(client, "li")["Location"] == reverse("dashboard:dashboard")
     assert signed_in(client) == str(applicant_county.pk)
+
+
+def test_a_password_set_by_an_administrator_is_not_asked_for_after_sso(sso, applicant_county):
+    from core.auth_state import set_must_change
+
+    User.objects.filter(pk=applicant_county.pk).update(sso_subject="sxid-li")
+    set_must_change(applicant_county)
+    client = Client()
+    assert sso_login(client, "li", next_url="/applications/")["Location"] == "/applications/"
+    assert client.get("/applications/").status_code == 200
 
 
 # Refusals -------------------------------------------------------------------------------------------
