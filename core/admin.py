@@ -28,9 +28,11 @@ class PortalUserCreationForm(AdminUserCreationForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((gettext_lazy("平台信息"), {"fields": ("full_name", "phone")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (gettext_lazy("平台信息"), {"fields": ("full_name", "phone", "sso_subject")}),
+    )
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
-    search_fields = ("username", "full_name", "email")
+    search_fields = ("username", "full_name", "email", "sso_subject")
     change_password_form = PortalAdminPasswordChangeForm
     add_form = PortalUserCreationForm
 

@@ -16,6 +16,9 @@ AUTH_AT = "portal_auth_at"  # when the user signed in (epoch seconds): the absol
 SEEN_AT = "portal_seen_at"  # last request that counted as activity: the idle timeout
 OTP_OWED = "portal_otp_owed"  # the user has a device or must have one: the second step is owed
 MUST_CHANGE = "portal_must_change_password"
+# Signed in by the province's identity platform, whose own MFA the settings trust (core.sso,
+# PORTAL_OIDC_TRUST_MFA): stands for the second factor while that setting stays on.
+MFA_BY_PROVIDER = "portal_mfa_by_provider"
 TOUCH_EVERY = (
     60  # seconds: activity is written at most once a minute (one session write, not one per request)
 )
@@ -61,12 +64,19 @@ def mark_verified(request) -> None:
     request.session[OTP_OWED] = False
 
 
+def mark_verified_by_provider(request) -> None:
+    request.session[MFA_BY_PROVIDER] = True
+    request.session[OTP_OWED] = False
+
+
 def otp_owed(request) -> bool:
     """The second step is owed and not passed yet. A session from before the login receiver (or any
     session of a user who must use 2FA) owes it too: the role is checked at every request."""
     user = request.user
     is_verified = getattr(user, "is_verified", None)  # absent on the user just authenticated by the login
     if is_verified is not None and is_verified():
+        return False
+    if request.session.get(MFA_BY_PROVIDER) and getattr(settings, "PORTAL_OIDC_TRUST_MFA", False):
         return False
     return bool(request.session.get(OTP_OWED)) or two_factor_required(user)
 

@@ -3,7 +3,7 @@ names they keep (login, password_change, password_reset, password_reset_confirm)
 
 from django.urls import path
 
-from . import auth_views
+from . import auth_views, sso
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("two-factor/setup/", auth_views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", auth_views.otp_verify, name="otp_verify"),
     path("session/", auth_views.session_status, name="session_status"),
+    # Single sign-on with the province's identity platform (core.sso): 404 while not configured.
+    path("sso/login/", sso.SSOStartView.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", sso.SSOCallbackView.as_view(), name="oidc_authentication_callback"),
 ]

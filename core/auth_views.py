@@ -61,7 +61,9 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
 
 
 def _login_context() -> dict:
-    return {"two_factor_disabled": not settings.PORTAL_2FA_REQUIRED}
+    from .sso import sso_enabled
+
+    return {"two_factor_disabled": not settings.PORTAL_2FA_REQUIRED, "sso_enabled": sso_enabled()}
 
 
 class LoginView(auth_views.LoginView):

@@ -18,6 +18,18 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机"), max_length=32, blank=True)
+    # The user's identifier on the province's identity platform (the claim settings.PORTAL_OIDC_CLAIM,
+    # `sub` by default), filled in by an administrator: single sign-on maps to this user only (core.sso).
+    sso_subject = models.CharField(
+        _("统一身份认证标识"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "该用户在省统一身份认证平台上的用户标识，由系统管理员核实后填写；留空则不能用统一身份认证登录。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("用户")

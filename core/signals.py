@@ -8,13 +8,15 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .security import Kind, record_security_event
+from .sso import is_sso_attempt, login_detail
 
 ADMIN_ACTIONS = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}
 
 
 @receiver(user_logged_in, dispatch_uid="core.security.login")
 def _logged_in(sender, request, user, **kwargs):
-    record_security_event(Kind.LOGIN, user=user, request=request)
+    detail = login_detail(request) if is_sso_attempt(request) else {}
+    record_security_event(Kind.LOGIN, user=user, request=request, detail=detail)
 
 
 @receiver(user_logged_out, dispatch_uid="core.security.logout")
@@ -30,6 +32,8 @@ def _locked_out(sender, request, username, ip_address=None, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="core.security.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
+    if is_sso_attempt(request):  # recorded by the single sign-on callback with its reason (core.sso)
+        return
     # `credentials` has the password already masked by Django; only the name that was tried is kept.
     tried = str(credentials.get("username", ""))[:150]
     record_security_event(Kind.LOGIN_FAILED, request=request, username=tried, summary=tried)

@@ -183,6 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "core.auth_backends.LockoutBackend",  # refuses every attempt while the account or address is locked
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (core.sso): answers only the callback of the province's identity platform, and only
+    # when PORTAL_OIDC_* below are set.
+    "core.sso.PortalOIDCBackend",
 ]
 
 # Lockout (django-axes): PORTAL_LOGIN_FAILURE_LIMIT wrong passwords for one user name, or from one
@@ -222,6 +225,33 @@ PORTAL_2FA_BACKUP_CODES = 10
 OTP_TOTP_ISSUER = "陕西低碳试点平台"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Single sign-on with the province's identity platform (OpenID Connect, mozilla-django-oidc; core.sso,
+# docs/security.md "Single sign-on", docs/deployment.md). Off unless the client and the platform's
+# endpoints are all set. The platform's user is mapped to a portal user by one claim
+# (PORTAL_OIDC_CLAIM, `sub` by default) compared with User.sso_subject, which an administrator fills in:
+# no user and no role is ever created from the platform. Privileged users still pass the portal's
+# second factor unless PORTAL_OIDC_TRUST_MFA=1 (optionally only when the ID token's `amr` names one of
+# PORTAL_OIDC_MFA_AMR).
+OIDC_RP_CLIENT_ID = env("PORTAL_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("PORTAL_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("PORTAL_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("PORTAL_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("PORTAL_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("PORTAL_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("PORTAL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("PORTAL_OIDC_SCOPES", "openid")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = int(env("PORTAL_OIDC_TIMEOUT", "10"))
+OIDC_VERIFY_SSL = env("PORTAL_OIDC_CA_BUNDLE") or True  # a CA bundle file for a platform with a private CA
+PORTAL_OIDC_ISSUER = env("PORTAL_OIDC_ISSUER")  # when set, the ID token's `iss` must be exactly this
+PORTAL_OIDC_CLAIM = env("PORTAL_OIDC_CLAIM", "sub")
+PORTAL_OIDC_TRUST_MFA = env_bool("PORTAL_OIDC_TRUST_MFA", False)
+PORTAL_OIDC_MFA_AMR = [v for v in env("PORTAL_OIDC_MFA_AMR").split(",") if v]
 
 # Argon2id first (core/hashers.py: OWASP's 46 MiB configuration, faster here than PBKDF2 and memory-hard); the
 # PBKDF2 hashes stored before it are still accepted and upgraded to Argon2 at the user's next login.
