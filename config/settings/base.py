@@ -319,6 +319,7 @@ PORTAL_REMINDERS: list[str] = [
     "reviews.reminders.scoring_deadline_reminders",
     "reviews.reminders.scoring_overdue_reminders",
     "dispatches.reminders.dispatch_due_reminders",
+    "dispatches.escalation.dispatch_late_escalations",
     "reports.reminders.annual_report_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
