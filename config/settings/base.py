@@ -321,6 +321,7 @@ PORTAL_REMINDERS: list[str] = [
     "dispatches.reminders.dispatch_due_reminders",
     "dispatches.escalation.dispatch_late_escalations",
     "reports.reminders.annual_report_reminders",
+    "followup.reminders.visit_deadline_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
