@@ -43,6 +43,15 @@ LABELS = {
 }
 
 
+def late_escalations(response: DispatchResponse) -> list[DispatchReminder]:
+    """The escalations sent about one pilot's answer, oldest first (shown on the answer page)."""
+    return list(
+        DispatchReminder.objects.filter(
+            dispatch_id=response.dispatch_id, pilot_id=response.pilot_id, kind__in=[k for _o, k in STAGES]
+        ).order_by("day", "pk")
+    )
+
+
 def escalation_stage(due: datetime.date, today: datetime.date) -> str | None:
     """The latest escalation whose day has come (None before due + 3 days)."""
     kinds = [kind for offset, kind in STAGES if today >= due + datetime.timedelta(days=offset)]
