@@ -1,6 +1,6 @@
 """Demo dispatches (调度), through the services: one in drafting, one open with answers missing from two
-cities (some answered on time, one late, one by Excel upload, one draft saved), one closed with a 通报
-issued. Called by seed_demo after the pilots exist; deterministic (fixed dates, fixed figures).
+cities (some answered on time, one late, one by Excel upload, one draft saved; the missing ones escalated
+to their city bureau three days after the due date), one closed with a 通报 issued. Called by seed_demo after the pilots exist; deterministic (fixed dates, fixed figures).
 
 Submissions happen now; the on-time ones are then dated back to before the due date (the only field
 written directly: the services stamp the submission with the present moment).
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from applications.models import Batch
 from dispatches import services
+from dispatches.escalation import dispatch_late_escalations
 from dispatches.excel import template_bytes
 from dispatches.models import Dispatch, DispatchResponse, Question
 from indicators.models import Indicator
@@ -198,6 +199,10 @@ def seed(stdout) -> None:
         response=draft, by=_staff(draft.pilot), values=dict(list(_values(current, 6).items())[:2])
     )
 
+    # Three days past the due date: the pilots still not answered are escalated to their city bureau
+    # (the daily beat's rule, run here for that day: the answer page of each shows the escalation).
+    escalated = dispatch_late_escalations(today=OPEN_DUE + datetime.timedelta(days=3))
+
     # Drafting: the next quarter's dispatch, not yet opened.
     nxt = services.dispatch_create(
         by=province,
@@ -211,5 +216,5 @@ def seed(stdout) -> None:
     stdout.write(
         f"Dispatches: {closed.title} (closed, circular), {current.title} "
         f"({current.responses.filter(state=DispatchResponse.State.SUBMITTED).count()}/"
-        f"{current.responses.count()} answered), {nxt.title} (drafting)"
+        f"{current.responses.count()} answered, {escalated} late escalated to their city), {nxt.title} (drafting)"
     )

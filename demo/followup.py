@@ -5,7 +5,8 @@
 - an expert guidance group (王志刚, 李慧: experts of 西安, no conflict with 安康's pilots) assigned to 石泉县
   and 平利县, with a visit recorded and 石泉县's response;
 - city follow-up visits of 安康 to 石泉县: one open with a rectification deadline still ahead, one open and
-  overdue, one closed after rectification.
+  overdue (reminded 7 and 1 days before its deadline, escalated to the city after it), one closed after
+  rectification.
 
 Called once by seed_demo after the batches exist (the plans demo, when there is one, runs first: the
 targets and milestones of a work plan come from a filed plan's ledger, and are empty without one).
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from followup import services
+from followup.reminders import visit_deadline_reminders
 from organisations.models import Organisation, Role
 from organisations.roles import users_with_role
 from pilots.models import Pilot
@@ -164,7 +166,7 @@ def _visits(stdout) -> None:
     services.visit_respond(visit=closed, by=staff, response="已补充交通运输局燃料消费台账作为数据来源。")
     services.visit_close(visit=closed, by=city, note="经核查，数据来源说明已补齐，予以销号。")
 
-    services.visit_create(
+    overdue = services.visit_create(
         pilot=shiquan,
         by=city,
         visit_date=datetime.date(2025, 9, 18),
@@ -182,7 +184,13 @@ def _visits(stdout) -> None:
         problems="新增充电桩运营数据未接入统计。",
         rectification_deadline=today + datetime.timedelta(days=45),
     )
-    stdout.write("  followup: city visits (open, overdue, closed)")
+    # The overdue visit was reminded 7 and 1 days before its deadline and escalated to the city the day
+    # after (the daily beat's rule, run here for those days).
+    deadline = overdue.rectification_deadline
+    for day in (deadline - datetime.timedelta(days=7), deadline - datetime.timedelta(days=1)):
+        visit_deadline_reminders(today=day)
+    visit_deadline_reminders(today=deadline + datetime.timedelta(days=1))
+    stdout.write("  followup: city visits (open, overdue and escalated to the city, closed)")
 
 
 def seed(stdout) -> None:

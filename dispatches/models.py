@@ -297,13 +297,16 @@ class Answer(models.Model):
 
 class DispatchReminder(models.Model):
     """A reminder sent to one pilot about one dispatch. The unique constraints make each reminder happen
-    once whatever the retries: the automatic ones once per (dispatch, pilot, kind), the province's 催报
+    once whatever the retries: the automatic ones (before the due date, and the late escalations to the
+    city and the province, see dispatches.escalation) once per (dispatch, pilot, kind), the province's 催报
     once per (dispatch, pilot, day)."""
 
     class Kind(models.TextChoices):
         DAYS_BEFORE_3 = "before_3", _("截止前3天提醒")
         DUE_DAY = "due_day", _("截止当日提醒")
         URGE = "urge", _("催报")
+        LATE_CITY = "late_city", _("逾期告知市级主管部门")
+        LATE_PROVINCE = "late_province", _("逾期告知省生态环境厅")
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="reminders")
     pilot = models.ForeignKey("pilots.Pilot", on_delete=models.CASCADE, related_name="+")

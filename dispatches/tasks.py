@@ -32,6 +32,15 @@ def circular_context(circular) -> dict:
     }
 
 
+@shared_task
+def send_dispatch_escalations() -> int:
+    """Today's late escalations (the daily beat runs them through PORTAL_REMINDERS as well; running both,
+    or this twice, sends nothing twice: a DispatchReminder row per dispatch, pilot and kind)."""
+    from .escalation import dispatch_late_escalations
+
+    return dispatch_late_escalations(today=timezone.localdate())
+
+
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
 def render_circular(self, circular_id: int) -> bool:

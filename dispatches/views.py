@@ -14,6 +14,7 @@ from core.xlsx import XLSX
 from organisations.roles import scope_of
 
 from . import permissions, services
+from .escalation import late_escalations
 from .excel import template_bytes, template_filename
 from .filters import ResponseFilter
 from .forms import AnswerForm, CircularForm, DispatchForm, QuestionForm, UploadForm, answer_field_name
@@ -280,6 +281,7 @@ def _response_context(request, response: DispatchResponse, form=None, upload_err
         "can_submit": editable and permissions.can_submit_response(request.user, response),
         "upload_form": UploadForm(),
         "upload_errors": upload_errors or [],
+        "escalations": late_escalations(response),
     }
 
 

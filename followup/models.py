@@ -193,6 +193,31 @@ class Visit(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
 
 
+class VisitReminder(models.Model):
+    """A rectification-deadline reminder about one open visit (followup.reminders): 7 and 1 days before
+    the deadline to the pilot, and after it an escalation to the city bureau. Unique per (visit, kind), so
+    each is sent once whatever the retries."""
+
+    class Kind(models.TextChoices):
+        BEFORE_7 = "before_7", _("整改时限前7天提醒")
+        BEFORE_1 = "before_1", _("整改时限前1天提醒")
+        OVERDUE = "overdue", _("逾期未整改，告知市级主管部门")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改提醒")
+        verbose_name_plural = _("整改提醒")
+        ordering = ["day", "pk"]
+        constraints = [models.UniqueConstraint(fields=["visit", "kind"], name="one_visit_reminder_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.day}"
+
+
 def visit_attachment_path(instance: "VisitAttachment", filename: str) -> str:
     # The stored name never uses the uploader's file name: it is only kept as metadata.
     return f"followup/visits/{instance.visit_id}/{instance.token}{instance.extension}"

@@ -3,7 +3,6 @@ outside the user's scope), every write through a service (core.actions.run turns
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.lists import filtered_list, page_of
 from core.uploads import serve_file
 from pilots.models import Pilot
 from pilots.selectors import pilots_visible_to
@@ -33,12 +33,6 @@ from .forms import (
 )
 from .models import VisitAttachment
 
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 def _form_error(request, error: DomainError, form=None):
     if form is not None:
@@ -50,14 +44,13 @@ def _form_error(request, error: DomainError, form=None):
 # Yearly work plans ---------------------------------------------------------------------------------
 @login_required
 def work_plan_list(request):
-    filters = WorkPlanFilter(request.GET, selectors.work_plans_visible_to(request.user), user=request.user)
-    if request.GET.get("export") == "xlsx":
-        return resources.work_plan_list_xlsx(filters.queryset, user=request.user, filters=filters)
-    can_create = selectors.pilots_for_work_plan(request.user).exists()
-    return render(
+    return filtered_list(
         request,
-        "followup/work_plan_list.html",
-        {"page": _page(request, filters.queryset), "filters": filters, "can_create": can_create},
+        filter_class=WorkPlanFilter,
+        queryset=selectors.work_plans_visible_to(request.user),
+        template="followup/work_plan_list.html",
+        export=resources.work_plan_list_xlsx,
+        context=lambda: {"can_create": selectors.pilots_for_work_plan(request.user).exists()},
     )
 
 
@@ -149,14 +142,13 @@ def work_plan_action(request, pk: int, name: str):
 # City follow-up visits -----------------------------------------------------------------------------
 @login_required
 def visit_list(request):
-    filters = VisitFilter(request.GET, selectors.visits_visible_to(request.user), user=request.user)
-    if request.GET.get("export") == "xlsx":
-        return resources.visit_list_xlsx(filters.queryset, user=request.user, filters=filters)
-    can_create = selectors.pilots_for_visit(request.user).exists()
-    return render(
+    return filtered_list(
         request,
-        "followup/visit_list.html",
-        {"page": _page(request, filters.queryset), "filters": filters, "can_create": can_create},
+        filter_class=VisitFilter,
+        queryset=selectors.visits_visible_to(request.user),
+        template="followup/visit_list.html",
+        export=resources.visit_list_xlsx,
+        context=lambda: {"can_create": selectors.pilots_for_visit(request.user).exists()},
     )
 
 
@@ -269,7 +261,7 @@ def group_list(request):
         request,
         "followup/group_list.html",
         {
-            "page": _page(request, groups),
+            "page": page_of(request, groups),
             "can_manage": permissions.can_manage_guidance(request.user),
         },
     )
@@ -390,15 +382,12 @@ def guidance_visit_create(request, pk: int):
 
 @login_required
 def guidance_visit_list(request):
-    filters = GuidanceVisitFilter(
-        request.GET, selectors.guidance_visits_visible_to(request.user), user=request.user
-    )
-    if request.GET.get("export") == "xlsx":
-        return resources.guidance_visit_list_xlsx(filters.queryset, user=request.user, filters=filters)
-    return render(
+    return filtered_list(
         request,
-        "followup/guidance_visit_list.html",
-        {"page": _page(request, filters.queryset), "filters": filters},
+        filter_class=GuidanceVisitFilter,
+        queryset=selectors.guidance_visits_visible_to(request.user),
+        template="followup/guidance_visit_list.html",
+        export=resources.guidance_visit_list_xlsx,
     )
 
 

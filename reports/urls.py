@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
     path("overview/", views.overview_page, name="overview"),
+    path("pilots/<int:pilot_pk>/emissions/", views.pilot_emissions, name="pilot_emissions"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/edit/<slug:section>/", views.report_edit, name="edit"),
     path("<int:pk>/cases/<int:case_id>/delete/", views.case_delete, name="case_delete"),

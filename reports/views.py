@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,9 +12,9 @@ from core.actions import run
 from core.errors import DomainError
 from core.uploads import serve_file
 from organisations.models import ReviewUnit
-from pilots.selectors import pilots_visible_to
+from pilots.selectors import get_pilot_for_user, pilots_visible_to
 
-from . import accounting, ledger, permissions, services
+from . import accounting, charts, ledger, permissions, services
 from .checks import previous_report, run_checks
 from .forms import (
     GENERAL_FIELDS,
@@ -210,36 +208,11 @@ def _pilot_chart(report, figures, paths) -> dict:
         .order_by("year")
     )
     chosen = figures.factor_set
-    base = figures.base
-    years, totals, intensities = [], [], []
-    if base is not None:
-        years.append(figures.base_year)
-        totals.append(float(round(base.total_t, 1)))
-        intensities.append(float(round(base.co2_per_gdp, 4)) if base.co2_per_gdp else None)
-    for r in reports:
-        inv = accounting.inventory(accounting.report_activity(r), chosen)
-        years.append(r.year)
-        totals.append(float(round(inv.total_t, 1)))
-        intensities.append(float(round(inv.co2_per_gdp, 4)) if inv.co2_per_gdp else None)
-    path_intensity = []
-    intensity_path = paths.get("co2_intensity_drop")
-    for year in years:
-        value = intensity_path.values.get(year) if intensity_path else None
-        if value is not None and base is not None and base.co2_per_gdp:
-            path_intensity.append(float(round(base.co2_per_gdp * (1 - Decimal(value) / 100), 4)))
-        else:
-            path_intensity.append(None)
-    return {
-        "years": years,
-        "totals": totals,
-        "intensities": intensities,
-        "path_intensity": path_intensity,
-        "labels": {
-            "total": gettext("二氧化碳排放总量（吨）"),
-            "intensity": gettext("单位GDP二氧化碳排放（吨/万元）"),
-            "path": gettext("目标路径（强度）"),
-        },
-    }
+    inventories = [(r, accounting.inventory(accounting.report_activity(r), chosen)) for r in reports]
+    rows = charts.emission_rows(
+        figures.base, figures.base_year, inventories, paths.get(charts.INTENSITY_PATH)
+    )
+    return charts.chart_data(rows)
 
 
 @login_required
@@ -348,6 +321,22 @@ def _year(request) -> int:
     today = timezone.localdate()
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
     return year
+
+
+@login_required
+def pilot_emissions(request, pilot_pk: int):
+    """The pilot's emissions by year against its path: a section loaded into the pilot page (htmx), or a
+    page of its own (without JavaScript). Only the reports the viewer may see are counted."""
+    pilot = get_pilot_for_user(request.user, pilot_pk)
+    reports = (
+        reports_visible_to(request.user)
+        .filter(pilot=pilot, state__in=charts.SHOWN)
+        .prefetch_related("fuel_uses")
+    )
+    context = {"pilot": pilot, "emissions": charts.pilot_emissions(pilot, list(reports))}
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_pilot_emissions.html", context)
+    return render(request, "reports/pilot_emissions.html", context)
 
 
 @login_required

@@ -349,7 +349,9 @@ PORTAL_REMINDERS: list[str] = [
     "reviews.reminders.scoring_deadline_reminders",
     "reviews.reminders.scoring_overdue_reminders",
     "dispatches.reminders.dispatch_due_reminders",
+    "dispatches.escalation.dispatch_late_escalations",
     "reports.reminders.annual_report_reminders",
+    "followup.reminders.visit_deadline_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",

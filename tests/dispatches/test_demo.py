@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from dispatches.models import Circular, Dispatch, DispatchResponse
+from dispatches.models import Circular, Dispatch, DispatchReminder, DispatchResponse
 from dispatches.selectors import completeness_by_city
 
 
@@ -24,6 +24,13 @@ def test_demo_dispatches():
     cities, _total = completeness_by_city(current.responses.all())
     missing = {c.name for c in cities if c.answered < c.expected}
     assert {"西安市", "安康市"} <= missing
+    # the pilots not answered were escalated to their city bureau, once each
+    unanswered = set(
+        current.responses.exclude(state=DispatchResponse.State.SUBMITTED).values_list("pilot", flat=True)
+    )
+    escalated = DispatchReminder.objects.filter(dispatch=current, kind=DispatchReminder.Kind.LATE_CITY)
+    assert unanswered and set(escalated.values_list("pilot", flat=True)) == unanswered
+    assert escalated.count() == len(unanswered)
     closed = Dispatch.objects.get(state=Dispatch.State.CLOSED)
     circular = Circular.objects.get(dispatch=closed)
     assert circular.lists["late"] and circular.lists["missing"] and circular.lists["on_time"]

@@ -32,6 +32,8 @@ def test_seed_demo_has_every_followup_state():
         ("open", True),
     ]
     assert visits.get(state="closed").attachments.count() == 1
+    overdue = next(v for v in visits if v.is_overdue(today))
+    assert sorted(overdue.reminders.values_list("kind", flat=True)) == ["before_1", "before_7", "overdue"]
     # The work plans read the ledger the plans demo filed: the year's path values and its version.
     from followup.ledger import as_text
     from plans.selectors import target_path
