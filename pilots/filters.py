@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 from core.filters import ListFilter
 from organisations.models import Organisation, ReviewUnit
 
-from .models import Pilot
+from .models import DisqualificationProposal, Pilot
 
 
 class PilotFilter(ListFilter):
@@ -38,3 +38,20 @@ class PilotFilter(ListFilter):
 
     def filter_kind(self, queryset, value):
         return queryset.filter(organisation__kind=value)
+
+
+class DisqualificationFilter(ListFilter):
+    state = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        choices=[("", gettext_lazy("全部状态"))] + DisqualificationProposal.State.choices,
+        required=False,
+    )
+    review_unit = forms.ModelChoiceField(
+        label=gettext_lazy("所属市（区）"), queryset=ReviewUnit.objects.all(), required=False
+    )
+
+    def filter_state(self, queryset, value):
+        return queryset.filter(state=value)
+
+    def filter_review_unit(self, queryset, value):
+        return queryset.filter(pilot__organisation__review_unit=value)

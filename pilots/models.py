@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,9 @@ class Pilot(FSMModelMixin, models.Model):
     )
     acceptance_grade = models.CharField(_("验收等级"), max_length=16, choices=Grade.choices, blank=True)
     named_at = models.DateField(_("命名日期"), null=True, blank=True)
+    # An extension of the construction period granted to this pilot (a decision on the disqualification
+    # clock's proposal); the batch's construction_end otherwise.
+    construction_extended_to = models.DateField(_("建设期延至"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,12 +72,17 @@ class Pilot(FSMModelMixin, models.Model):
             return _("已通过验收并命名（优秀）")
         return _("已通过验收并命名")
 
+    @property
+    def construction_end(self):
+        """The last day of this pilot's construction period: an extension granted to it, else its batch's."""
+        return self.construction_extended_to or self.batch.construction_end
+
     # Guards -----------------------------------------------------------------------------------
     @guard(gettext_lazy("建设期尚未结束，不能取消试点资格。"))
     def construction_period_over(self) -> bool:
         from django.utils import timezone
 
-        return self.batch.construction_end is not None and timezone.localdate() > self.batch.construction_end
+        return self.construction_end is not None and timezone.localdate() > self.construction_end
 
     @guard(gettext_lazy("须选择验收等级（优秀或通过）。"))
     def has_grade(self) -> bool:
@@ -236,6 +245,85 @@ class Pilot(FSMModelMixin, models.Model):
         },
     )
     def disqualify(self, *, by=None, reason=""):
+        pass
+
+    del _perm
+
+
+class DisqualificationProposal(FSMModelMixin, models.Model):
+    """The clock's proposal to take a pilot's title away (取消试点资格), made once per end of its construction
+    period by the daily job (pilots.disqualification), and the province's decision on it, in the same row:
+    confirmed (the pilot is disqualified, with a reason) or an extension granted (a new end, with a reason;
+    the clock proposes again only after that end). Nothing is disqualified without a person's decision."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待决定")
+        CONFIRMED = "confirmed", _("已确认取消资格")
+        EXTENDED = "extended", _("已准予延期")
+        LAPSED = "lapsed", _("已失效（试点已通过验收或已取消资格）")
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="disqualification_proposals")
+    period_end = models.DateField(_("建设期截止日期"))
+    proposed_on = models.DateField(_("提出日期"))
+    state = FSMField(_("状态"), default=State.PENDING, choices=State.choices, protected=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("决定人"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    extended_to = models.DateField(_("建设期延至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("取消试点资格提议")
+        verbose_name_plural = _("取消试点资格提议")
+        ordering = ["-proposed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "period_end"], name="one_proposal_per_period_end"),
+            models.CheckConstraint(
+                condition=~models.Q(state="extended") | models.Q(extended_to__gt=models.F("period_end")),
+                name="extension_after_the_period_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(pilot)s取消试点资格提议") % {"pilot": self.pilot.organisation.name}
+
+    def _perm(name):  # noqa: N805 - a class-body helper, deleted below
+        return lazy_permission("pilots.permissions", name)
+
+    @transition(
+        state,
+        source=State.PENDING,
+        target=State.CONFIRMED,
+        permission=_perm("can_decide_disqualification"),
+        custom={"label": gettext_lazy("确认取消试点资格"), "reason_required": True, "destructive": True},
+    )
+    def confirm(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        state,
+        source=State.PENDING,
+        target=State.EXTENDED,
+        permission=_perm("can_decide_disqualification"),
+        custom={"label": gettext_lazy("准予延期"), "reason_required": True},
+    )
+    def extend(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        state,
+        source=State.PENDING,
+        target=State.LAPSED,
+        permission=_perm("can_decide_disqualification"),
+        custom={"label": gettext_lazy("提议失效")},
+    )
+    def lapse(self, *, by=None, reason=""):
         pass
 
     del _perm

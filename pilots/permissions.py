@@ -33,3 +33,8 @@ def can_screen_pilot(user, pilot: Pilot) -> bool:
 
 def can_manage_pilots(user, pilot: Pilot | None = None) -> bool:
     return scope_of(user).has(Role.PROVINCE_OFFICER)
+
+
+def can_decide_disqualification(user, proposal=None) -> bool:
+    """The province decides on the clock's proposals (confirm with a reason, or grant an extension)."""
+    return scope_of(user).has(Role.PROVINCE_OFFICER)

@@ -49,3 +49,30 @@ def pilot_list_xlsx(pilots, *, user, filters):
         rows=pilots,
     )
     return xlsx.xlsx_response(sheet, filename=gettext("试点单位.xlsx"))
+
+
+def disqualification_xlsx(proposals, *, user, filters):
+    """The clock's proposals and the decisions taken on them."""
+    sheet = xlsx.Sheet(
+        name=_("取消资格提议"),
+        title=_("建设期满未通过验收的试点单位"),
+        scope=list_scope(user, filters),
+        columns=[
+            xlsx.Column(_("试点单位"), lambda p: p.pilot.organisation.name),
+            xlsx.Column(
+                _("所属市（区）"),
+                lambda p: (
+                    p.pilot.organisation.review_unit.name if p.pilot.organisation.review_unit_id else ""
+                ),
+            ),
+            xlsx.Column(_("批次"), lambda p: p.pilot.batch.name),
+            xlsx.Column(_("建设期截止日期"), lambda p: p.period_end, kind=xlsx.DATE),
+            xlsx.Column(_("提出日期"), lambda p: p.proposed_on, kind=xlsx.DATE),
+            xlsx.Column(_("状态"), lambda p: p.get_state_display()),
+            xlsx.Column(_("建设期延至"), lambda p: p.extended_to, kind=xlsx.DATE),
+            xlsx.Column(_("决定人"), lambda p: p.decided_by.display_name if p.decided_by_id else ""),
+            xlsx.Column(_("理由"), lambda p: p.reason, width=50),
+        ],
+        rows=proposals,
+    )
+    return xlsx.xlsx_response(sheet, filename=gettext("取消试点资格提议.xlsx"))

@@ -52,3 +52,14 @@ def pilots_visible_to(user) -> QuerySet[Pilot]:
 
 def get_pilot_for_user(user, pk) -> Pilot:
     return get_in_scope_or_404(pilots_visible_to(user), pk=pk, message=gettext("试点单位不存在"))
+
+
+def disqualification_proposals_visible_to(user) -> QuerySet:
+    """The clock's proposals: the province's officers see and decide them; nobody else sees the list."""
+    from .models import DisqualificationProposal
+    from .permissions import can_decide_disqualification
+
+    proposals = DisqualificationProposal.objects.select_related(
+        "pilot__organisation__review_unit", "pilot__batch", "decided_by"
+    ).order_by("state", "period_end", "pilot__organisation__name", "pk")
+    return proposals if can_decide_disqualification(user) else proposals.none()

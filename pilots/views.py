@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -6,12 +7,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
+from core.errors import DomainError
+from core.lists import filtered_list
+from core.security import get_in_scope_or_404
 
-from . import services
-from .filters import PilotFilter
+from . import disqualification, permissions, services
+from .filters import DisqualificationFilter, PilotFilter
+from .forms import DisqualificationDecisionForm
 from .models import Pilot
-from .resources import pilot_list_xlsx
-from .selectors import get_pilot_for_user, pilots_visible_to
+from .resources import disqualification_xlsx, pilot_list_xlsx
+from .selectors import disqualification_proposals_visible_to, get_pilot_for_user, pilots_visible_to
 
 
 @login_required
@@ -80,3 +85,42 @@ def pilot_action(request, pk: int, name: str):
     else:
         raise Http404
     return redirect("pilots:detail", pk=pk)
+
+
+@login_required
+def disqualification_list(request):
+    if not permissions.can_decide_disqualification(request.user):
+        raise Http404
+    return filtered_list(
+        request,
+        filter_class=DisqualificationFilter,
+        queryset=disqualification_proposals_visible_to(request.user),
+        template="pilots/disqualification_list.html",
+        export=disqualification_xlsx,
+    )
+
+
+@login_required
+def disqualification_detail(request, pk: int):
+    proposal = get_in_scope_or_404(disqualification_proposals_visible_to(request.user), pk=pk)
+    form = DisqualificationDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disqualification.disqualification_decide(
+                proposal=proposal,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                extended_to=form.cleaned_data.get("extended_to"),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("已办理。"))
+            return redirect("pilots:disqualification_detail", pk=pk)
+    return render(
+        request,
+        "pilots/disqualification_detail.html",
+        {"proposal": proposal, "form": form, "pending": proposal.state == proposal.State.PENDING},
+        status=422 if form.errors else 200,
+    )

@@ -352,6 +352,7 @@ PORTAL_REMINDERS: list[str] = [
     "dispatches.escalation.dispatch_late_escalations",
     "reports.reminders.annual_report_reminders",
     "followup.reminders.visit_deadline_reminders",
+    "pilots.disqualification.disqualification_proposals",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
