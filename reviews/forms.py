@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from applications.forms import row_formset
 from applications.models import Batch
 from organisations.models import Division, Organisation, ReviewUnit
 
@@ -130,7 +131,8 @@ class CriterionForm(forms.Form):
         return levels
 
 
-CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
+CRITERIA_LIMIT = 30  # criteria of one set, at most
+CriterionFormSet = row_formset(CriterionForm, CRITERIA_LIMIT, extra=2)
 
 
 def levels_text(levels) -> str:
