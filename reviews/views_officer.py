@@ -716,7 +716,11 @@ def _latest_documents(batch) -> list[ReviewDocument]:
 
 @login_required
 def publicity_page(request, pk: int):
-    review_round = _managed_round(request.user, pk)
+    return _render_publicity(request, _managed_round(request.user, pk))
+
+
+def _render_publicity(request, review_round, *, open_form=None, objection_form=None, status=200):
+    """The publicity page; after a refused form, that form as the officer typed it (nothing is lost)."""
     batch = Batch.objects.get(pk=review_round.batch_id)
     # In the order of the published notice and pilot list (documents._ordered), so the numbered lists
     # here match the 序号 the public reads; the model's default order is newest first.
@@ -734,8 +738,8 @@ def publicity_page(request, pk: int):
     context = {
         "round": review_round,
         "batch": batch,
-        "open_form": PublicityForm(initial=initial),
-        "objection_form": ObjectionForm(),
+        "open_form": open_form or PublicityForm(initial=initial),
+        "objection_form": objection_form or ObjectionForm(),
         "handle_form": ObjectionHandleForm(),
         "shortlisted": [a for a in applications if a.state == Application.State.SHORTLISTED],
         "in_publicity": [a for a in applications if a.state == Application.State.IN_PUBLICITY],
@@ -748,7 +752,13 @@ def publicity_page(request, pk: int):
         if batch.publicity_start
         else (0, False),
     }
-    return render(request, "reviews/publicity.html", context)
+    return render(request, "reviews/publicity.html", context, status=status)
+
+
+def _refused_form(request, review_round, **forms):
+    """A publicity form refused (invalid, or by the service): the page again, with what was typed."""
+    messages.error(request, gettext("未保存，请按提示修改；您填写的内容已保留。"))
+    return _render_publicity(request, review_round, **forms, status=422)
 
 
 @login_required
@@ -756,18 +766,15 @@ def publicity_page(request, pk: int):
 def publicity_open(request, pk: int):
     review_round = _managed_round(request.user, pk)
     form = PublicityForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:publicity", pk=pk)
-    run(
-        request,
-        publicity.publicity_open,
-        success=gettext("拟入选名单已公示。"),
-        batch=review_round.batch,
-        by=request.user,
-        **form.cleaned_data,
-    )
-    return redirect("reviews:publicity", pk=pk)
+    if form.is_valid():
+        try:
+            publicity.publicity_open(batch=review_round.batch, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("拟入选名单已公示。"))
+            return redirect("reviews:publicity", pk=pk)
+    return _refused_form(request, review_round, open_form=form)
 
 
 @login_required
@@ -775,22 +782,19 @@ def publicity_open(request, pk: int):
 def objection_record(request, pk: int):
     review_round = _managed_round(request.user, pk)
     form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:publicity", pk=pk)
-    data = form.cleaned_data
-    application = get_in_scope_or_404(
-        Application.objects.filter(batch_id=review_round.batch_id), pk=data.pop("application")
-    )
-    run(
-        request,
-        publicity.objection_record,
-        success=gettext("异议已登记。"),
-        application=application,
-        by=request.user,
-        **data,
-    )
-    return redirect("reviews:publicity", pk=pk)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        application = get_in_scope_or_404(
+            Application.objects.filter(batch_id=review_round.batch_id), pk=data.pop("application")
+        )
+        try:
+            publicity.objection_record(application=application, by=request.user, **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("异议已登记。"))
+            return redirect("reviews:publicity", pk=pk)
+    return _refused_form(request, review_round, objection_form=form)
 
 
 @login_required
