@@ -237,15 +237,43 @@ class ExpertRowForm(forms.Form):
         }
 
 
+# The expert import's bounds, stated on the page and checked before the workbook is parsed: the file's
+# size, what it unpacks to (an .xlsx is a zip: a small file can unpack to gigabytes) and the rows read.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+IMPORT_MAX_ROWS = 1000
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:g}"
+
+
 class ExpertImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("专家名单（Excel .xlsx）"))
 
     def clean_file(self):
+        import zipfile
+
         uploaded = self.cleaned_data["file"]
         if not uploaded.name.lower().endswith(".xlsx"):
             raise ValidationError(gettext("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
-        if uploaded.size > 5 * 1024 * 1024:
-            raise ValidationError(gettext("文件不得超过 5 MB。"))
+        if uploaded.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                gettext("文件不得超过 %(size)s MB（本文件 %(actual)s MB），请分成多个文件导入。")
+                % {"size": _megabytes(IMPORT_MAX_BYTES), "actual": f"{uploaded.size / 1024 / 1024:.1f}"}
+            )
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ValidationError(gettext("无法读取该文件，请使用导入模板（.xlsx）填写后上传。")) from None
+        finally:
+            uploaded.seek(0)
+        if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+            raise ValidationError(
+                gettext("文件内容过大（解压后超过 %(size)s MB），请只保留专家名单一个工作表后重新上传。")
+                % {"size": _megabytes(IMPORT_MAX_UNPACKED_BYTES)}
+            )
         return uploaded
 
 

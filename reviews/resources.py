@@ -13,7 +13,7 @@ from core import xlsx
 from core.formats import colon, enumeration_comma, semicolon
 
 from . import aggregation as agg
-from .forms import ExpertRowForm
+from .forms import IMPORT_MAX_ROWS, ExpertRowForm
 from .models import Expert, ReviewAssignment, Score
 
 # Import column -> ExpertRowForm field. The export below writes the same headers (in the active language;
@@ -40,6 +40,7 @@ EXPERT_HEADERS = {
     "电子邮箱": _("电子邮箱"),
 }
 HEADER_SEARCH_ROWS = 10  # the header row is found among the first rows (an export has title rows above)
+IMPORT_MAX_COLUMNS = 30  # cells read per row: the template has 10 columns
 
 
 def _expert_status(expert) -> str:
@@ -94,9 +95,17 @@ class ExpertResource:
         The header row is the first of the top rows that holds the required columns, so an exported
         pool (title rows above the header) or a plain sheet (header in row 1) both import.
         The caller imports nothing unless `errors` is empty."""
+        # Read as a stream (read_only) and stop past the row limit: a sheet of 200,000 rows is refused
+        # after reading a thousand, not parsed whole.
+        limit = HEADER_SEARCH_ROWS + IMPORT_MAX_ROWS
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            table = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            table = []
+            for row in book.worksheets[0].iter_rows(values_only=True, max_col=IMPORT_MAX_COLUMNS):
+                table.append(tuple(row))
+                if len(table) > limit:
+                    break
+            book.close()
         except Exception:  # openpyxl raises many types for a damaged or foreign file
             return [], [gettext("无法读取该文件，请使用导入模板（.xlsx）填写后上传。")]
         names = {str(label): source for source, label in EXPERT_HEADERS.items()} | {
@@ -113,6 +122,11 @@ class ExpertResource:
             missing = [c for c in REQUIRED_COLUMNS if c not in first]
             columns = enumeration_comma().join(str(EXPERT_HEADERS[c]) for c in missing)
             return [], [gettext("文件缺少必填列：%(columns)s（请使用导入模板）。") % {"columns": columns}]
+        if len(table) - header_at - 1 > IMPORT_MAX_ROWS:
+            return [], [
+                gettext("文件超过%(max)s行的上限（表头以下），请分成多个文件导入，每个文件不超过%(max)s行。")
+                % {"max": IMPORT_MAX_ROWS}
+            ]
         rows, errors, phones = [], [], {}
         existing = set(Expert.objects.values_list("phone", flat=True))
         for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
