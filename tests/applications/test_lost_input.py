@@ -107,3 +107,21 @@ def test_a_rank_that_is_not_a_number_is_shown_again_as_typed(city_ankang, client
     assert f'name="rank_{second.pk}" value="1"' in page
     ranks = dict(Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "city_rank"))
     assert ranks == {first.pk: 1, second.pk: 2}
+
+
+def test_a_refused_forwarding_keeps_the_letter_as_typed(city_ankang, client_for):
+    batch = BatchFactory()
+    organisation = county("610922")
+    application = complete_application(batch=batch, organisation=organisation)
+    services.application_submit(application=application, by=member("applicant", organisation))
+    services.application_recommend(application=application, by=city_ankang, opinion="同意推荐", rank=1)
+    document_no = "安环函〔2026〕12号"
+    response = client_for(city_ankang).post(
+        reverse("applications:city_forward", args=[batch.pk]),
+        {"unit": ANKANG, "document_no": document_no, "letter_text": "   "},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "请上传盖章的报送函，或填写报送函正文由系统生成" in page
+    assert f'value="{document_no}"' in page
+    assert Application.objects.get(pk=application.pk).state == Application.State.RECOMMENDED
