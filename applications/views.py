@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import run
-from core.errors import DomainError
+from core.errors import ActionNotPermitted, DomainError
 from core.security import get_in_scope_or_404
 from core.transitions import actions_for
 from core.uploads import serve_file
@@ -230,6 +230,9 @@ def application_recommend(request, pk: int):
                 opinion=form.cleaned_data["opinion"],
                 rank=form.cleaned_data["rank"],
             )
+        except ActionNotPermitted as error:  # nothing to keep for someone who may not recommend
+            messages.error(request, error.message)
+            return redirect("applications:detail", pk=pk)
         except DomainError as error:
             form.add_error(None, error.message)
         else:

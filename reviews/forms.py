@@ -181,8 +181,53 @@ class ExpertForm(forms.ModelForm):
         return data
 
 
+class PlaceLookups:
+    """The places and organisations an import names, each looked up once per file (a thousand rows
+    naming the same few cities cost a handful of queries, not three thousand)."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def _get(self, key, find):
+        if key not in self._cache:
+            self._cache[key] = find()
+        return self._cache[key]
+
+    def unit(self, city: str):
+        return self._get(
+            ("unit", city), lambda: ReviewUnit.objects.filter(Q(name=city) | Q(name=f"{city}市")).first()
+        )
+
+    def division(self, county: str, unit):
+        def find():
+            divisions = Division.objects.filter(level=Division.Level.COUNTY, name=county)
+            if unit is not None:
+                divisions = divisions.filter(review_units=unit)
+            return divisions.first()
+
+        return self._get(("division", county, getattr(unit, "pk", None)), find)
+
+    def unit_of(self, division):
+        return self._get(
+            ("unit_of", division.pk), lambda: ReviewUnit.objects.filter(divisions=division).first()
+        )
+
+    def organisation(self, employer: str):
+        return self._get(
+            ("organisation", employer),
+            lambda: Organisation.objects.filter(
+                name=employer,
+                kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK, Organisation.Kind.AGENCY],
+            ).first(),
+        )
+
+
 class ExpertRowForm(forms.Form):
     """One row of the expert import: the same checks as the form, with places given by name."""
+
+    def __init__(self, *args, lookups: PlaceLookups | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups or PlaceLookups()
 
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=32)
     employer = forms.CharField(label=gettext_lazy("工作单位"), max_length=128)
@@ -201,14 +246,11 @@ class ExpertRowForm(forms.Form):
         city, county = (data.get("city") or "").strip(), (data.get("county") or "").strip()
         unit = division = None
         if city:
-            unit = ReviewUnit.objects.filter(Q(name=city) | Q(name=f"{city}市")).first()
+            unit = self.lookups.unit(city)
             if unit is None:
                 self.add_error("city", gettext("“%(city)s”不是陕西省的市（区）。") % {"city": city})
         if county:
-            divisions = Division.objects.filter(level=Division.Level.COUNTY, name=county)
-            if unit is not None:
-                divisions = divisions.filter(review_units=unit)
-            division = divisions.first()
+            division = self.lookups.division(county, unit)
             if division is None:
                 if unit is not None:
                     message = gettext("“%(county)s”不是%(unit)s的县（市、区）。") % {
@@ -219,15 +261,12 @@ class ExpertRowForm(forms.Form):
                     message = gettext("“%(county)s”不是县（市、区）。") % {"county": county}
                 self.add_error("county", message)
             elif unit is None:
-                unit = ReviewUnit.objects.filter(divisions=division).first()
+                unit = self.lookups.unit_of(division)
         employer = (data.get("employer") or "").strip()
         return {
             "name": (data.get("name") or "").strip(),
             "employer": employer,
-            "employer_organisation": Organisation.objects.filter(
-                name=employer,
-                kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK, Organisation.Kind.AGENCY],
-            ).first(),
+            "employer_organisation": self.lookups.organisation(employer),
             "review_unit": unit,
             "division": division,
             "title": (data.get("title") or "").strip(),

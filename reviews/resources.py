@@ -13,7 +13,7 @@ from core import xlsx
 from core.formats import colon, enumeration_comma, semicolon
 
 from . import aggregation as agg
-from .forms import IMPORT_MAX_ROWS, ExpertRowForm
+from .forms import IMPORT_MAX_ROWS, ExpertRowForm, PlaceLookups
 from .models import Expert, ReviewAssignment, Score
 
 # Import column -> ExpertRowForm field. The export below writes the same headers (in the active language;
@@ -127,14 +127,14 @@ class ExpertResource:
                 gettext("文件超过%(max)s行的上限（表头以下），请分成多个文件导入，每个文件不超过%(max)s行。")
                 % {"max": IMPORT_MAX_ROWS}
             ]
-        rows, errors, phones = [], [], {}
+        rows, errors, phones, lookups = [], [], {}, PlaceLookups()
         existing = set(Expert.objects.values_list("phone", flat=True))
         for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
             raw = {EXPERT_COLUMNS[h]: v for h, v in zip(headers, values, strict=False) if h in EXPERT_COLUMNS}
             if all(v in (None, "") for v in raw.values()):
                 continue
             data = {k: v if isinstance(v, int | float) else str(v or "").strip() for k, v in raw.items()}
-            form = ExpertRowForm(data)
+            form = ExpertRowForm(data, lookups=lookups)
             who = gettext("第%(number)s行（%(name)s）") % {
                 "number": number,
                 "name": data.get("name") or gettext("未填姓名"),

@@ -486,7 +486,10 @@ def expert_activation_send(*, expert: Expert, by=None) -> bool:
 
 # The rows of an import are added in batches, each in its own short transaction: the database is never
 # held for the whole file, and other users' requests pass between batches.
-IMPORT_BATCH_SIZE = 50
+IMPORT_BATCH_SIZE = 25
+# The task pauses this long between batches, so that a request waiting for SQLite's write lock (make run)
+# gets it before the next batch does; on PostgreSQL a batch locks only its own rows.
+IMPORT_PAUSE_SECONDS = 0.2
 _IMPORT_KEYS = {
     "review_unit": "review_unit_id",
     "division": "division_id",

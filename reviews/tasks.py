@@ -85,11 +85,14 @@ def import_experts(self, job_id: int) -> int:
     """Run an expert import (reviews.services.expert_import_queue) batch by batch; each batch commits on
     its own, so the progress page moves and the database is never held for the whole file. Idempotent:
     a repeated delivery continues from the last committed batch. Returns the number of batches run."""
-    from .services import expert_import_batch
+    import time
+
+    from .services import IMPORT_PAUSE_SECONDS, expert_import_batch
 
     batches = 1
     while expert_import_batch(job_id):
         batches += 1
+        time.sleep(IMPORT_PAUSE_SECONDS)  # let waiting writers in between batches
     return batches
 
 

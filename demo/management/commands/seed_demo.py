@@ -200,6 +200,7 @@ class Command(BaseCommand):
             self._county_call()
             self._near_zero_county_call()
             self._third_batch()
+            self._expert_import()
             plans_demo.seed(self.stdout)
             demo_reports.seed(self.stdout)
             dispatches_demo.seed(self.stdout)
@@ -536,6 +537,37 @@ class Command(BaseCommand):
             expert.user.password = self.password_hash
             expert.user.save(update_fields=["password"])
         self.criteria = CriteriaSet.objects.get(name="低碳近零碳试点遴选评分标准", version=1)
+
+    def _expert_import(self) -> None:
+        """Two more experts came in by an Excel import, after the rounds were set up: its progress page
+        shows it done; their accounts await activation (no password yet)."""
+        from organisations.models import ReviewUnit
+
+        rows = [
+            (
+                2,
+                {
+                    "name": "孙丽",
+                    "employer": "西安建筑科技大学",
+                    "phone": "13700000021",
+                    "email": "13700000021@example.cn",
+                },
+            ),
+            (3, {"name": "马超", "employer": "长安大学", "phone": "13700000022", "email": ""}),
+        ]
+        for _number, fields in rows:
+            fields.update(
+                review_unit=ReviewUnit.objects.get(pk="610100"),
+                division=None,
+                employer_organisation=None,
+                title="副教授",
+                specialities="建筑节能、交通低碳",
+            )
+        job = review_services.expert_import_queue(
+            by=self.users["province"], rows=rows, file_name="专家名单（补充）.xlsx"
+        )
+        while review_services.expert_import_batch(job.pk):  # what the task runs, here at once
+            pass
 
     def _run_review(self, review_round, *, declare_conflict_for: str = "") -> None:
         """Freeze, declare (one expert declares a conflict), assign automatically, open scoring."""
