@@ -187,10 +187,11 @@ def test_the_progress_page_polls_while_the_job_runs(province, client_for):
     url = reverse("reviews:expert_import_job", args=[job.pk])
     page = client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in page and "排队中" in page
-    services.expert_import_batch(job.pk)  # the first batch of 50
+    services.expert_import_batch(job.pk)  # the first batch
+    size = services.IMPORT_BATCH_SIZE
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert partial.startswith('<div id="import-progress"') and "<html" not in partial
-    assert "已处理 50 / 70 行" in partial and "导入中" in partial and 'hx-trigger="every 2s"' in partial
+    assert f"已处理 {size} / 70 行" in partial and "导入中" in partial and 'hx-trigger="every 2s"' in partial
 
 
 def test_new_accounts_get_an_activation_link_instead_of_a_password(province, client_for):
