@@ -61,6 +61,44 @@ EXPERT_EXPORT_COLUMNS = [
 ]
 
 
+def _over_the_row_limit() -> str:
+    return gettext("文件超过%(max)s行的上限（表头以下），请分成多个文件导入，每个文件不超过%(max)s行。") % {
+        "max": IMPORT_MAX_ROWS
+    }
+
+
+def _row_tags(xml: bytes) -> int:
+    return xml.count(b"<row") + xml.count(b":row ") + xml.count(b":row>")
+
+
+def _row_tags_over(content: bytes, limit: int) -> bool:
+    """Whether a worksheet of the .xlsx has more than `limit` rows, counted as <row> tags in the
+    unpacked XML, a chunk at a time, stopping as soon as the limit is passed (the file's unpacked size is
+    bounded by ExpertImportForm). A damaged file counts nothing here: openpyxl then says it cannot read it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for member in archive.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                count, pending = 0, b""
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        # Count up to the last "<": a tag is never cut in two between chunks.
+                        pending += chunk
+                        cut = pending.rfind(b"<")
+                        done, pending = (pending[:cut], pending[cut:]) if cut > 0 else (b"", pending)
+                        count += _row_tags(done)
+                        if count > limit:
+                            return True
+                if count + _row_tags(pending) > limit:
+                    return True
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return False
+
+
 class ExpertResource:
     """The expert pool as Excel; `rows_from` reads the same layout back, row by row through the form."""
 
@@ -96,8 +134,11 @@ class ExpertResource:
         pool (title rows above the header) or a plain sheet (header in row 1) both import.
         The caller imports nothing unless `errors` is empty."""
         # Read as a stream (read_only) and stop past the row limit: a sheet of 200,000 rows is refused
-        # after reading a thousand, not parsed whole.
+        # after reading a thousand, not parsed whole. openpyxl itself scans a whole sheet that does not
+        # state its size (no <dimension>) when it opens it, so the rows are counted first, in bytes.
         limit = HEADER_SEARCH_ROWS + IMPORT_MAX_ROWS
+        if _row_tags_over(content, limit + 1):
+            return [], [_over_the_row_limit()]
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             table = []
@@ -123,10 +164,7 @@ class ExpertResource:
             columns = enumeration_comma().join(str(EXPERT_HEADERS[c]) for c in missing)
             return [], [gettext("文件缺少必填列：%(columns)s（请使用导入模板）。") % {"columns": columns}]
         if len(table) - header_at - 1 > IMPORT_MAX_ROWS:
-            return [], [
-                gettext("文件超过%(max)s行的上限（表头以下），请分成多个文件导入，每个文件不超过%(max)s行。")
-                % {"max": IMPORT_MAX_ROWS}
-            ]
+            return [], [_over_the_row_limit()]
         rows, errors, phones, lookups = [], [], {}, PlaceLookups()
         existing = set(Expert.objects.values_list("phone", flat=True))
         for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
