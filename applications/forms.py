@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carbon.models import Fuel
@@ -426,12 +426,34 @@ class FundingForm(SectionForm):
         return data
 
 
-def row_formset(form, max_num: int, extra: int = 0):
+class CappedFormSet(forms.BaseFormSet):
+    """A formset of at most `max_num` rows (row_formset), refused with a Chinese message beyond it."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "最多只能填写%(num)d行，请删除多余的行后再保存。",
+            "最多只能填写%(num)d行，请删除多余的行后再保存。",
+            "num",
+        ),
+    }
+
+
+def row_formset(form, max_num: int, extra: int = 0, formset: type[forms.BaseFormSet] = forms.BaseFormSet):
     """A repeating section. Rows are added in place (htmx, or a submit button without JS), so no blank
     rows are offered in advance. `absolute_max` equal to `max_num`: a forged TOTAL_FORMS of a million
-    builds at most `max_num` forms, and `validate_max` says so."""
+    (or 10^26) builds at most `max_num` forms, and `validate_max` refuses it with a message. Every formset
+    of the portal is built here (`formset` for a base class of its own)."""
+    base = CappedFormSet
+    if not issubclass(CappedFormSet, formset):
+        base = type(f"Capped{formset.__name__}", (CappedFormSet, formset), {})
     return forms.formset_factory(
-        form, extra=extra, can_delete=True, max_num=max_num, absolute_max=max_num, validate_max=True
+        form,
+        formset=base,
+        extra=extra,
+        can_delete=True,
+        max_num=max_num,
+        absolute_max=max_num,
+        validate_max=True,
     )
 
 

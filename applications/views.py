@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import run
-from core.errors import DomainError
+from core.errors import ActionNotPermitted, DomainError
 from core.security import get_in_scope_or_404
 from core.transitions import actions_for
 from core.uploads import serve_file
@@ -40,7 +40,11 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk: int):
-    application = get_application_for_user(request.user, pk)
+    return _render_detail(request, get_application_for_user(request.user, pk))
+
+
+def _render_detail(request, application, *, recommend_form=None, status=200):
+    """The application's page; after a refused recommendation, with the form as the officer typed it."""
     from .progress import next_step, steps
     from .views_form import section_nav
 
@@ -54,7 +58,7 @@ def application_detail(request, pk: int):
         "application": application,
         "attachments": application.attachments.select_related("uploaded_by"),
         "can_edit": can_edit,
-        "recommend_form": RecommendForm(),
+        "recommend_form": recommend_form or RecommendForm(),
         "attachment_form": AttachmentForm(),
         "missing": application.missing_for_submission() if application.is_editable else [],
         "nav": section_nav(application, ""),
@@ -66,7 +70,7 @@ def application_detail(request, pk: int):
         "joint_decision": application.state in ("in_expert_review", "reviewed")
         and scope_of(request.user).has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER),
     }
-    return render(request, "applications/detail.html", context)
+    return render(request, "applications/detail.html", context, status=status)
 
 
 @login_required
@@ -214,21 +218,29 @@ def application_action(request, pk: int, name: str):
 @login_required
 @require_POST
 def application_recommend(request, pk: int):
+    """Recommend with the opinion and the rank; a refused one (invalid, or refused by the guards) is shown
+    again on the application's page as typed, with the message."""
     application = get_application_for_user(request.user, pk)
     form = RecommendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, gettext("请填写推荐意见和排序（1–99）。"))
-        return redirect("applications:detail", pk=pk)
-    run(
-        request,
-        services.application_recommend,
-        success=gettext("已推荐。"),
-        application=application,
-        by=request.user,
-        opinion=form.cleaned_data["opinion"],
-        rank=form.cleaned_data["rank"],
-    )
-    return redirect("applications:detail", pk=pk)
+    if form.is_valid():
+        try:
+            services.application_recommend(
+                application=application,
+                by=request.user,
+                opinion=form.cleaned_data["opinion"],
+                rank=form.cleaned_data["rank"],
+            )
+        except ActionNotPermitted as error:  # nothing to keep for someone who may not recommend
+            messages.error(request, error.message)
+            return redirect("applications:detail", pk=pk)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("已推荐。"))
+            return redirect("applications:detail", pk=pk)
+    messages.error(request, gettext("推荐未保存，请按提示修改；您填写的内容已保留。"))
+    application.refresh_from_db()
+    return _render_detail(request, application, recommend_form=form, status=422)
 
 
 # Batches (provincial officer) ------------------------------------------------------------------

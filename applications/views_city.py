@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -123,7 +124,17 @@ def city_screening(request, batch_pk: int):
     return _render_screening(request, batch, unit)
 
 
-def _render_screening(request, batch, unit, *, typed_ranks=None, rank_error="", status=200):
+def _render_screening(
+    request,
+    batch,
+    unit,
+    *,
+    typed_ranks=None,
+    rank_error="",
+    typed_forwarding=None,
+    forward_error="",
+    status=200,
+):
     applications = applications_visible_to(request.user).filter(batch=batch, organisation__review_unit=unit)
     by_state: dict[str, list] = {}
     for application in applications.order_by("city_rank", "organisation__name"):
@@ -144,6 +155,9 @@ def _render_screening(request, batch, unit, *, typed_ranks=None, rank_error="", 
             "by_state": by_state,
             "recommended": recommended,
             "rank_error": rank_error,
+            # The cover letter as typed when the forwarding was refused (the upload must be chosen again).
+            "typed_forwarding": typed_forwarding,
+            "forward_error": forward_error,
             "submitted": by_state.get(Application.State.SUBMITTED, []),
             "forwarded": [
                 a
@@ -187,34 +201,39 @@ def city_rank(request, batch_pk: int):
 @login_required
 @require_POST
 def city_forward(request, batch_pk: int):
+    """Forward with the cover letter; a refused one comes back with the number and the text as typed."""
     unit = _city_unit(request)
     batch = get_object_or_404(Batch, pk=batch_pk)
+    typed = {
+        "document_no": request.POST.get("document_no", ""),
+        "letter_text": request.POST.get("letter_text", ""),
+    }
     upload = request.FILES.get("letter")
     content_type, extension = "", ".pdf"
-    if upload is not None:
-        try:
-            content_type, extension = validate_upload(upload, allowed=PDF_OR_IMAGE)
-        except Exception as error:  # ValidationError: show its message, keep the page
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return _back_to_screening(batch, unit)
     try:
+        if upload is not None:
+            try:
+                content_type, extension = validate_upload(upload, allowed=PDF_OR_IMAGE)
+            except ValidationError as error:
+                raise DomainError(" ".join(error.messages)) from error
         forwarding = services.city_forward(
             review_unit=unit,
             batch=batch,
             by=request.user,
-            document_no=request.POST.get("document_no", ""),
-            letter_text=request.POST.get("letter_text", ""),
             letter_upload=upload,
             letter_content_type=content_type,
             letter_extension=extension,
+            **typed,
         )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            gettext("已向省生态环境厅报送%(count)s份申报书。") % {"count": forwarding.applications.count()},
+        return _render_screening(
+            request, batch, unit, typed_forwarding=typed, forward_error=error.message, status=422
         )
+    messages.success(
+        request,
+        gettext("已向省生态环境厅报送%(count)s份申报书。") % {"count": forwarding.applications.count()},
+    )
     return _back_to_screening(batch, unit)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from applications.forms import row_formset
 from core.uploads import validate_upload
 from reviews.models import Expert
 
@@ -34,7 +35,7 @@ class TaskForm(forms.Form):
     deadline = forms.DateField(label=gettext_lazy("完成时限"), widget=DateInput)
 
 
-TaskFormSet = forms.formset_factory(TaskForm, extra=3, can_delete=True)
+TaskFormSet = row_formset(TaskForm, 100, extra=3)
 
 
 def cleaned_tasks(formset) -> list[dict]:

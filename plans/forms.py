@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
+from applications.forms import row_formset
 from applications.models import FundingPlan, PilotTask
 from carbon.models import Fuel
 from core.filters import ListFilter
@@ -83,7 +84,7 @@ class BaseRowFormSet(forms.BaseFormSet):
         return [f.row() for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
 
 
-TargetFormSet = forms.formset_factory(TargetForm, formset=BaseRowFormSet, extra=2, can_delete=True)
+TargetFormSet = row_formset(TargetForm, 60, extra=2, formset=BaseRowFormSet)
 
 
 class ProjectForm(forms.Form):
@@ -146,7 +147,7 @@ class ProjectForm(forms.Form):
         }
 
 
-ProjectFormSet = forms.formset_factory(ProjectForm, formset=BaseRowFormSet, extra=1, can_delete=True)
+ProjectFormSet = row_formset(ProjectForm, 200, extra=1, formset=BaseRowFormSet)
 
 
 class FundingForm(forms.Form):
@@ -179,7 +180,7 @@ class FundingForm(forms.Form):
         return {"year": d["year"], "source": d["source"], "amount": d["amount"], "use": d.get("use", "")}
 
 
-FundingFormSet = forms.formset_factory(FundingForm, formset=BaseRowFormSet, extra=2, can_delete=True)
+FundingFormSet = row_formset(FundingForm, 100, extra=2, formset=BaseRowFormSet)
 
 
 class BaselineForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from applications.forms import row_formset
 from applications.models import Batch
 from organisations.models import Division, Organisation, ReviewUnit
 
@@ -130,7 +131,8 @@ class CriterionForm(forms.Form):
         return levels
 
 
-CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
+CRITERIA_LIMIT = 30  # criteria of one set, at most
+CriterionFormSet = row_formset(CriterionForm, CRITERIA_LIMIT, extra=2)
 
 
 def levels_text(levels) -> str:
@@ -179,8 +181,53 @@ class ExpertForm(forms.ModelForm):
         return data
 
 
+class PlaceLookups:
+    """The places and organisations an import names, each looked up once per file (a thousand rows
+    naming the same few cities cost a handful of queries, not three thousand)."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def _get(self, key, find):
+        if key not in self._cache:
+            self._cache[key] = find()
+        return self._cache[key]
+
+    def unit(self, city: str):
+        return self._get(
+            ("unit", city), lambda: ReviewUnit.objects.filter(Q(name=city) | Q(name=f"{city}市")).first()
+        )
+
+    def division(self, county: str, unit):
+        def find():
+            divisions = Division.objects.filter(level=Division.Level.COUNTY, name=county)
+            if unit is not None:
+                divisions = divisions.filter(review_units=unit)
+            return divisions.first()
+
+        return self._get(("division", county, getattr(unit, "pk", None)), find)
+
+    def unit_of(self, division):
+        return self._get(
+            ("unit_of", division.pk), lambda: ReviewUnit.objects.filter(divisions=division).first()
+        )
+
+    def organisation(self, employer: str):
+        return self._get(
+            ("organisation", employer),
+            lambda: Organisation.objects.filter(
+                name=employer,
+                kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK, Organisation.Kind.AGENCY],
+            ).first(),
+        )
+
+
 class ExpertRowForm(forms.Form):
     """One row of the expert import: the same checks as the form, with places given by name."""
+
+    def __init__(self, *args, lookups: PlaceLookups | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups or PlaceLookups()
 
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=32)
     employer = forms.CharField(label=gettext_lazy("工作单位"), max_length=128)
@@ -199,14 +246,11 @@ class ExpertRowForm(forms.Form):
         city, county = (data.get("city") or "").strip(), (data.get("county") or "").strip()
         unit = division = None
         if city:
-            unit = ReviewUnit.objects.filter(Q(name=city) | Q(name=f"{city}市")).first()
+            unit = self.lookups.unit(city)
             if unit is None:
                 self.add_error("city", gettext("“%(city)s”不是陕西省的市（区）。") % {"city": city})
         if county:
-            divisions = Division.objects.filter(level=Division.Level.COUNTY, name=county)
-            if unit is not None:
-                divisions = divisions.filter(review_units=unit)
-            division = divisions.first()
+            division = self.lookups.division(county, unit)
             if division is None:
                 if unit is not None:
                     message = gettext("“%(county)s”不是%(unit)s的县（市、区）。") % {
@@ -217,15 +261,12 @@ class ExpertRowForm(forms.Form):
                     message = gettext("“%(county)s”不是县（市、区）。") % {"county": county}
                 self.add_error("county", message)
             elif unit is None:
-                unit = ReviewUnit.objects.filter(divisions=division).first()
+                unit = self.lookups.unit_of(division)
         employer = (data.get("employer") or "").strip()
         return {
             "name": (data.get("name") or "").strip(),
             "employer": employer,
-            "employer_organisation": Organisation.objects.filter(
-                name=employer,
-                kind__in=[Organisation.Kind.COUNTY, Organisation.Kind.PARK, Organisation.Kind.AGENCY],
-            ).first(),
+            "employer_organisation": self.lookups.organisation(employer),
             "review_unit": unit,
             "division": division,
             "title": (data.get("title") or "").strip(),
@@ -235,15 +276,43 @@ class ExpertRowForm(forms.Form):
         }
 
 
+# The expert import's bounds, stated on the page and checked before the workbook is parsed: the file's
+# size, what it unpacks to (an .xlsx is a zip: a small file can unpack to gigabytes) and the rows read.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+IMPORT_MAX_ROWS = 1000
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:g}"
+
+
 class ExpertImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("专家名单（Excel .xlsx）"))
 
     def clean_file(self):
+        import zipfile
+
         uploaded = self.cleaned_data["file"]
         if not uploaded.name.lower().endswith(".xlsx"):
             raise ValidationError(gettext("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
-        if uploaded.size > 5 * 1024 * 1024:
-            raise ValidationError(gettext("文件不得超过 5 MB。"))
+        if uploaded.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                gettext("文件不得超过 %(size)s MB（本文件 %(actual)s MB），请分成多个文件导入。")
+                % {"size": _megabytes(IMPORT_MAX_BYTES), "actual": f"{uploaded.size / 1024 / 1024:.1f}"}
+            )
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ValidationError(gettext("无法读取该文件，请使用导入模板（.xlsx）填写后上传。")) from None
+        finally:
+            uploaded.seek(0)
+        if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+            raise ValidationError(
+                gettext("文件内容过大（解压后超过 %(size)s MB），请只保留专家名单一个工作表后重新上传。")
+                % {"size": _megabytes(IMPORT_MAX_UNPACKED_BYTES)}
+            )
         return uploaded
 
 

@@ -626,3 +626,45 @@ class SelectionDecision(models.Model):
     @property
     def shortlisted(self) -> list[dict]:
         return [item for item in self.items if item.get("proposal") == "shortlist"]
+
+
+class ExpertImportJob(models.Model):
+    """One Excel import of the expert pool, run by a task (reviews.tasks.import_experts) in short batches.
+
+    The rows are checked in the request, all of them, before the job exists: a job holds only valid rows
+    (Excel row number and fields, places by key). The task adds them batch by batch, each in its own short
+    transaction, and counts here what is done; the progress page polls this row. A row the pool refuses
+    meanwhile (the same mobile number entered by hand since) is reported, the others are imported."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("待导入行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created = models.PositiveIntegerField(_("新增专家数"), default=0)
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(_("未导入的行"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("专家导入任务")
+        verbose_name_plural = _("专家导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return gettext("专家导入（%(file)s）") % {"file": self.file_name or self.pk}
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state == self.State.DONE

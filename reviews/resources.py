@@ -13,7 +13,7 @@ from core import xlsx
 from core.formats import colon, enumeration_comma, semicolon
 
 from . import aggregation as agg
-from .forms import ExpertRowForm
+from .forms import IMPORT_MAX_ROWS, ExpertRowForm, PlaceLookups
 from .models import Expert, ReviewAssignment, Score
 
 # Import column -> ExpertRowForm field. The export below writes the same headers (in the active language;
@@ -40,6 +40,7 @@ EXPERT_HEADERS = {
     "电子邮箱": _("电子邮箱"),
 }
 HEADER_SEARCH_ROWS = 10  # the header row is found among the first rows (an export has title rows above)
+IMPORT_MAX_COLUMNS = 30  # cells read per row: the template has 10 columns
 
 
 def _expert_status(expert) -> str:
@@ -58,6 +59,44 @@ EXPERT_EXPORT_COLUMNS = [
     xlsx.Column(EXPERT_HEADERS["电子邮箱"], lambda e: e.email),
     xlsx.Column(_("状态"), _expert_status),
 ]
+
+
+def _over_the_row_limit() -> str:
+    return gettext("文件超过%(max)s行的上限（表头以下），请分成多个文件导入，每个文件不超过%(max)s行。") % {
+        "max": IMPORT_MAX_ROWS
+    }
+
+
+def _row_tags(xml: bytes) -> int:
+    return xml.count(b"<row") + xml.count(b":row ") + xml.count(b":row>")
+
+
+def _row_tags_over(content: bytes, limit: int) -> bool:
+    """Whether a worksheet of the .xlsx has more than `limit` rows, counted as <row> tags in the
+    unpacked XML, a chunk at a time, stopping as soon as the limit is passed (the file's unpacked size is
+    bounded by ExpertImportForm). A damaged file counts nothing here: openpyxl then says it cannot read it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for member in archive.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                count, pending = 0, b""
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        # Count up to the last "<": a tag is never cut in two between chunks.
+                        pending += chunk
+                        cut = pending.rfind(b"<")
+                        done, pending = (pending[:cut], pending[cut:]) if cut > 0 else (b"", pending)
+                        count += _row_tags(done)
+                        if count > limit:
+                            return True
+                if count + _row_tags(pending) > limit:
+                    return True
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return False
 
 
 class ExpertResource:
@@ -94,9 +133,20 @@ class ExpertResource:
         The header row is the first of the top rows that holds the required columns, so an exported
         pool (title rows above the header) or a plain sheet (header in row 1) both import.
         The caller imports nothing unless `errors` is empty."""
+        # Read as a stream (read_only) and stop past the row limit: a sheet of 200,000 rows is refused
+        # after reading a thousand, not parsed whole. openpyxl itself scans a whole sheet that does not
+        # state its size (no <dimension>) when it opens it, so the rows are counted first, in bytes.
+        limit = HEADER_SEARCH_ROWS + IMPORT_MAX_ROWS
+        if _row_tags_over(content, limit + 1):
+            return [], [_over_the_row_limit()]
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            table = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            table = []
+            for row in book.worksheets[0].iter_rows(values_only=True, max_col=IMPORT_MAX_COLUMNS):
+                table.append(tuple(row))
+                if len(table) > limit:
+                    break
+            book.close()
         except Exception:  # openpyxl raises many types for a damaged or foreign file
             return [], [gettext("无法读取该文件，请使用导入模板（.xlsx）填写后上传。")]
         names = {str(label): source for source, label in EXPERT_HEADERS.items()} | {
@@ -113,14 +163,16 @@ class ExpertResource:
             missing = [c for c in REQUIRED_COLUMNS if c not in first]
             columns = enumeration_comma().join(str(EXPERT_HEADERS[c]) for c in missing)
             return [], [gettext("文件缺少必填列：%(columns)s（请使用导入模板）。") % {"columns": columns}]
-        rows, errors, phones = [], [], {}
+        if len(table) - header_at - 1 > IMPORT_MAX_ROWS:
+            return [], [_over_the_row_limit()]
+        rows, errors, phones, lookups = [], [], {}, PlaceLookups()
         existing = set(Expert.objects.values_list("phone", flat=True))
         for number, values in enumerate(table[header_at + 1 :], start=header_at + 2):  # Excel row numbers
             raw = {EXPERT_COLUMNS[h]: v for h, v in zip(headers, values, strict=False) if h in EXPERT_COLUMNS}
             if all(v in (None, "") for v in raw.values()):
                 continue
             data = {k: v if isinstance(v, int | float) else str(v or "").strip() for k, v in raw.items()}
-            form = ExpertRowForm(data)
+            form = ExpertRowForm(data, lookups=lookups)
             who = gettext("第%(number)s行（%(name)s）") % {
                 "number": number,
                 "name": data.get("name") or gettext("未填姓名"),

@@ -7,6 +7,7 @@ and notifies after commit, like every other service of the portal.
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -407,30 +408,179 @@ def round_add_pilots(*, review_round: ReviewRound, pilots, by) -> list[ReviewIte
 
 
 # Expert pool ------------------------------------------------------------------------------------
+def _add_expert(*, name: str, employer: str, phone: str, email: str = "", activation: bool, **fields):
+    """The pool's one way in: the expert, a portal account (username = "zj" + 手机号) with the expert role
+    in an organisation for the employer, the audit entry. Returns (expert, whether the account is new).
+
+    With `activation`, a new account gets an unusable password (no hashing: an import of a thousand rows
+    once spent minutes hashing passwords nobody knew) and a mail with a link to set one (the password reset
+    page, valid PASSWORD_RESET_TIMEOUT); `expert_activation_send` sends it again."""
+    User = get_user_model()
+    if Expert.objects.filter(phone=phone).exists():
+        raise DomainError(gettext("手机号%(phone)s的专家已在专家库中。") % {"phone": phone})
+    user, created = User.objects.get_or_create(
+        username=f"zj{phone}", defaults={"full_name": name, "email": email}
+    )
+    if created:
+        if activation:
+            user.set_unusable_password()
+        else:
+            user.set_password(secrets.token_urlsafe(16))
+        user.save()
+    expert = Expert.objects.create(
+        user=user, name=name, employer=employer, phone=phone, email=email, **fields
+    )
+    from organisations.models import Organisation
+
+    home, _ = Organisation.objects.get_or_create(
+        name=employer, defaults={"kind": Organisation.Kind.EXPERT_HOME}
+    )
+    Membership.objects.get_or_create(user=user, organisation=home, role=Role.EXPERT)
+    return expert, created
+
+
 def expert_create(*, by, name: str, employer: str, phone: str, email: str = "", **fields) -> Expert:
     """Add an expert to the pool with a portal account (username = 手机号; password set by reset link)."""
     _require_officer(by)
-    User = get_user_model()
     with transaction.atomic():
-        if Expert.objects.filter(phone=phone).exists():
-            raise DomainError(gettext("手机号%(phone)s的专家已在专家库中。") % {"phone": phone})
-        user, created = User.objects.get_or_create(
-            username=f"zj{phone}", defaults={"full_name": name, "email": email}
+        expert, _created = _add_expert(
+            name=name, employer=employer, phone=phone, email=email, activation=False, **fields
         )
-        if created:
-            user.set_password(secrets.token_urlsafe(16))
-            user.save()
-        expert = Expert.objects.create(
-            user=user, name=name, employer=employer, phone=phone, email=email, **fields
-        )
-        from organisations.models import Organisation
-
-        home, _ = Organisation.objects.get_or_create(
-            name=employer, defaults={"kind": Organisation.Kind.EXPERT_HOME}
-        )
-        Membership.objects.get_or_create(user=user, organisation=home, role=Role.EXPERT)
         record(expert, actor=by, action="create", label=gettext_noop("加入专家库"))
     return expert
+
+
+def expert_activation_send(*, expert: Expert, by=None) -> bool:
+    """Mail the expert a link to set the password of an account that has none yet (after an import).
+    False when there is nothing to send: a password is set already, or no e-mail address is known."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    if by is not None:
+        _require_officer(by)
+    user = expert.user
+    if user.has_usable_password() or not user.email or not user.is_active:
+        return False
+    url = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    notify(
+        [user],
+        kind="expert_activation",
+        title=gettext("您已加入陕西省低碳近零碳试点评审专家库，请设置平台登录密码"),
+        body=gettext(
+            "用户名：%(username)s。请打开下面的链接设置密码，链接%(days)s天内有效；过期后请联系省生态环境厅重新发送。"
+        )
+        % {"username": user.username, "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
+        url=url,
+    )
+    if by is not None:
+        record(expert, actor=by, action="activation_send", label=gettext_noop("发送账号激活邮件"))
+    return True
+
+
+# The rows of an import are added in batches, each in its own short transaction: the database is never
+# held for the whole file, and other users' requests pass between batches.
+IMPORT_BATCH_SIZE = 25
+# The task pauses this long between batches, so that a request waiting for SQLite's write lock (make run)
+# gets it before the next batch does; on PostgreSQL a batch locks only its own rows.
+IMPORT_PAUSE_SECONDS = 0.2
+_IMPORT_KEYS = {
+    "review_unit": "review_unit_id",
+    "division": "division_id",
+    "employer_organisation": "employer_organisation_id",
+}
+
+
+def _import_row(fields: dict) -> dict:
+    """A checked row (reviews.resources) as JSON: places and organisations by key."""
+    return {
+        _IMPORT_KEYS.get(name, name): (value.pk if hasattr(value, "pk") else value)
+        for name, value in fields.items()
+    }
+
+
+def expert_import_queue(*, by, rows: list[tuple[int, dict]], file_name: str = ""):
+    """Queue an import of rows already checked, all of them (reviews.resources.ExpertResource.rows_from):
+    a job row holds them, the task adds them (reviews.tasks.import_experts) and the page shows progress."""
+    from core.queue import enqueue_on_commit
+
+    from .models import ExpertImportJob
+    from .tasks import import_experts
+
+    _require_officer(by)
+    if not rows:
+        raise DomainError(gettext("文件中没有专家数据。"))
+    with transaction.atomic():
+        job = ExpertImportJob.objects.create(
+            created_by=by,
+            file_name=file_name[:255],
+            total=len(rows),
+            rows=[[number, _import_row(fields)] for number, fields in rows],
+        )
+        record(
+            job,
+            actor=by,
+            action="queue",
+            label=gettext_noop("提交专家库批量导入"),
+            data={"rows": len(rows), "file": job.file_name},
+        )
+        enqueue_on_commit(import_experts, job.pk)
+    return job
+
+
+def expert_import_batch(job_id: int, size: int = IMPORT_BATCH_SIZE) -> bool:
+    """Add the job's next `size` rows in one short transaction; True while rows remain.
+
+    Idempotent: the job row is locked and `done` moves on in the same transaction as the experts, so a
+    repeated or concurrent delivery of the task continues where the last batch committed. A row the pool
+    refuses now (its mobile number entered meanwhile) is reported in the job and skipped. When the last
+    batch is done, the import's audit entry is written with the counts."""
+    from .models import ExpertImportJob
+
+    with transaction.atomic():
+        job = ExpertImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        if job.state == ExpertImportJob.State.DONE:
+            return False
+        by = job.created_by
+        start = job.done
+        for number, fields in job.rows[start : start + size]:
+            try:
+                with transaction.atomic():
+                    expert, _created = _add_expert(activation=True, **fields)
+                    record(
+                        expert,
+                        actor=by,
+                        action="import",
+                        label=gettext_noop("批量导入专家库"),
+                        data={"job": job.pk, "row": number},
+                    )
+                    expert_activation_send(expert=expert)
+            except (DomainError, IntegrityError) as error:
+                message = error.message if isinstance(error, DomainError) else gettext("该行与已有数据冲突。")
+                job.errors.append(
+                    gettext("第%(number)s行：%(message)s") % {"number": number, "message": message}
+                )
+            else:
+                job.created += 1
+            job.done += 1
+        job.state = ExpertImportJob.State.RUNNING if job.done < job.total else ExpertImportJob.State.DONE
+        if job.state == ExpertImportJob.State.DONE:
+            job.finished_at = timezone.now()
+            record(
+                job,
+                actor=by,
+                action="import",
+                label=gettext_noop("完成专家库批量导入"),
+                data={"rows": job.total, "created": job.created, "refused": len(job.errors)},
+            )
+        job.save(update_fields=["state", "done", "created", "errors", "finished_at", "updated_at"])
+        return job.state != ExpertImportJob.State.DONE
 
 
 def expert_update(*, expert: Expert, by, fields: dict) -> Expert:
@@ -453,35 +603,6 @@ def expert_update(*, expert: Expert, by, fields: dict) -> Expert:
     return locked
 
 
-def experts_import(*, by, rows: list[tuple[int, dict]]) -> list[Expert]:
-    """Add every row to the pool, or none: rows are (Excel row number, cleaned fields), already
-    validated like the expert form; a row the pool refuses (a phone number already there) names its
-    row and rolls the whole import back."""
-    _require_officer(by)
-    if not rows:
-        raise DomainError(gettext("文件中没有专家数据。"))
-    created = []
-    with transaction.atomic():
-        for number, fields in rows:
-            try:
-                created.append(expert_create(by=by, **fields))
-            except DomainError as error:
-                raise DomainError(
-                    gettext("第%(number)s行：%(message)s未导入任何专家。")
-                    % {"number": number, "message": error.message}
-                ) from error
-        for expert in created:
-            record(
-                expert,
-                actor=by,
-                action="import",
-                label=gettext_noop("批量导入专家库"),
-                data={"rows": len(created)},
-            )
-    return created
-
-
-# Conflicts --------------------------------------------------------------------------------------
 def rule_conflicts_for(expert: Expert, item: ReviewItem) -> list[tuple[str, str]]:
     """The conflicts the rules find between an expert and an item's subject (an application or a pilot:
     its organisation, county, city and delegated technical agencies): (kind, detail)."""

@@ -77,3 +77,36 @@ def sweep_pending_documents() -> int:
         enqueue(render_document, pk)
         count += 1
     return count
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
+def import_experts(self, job_id: int) -> int:
+    """Run an expert import (reviews.services.expert_import_queue) batch by batch; each batch commits on
+    its own, so the progress page moves and the database is never held for the whole file. Idempotent:
+    a repeated delivery continues from the last committed batch. Returns the number of batches run."""
+    import time
+
+    from .services import IMPORT_PAUSE_SECONDS, expert_import_batch
+
+    batches = 1
+    while expert_import_batch(job_id):
+        batches += 1
+        time.sleep(IMPORT_PAUSE_SECONDS)  # let waiting writers in between batches
+    return batches
+
+
+def sweep_pending_imports() -> int:
+    """Outbox sweeper: queue the expert imports whose task was lost (Redis down when they were queued)
+    or stopped (a worker restarted): a job not done and untouched for 2 minutes."""
+    from core.queue import enqueue
+
+    from .models import ExpertImportJob
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    stalled = ExpertImportJob.objects.exclude(state=ExpertImportJob.State.DONE).filter(updated_at__lt=cutoff)
+    count = 0
+    for pk in stalled.values_list("pk", flat=True)[:20]:
+        enqueue(import_experts, pk)
+        count += 1
+    return count

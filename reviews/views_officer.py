@@ -27,6 +27,8 @@ from core.uploads import serve_file
 from . import publicity, services
 from .documents import count_workdays
 from .forms import (
+    IMPORT_MAX_BYTES,
+    IMPORT_MAX_ROWS,
     CriteriaSetForm,
     CriterionFormSet,
     ExpertForm,
@@ -42,6 +44,7 @@ from .models import (
     CriteriaSet,
     Declaration,
     Expert,
+    ExpertImportJob,
     Objection,
     ReviewAssignment,
     ReviewDocument,
@@ -115,29 +118,60 @@ def expert_template(request):
     return ExpertResource.template_response()
 
 
+def _import_context(form, errors=()) -> dict:
+    return {
+        "form": form,
+        "errors": list(errors),
+        "max_rows": IMPORT_MAX_ROWS,
+        "max_megabytes": IMPORT_MAX_BYTES // (1024 * 1024),
+        "jobs": ExpertImportJob.objects.select_related("created_by")[:5],
+    }
+
+
 @login_required
 def expert_import(request):
+    """Check every row of the file (bounded: size and rows, stated on the page, checked before parsing);
+    on any error show them all, by row and column, and import nothing; otherwise queue the import as a
+    task and show its progress."""
     _require_officer(request.user)
     form = ExpertImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        rows, errors = ExpertResource.rows_from(form.cleaned_data["file"].read())
+        upload = form.cleaned_data["file"]
+        rows, errors = ExpertResource.rows_from(upload.read())
         if not errors:
-            imported = run(
-                request,
-                services.experts_import,
-                success=gettext(
-                    "已导入%(len)s位专家，并为每位专家开通了平台账号（用户名为“zj”加手机号，首次登录请通过“忘记密码”设置密码）。"
-                )
-                % {"len": len(rows)},
-                by=request.user,
-                rows=rows,
-            )
-            if imported:
-                return redirect("reviews:experts")
+            try:
+                job = services.expert_import_queue(by=request.user, rows=rows, file_name=upload.name)
+            except DomainError as error:
+                errors = [error.message]
+            else:
+                return redirect("reviews:expert_import_job", job_pk=job.pk)
     elif request.method == "POST":
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render(request, "reviews/expert_import.html", {"form": form, "errors": errors}, status=200)
+    status = 422 if errors else 200
+    return render(request, "reviews/expert_import.html", _import_context(form, errors), status=status)
+
+
+@login_required
+def expert_import_job(request, job_pk: int):
+    """An import's progress; the panel refreshes itself (htmx) until the job is done."""
+    _require_officer(request.user)
+    job = get_object_or_404(ExpertImportJob.objects.select_related("created_by"), pk=job_pk)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "reviews/partials/import_progress.html" if partial else "reviews/expert_import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def expert_activation(request, expert_pk: int):
+    _require_officer(request.user)
+    expert = get_object_or_404(Expert.objects.select_related("user"), pk=expert_pk)
+    if services.expert_activation_send(expert=expert, by=request.user):
+        messages.success(request, gettext("激活邮件已发送至%(email)s。") % {"email": expert.user.email})
+    else:
+        messages.error(request, gettext("该专家已设置密码或未填写电子邮箱，无需发送激活邮件。"))
+    return redirect("reviews:expert_edit", expert_pk=expert.pk)
 
 
 @login_required
@@ -716,7 +750,11 @@ def _latest_documents(batch) -> list[ReviewDocument]:
 
 @login_required
 def publicity_page(request, pk: int):
-    review_round = _managed_round(request.user, pk)
+    return _render_publicity(request, _managed_round(request.user, pk))
+
+
+def _render_publicity(request, review_round, *, open_form=None, objection_form=None, status=200):
+    """The publicity page; after a refused form, that form as the officer typed it (nothing is lost)."""
     batch = Batch.objects.get(pk=review_round.batch_id)
     # In the order of the published notice and pilot list (documents._ordered), so the numbered lists
     # here match the 序号 the public reads; the model's default order is newest first.
@@ -734,8 +772,8 @@ def publicity_page(request, pk: int):
     context = {
         "round": review_round,
         "batch": batch,
-        "open_form": PublicityForm(initial=initial),
-        "objection_form": ObjectionForm(),
+        "open_form": open_form or PublicityForm(initial=initial),
+        "objection_form": objection_form or ObjectionForm(),
         "handle_form": ObjectionHandleForm(),
         "shortlisted": [a for a in applications if a.state == Application.State.SHORTLISTED],
         "in_publicity": [a for a in applications if a.state == Application.State.IN_PUBLICITY],
@@ -748,7 +786,13 @@ def publicity_page(request, pk: int):
         if batch.publicity_start
         else (0, False),
     }
-    return render(request, "reviews/publicity.html", context)
+    return render(request, "reviews/publicity.html", context, status=status)
+
+
+def _refused_form(request, review_round, **forms):
+    """A publicity form refused (invalid, or by the service): the page again, with what was typed."""
+    messages.error(request, gettext("未保存，请按提示修改；您填写的内容已保留。"))
+    return _render_publicity(request, review_round, **forms, status=422)
 
 
 @login_required
@@ -756,18 +800,15 @@ def publicity_page(request, pk: int):
 def publicity_open(request, pk: int):
     review_round = _managed_round(request.user, pk)
     form = PublicityForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:publicity", pk=pk)
-    run(
-        request,
-        publicity.publicity_open,
-        success=gettext("拟入选名单已公示。"),
-        batch=review_round.batch,
-        by=request.user,
-        **form.cleaned_data,
-    )
-    return redirect("reviews:publicity", pk=pk)
+    if form.is_valid():
+        try:
+            publicity.publicity_open(batch=review_round.batch, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("拟入选名单已公示。"))
+            return redirect("reviews:publicity", pk=pk)
+    return _refused_form(request, review_round, open_form=form)
 
 
 @login_required
@@ -775,22 +816,19 @@ def publicity_open(request, pk: int):
 def objection_record(request, pk: int):
     review_round = _managed_round(request.user, pk)
     form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:publicity", pk=pk)
-    data = form.cleaned_data
-    application = get_in_scope_or_404(
-        Application.objects.filter(batch_id=review_round.batch_id), pk=data.pop("application")
-    )
-    run(
-        request,
-        publicity.objection_record,
-        success=gettext("异议已登记。"),
-        application=application,
-        by=request.user,
-        **data,
-    )
-    return redirect("reviews:publicity", pk=pk)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        application = get_in_scope_or_404(
+            Application.objects.filter(batch_id=review_round.batch_id), pk=data.pop("application")
+        )
+        try:
+            publicity.objection_record(application=application, by=request.user, **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("异议已登记。"))
+            return redirect("reviews:publicity", pk=pk)
+    return _refused_form(request, review_round, objection_form=form)
 
 
 @login_required

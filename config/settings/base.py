@@ -357,6 +357,7 @@ PORTAL_REMINDERS: list[str] = [
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
     "reviews.tasks.sweep_pending_documents",
+    "reviews.tasks.sweep_pending_imports",
     "plans.tasks.sweep_pending_pdfs",
     "dispatches.tasks.sweep_pending_circulars",
 ]

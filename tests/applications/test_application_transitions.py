@@ -216,7 +216,13 @@ def test_province_returns_to_city_and_the_city_forwards_again(batch, province, c
 
 
 def test_selection_path_to_shortlisted_and_publicity(batch, province, finance):
+    from reviews.models import ReviewRound
+
+    from ..factories import ReviewRoundFactory
+
     application = in_state(S.FORWARDED, batch)
+    # The batch's selection round has revealed its scores: the review is done (reviews.guards).
+    ReviewRoundFactory(batch=batch, state=ReviewRound.State.AGGREGATED)
     services.application_start_expert_review(application=application, by=province)
     services.application_finish_review(application=application, by=province)
     assert Application.objects.get(pk=application.pk).state == S.REVIEWED

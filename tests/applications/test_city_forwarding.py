@@ -167,10 +167,10 @@ def test_an_overlong_document_number_is_refused_with_a_message_and_nothing_forwa
     response = client_for(city_ankang).post(
         reverse("applications:city_forward", args=[batch.pk]),
         {"unit": ANKANG, "document_no": "安" * 5000, "letter_text": "现将我市推荐的申报材料报送贵厅。"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # the form again, with the letter as typed
     assert "「文号」最多64个字符，现有5000个" in response.content.decode()
+    assert "现将我市推荐的申报材料报送贵厅。" in response.content.decode()
     assert not CityForwarding.objects.exists()
     assert set(Application.objects.values_list("state", flat=True)) == {Application.State.RECOMMENDED}
 

@@ -155,7 +155,7 @@ def test_a_forged_form_count_is_capped(applicant_county, client_for):
         data[f"contacts-{i}-mobile"] = "13900000000"
     response = client.post(url, data)
     body = response.content.decode()
-    assert response.status_code == 200 and "请最多提交 10 个表单" in body
+    assert response.status_code == 200 and "最多只能填写10行" in body
     assert body.count('data-testid="row"') <= 10
     assert not Contact.objects.filter(application=draft).exists()
 

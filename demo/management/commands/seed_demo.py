@@ -200,6 +200,7 @@ class Command(BaseCommand):
             self._county_call()
             self._near_zero_county_call()
             self._third_batch()
+            self._expert_import()
             plans_demo.seed(self.stdout)
             demo_reports.seed(self.stdout)
             dispatches_demo.seed(self.stdout)
@@ -374,10 +375,24 @@ class Command(BaseCommand):
         batch = self._batch("2023年第一批低碳近零碳试点", 2023)
         Batch.objects.filter(pk=batch.pk).update(document_no="陕环发〔2023〕48号")
         entries = [(c, s) for c, s in FIRST_BATCH_COUNTIES] + [(p, s) for p, s in FIRST_BATCH_PARKS]
+        # 2023 was reviewed at a meeting, on paper: its selection round stands revealed (aggregated) while
+        # the applications pass through review, so that "评审完成" finds its review done (reviews.guards),
+        # and is decided afterwards. Its items are created as each application enters review.
+        selection = ReviewRound.objects.create(
+            name="2023年第一批试点遴选评审（会议评审，评分表纸质存档）",
+            purpose=ReviewRound.Purpose.SELECTION,
+            batch=batch,
+            state=ReviewRound.State.AGGREGATED,
+            criteria_set=CriteriaSet.objects.get(name="低碳近零碳试点遴选评分标准", version=1),
+            criteria_frozen_at=datetime.datetime(2023, 8, 28, tzinfo=datetime.UTC),
+            scoring_deadline=datetime.date(2023, 8, 30),
+            experts_per_item=5,
+        )
         for rank, (key, _state) in enumerate(entries, start=1):
             self._application(batch, self._organisation(key), Application.State.SELECTED, rank % 5 + 1)
         for key in ("610822", "610622"):  # 府谷县, 延川县: reviewed and not selected
             self._application(batch, self._organisation(key), Application.State.NOT_SELECTED, 3)
+        ReviewRound.objects.filter(pk=selection.pk).update(state=ReviewRound.State.DECIDED)
         self._finish_batch(
             batch,
             ["close_applications", "start_provincial_review", "start_publicity", "publish"],
@@ -522,6 +537,37 @@ class Command(BaseCommand):
             expert.user.password = self.password_hash
             expert.user.save(update_fields=["password"])
         self.criteria = CriteriaSet.objects.get(name="低碳近零碳试点遴选评分标准", version=1)
+
+    def _expert_import(self) -> None:
+        """Two more experts came in by an Excel import, after the rounds were set up: its progress page
+        shows it done; their accounts await activation (no password yet)."""
+        from organisations.models import ReviewUnit
+
+        rows = [
+            (
+                2,
+                {
+                    "name": "孙丽",
+                    "employer": "西安建筑科技大学",
+                    "phone": "13700000021",
+                    "email": "13700000021@example.cn",
+                },
+            ),
+            (3, {"name": "马超", "employer": "长安大学", "phone": "13700000022", "email": ""}),
+        ]
+        for _number, fields in rows:
+            fields.update(
+                review_unit=ReviewUnit.objects.get(pk="610100"),
+                division=None,
+                employer_organisation=None,
+                title="副教授",
+                specialities="建筑节能、交通低碳",
+            )
+        job = review_services.expert_import_queue(
+            by=self.users["province"], rows=rows, file_name="专家名单（补充）.xlsx"
+        )
+        while review_services.expert_import_batch(job.pk):  # what the task runs, here at once
+            pass
 
     def _run_review(self, review_round, *, declare_conflict_for: str = "") -> None:
         """Freeze, declare (one expert declares a conflict), assign automatically, open scoring."""
