@@ -23,7 +23,7 @@ from dispatches.selectors import responses_visible_to
 from followup.selectors import todos_for as followup_todos
 from organisations.models import Role
 from organisations.roles import scope_of
-from pilots.models import Pilot
+from pilots.models import DisqualificationProposal, Pilot
 from pilots.selectors import pilots_visible_to
 from reports.models import AnnualReport
 from reports.selectors import reports_visible_to
@@ -273,6 +273,18 @@ def _province_tasks(user, scope, counts: _Counts, rounds: list[ReviewRound]) -> 
     tasks += _report_task(
         counts, "reports_to_receive", AnnualReport.State.SUBMITTED, _("待接收的年度自评报告")
     )
+    pending_disqualifications = DisqualificationProposal.objects.filter(
+        state=DisqualificationProposal.State.PENDING
+    ).count()
+    if pending_disqualifications:
+        tasks.append(
+            Task(
+                key="disqualifications",
+                title=_("建设期满未通过验收、待决定是否取消资格的试点"),
+                count=pending_disqualifications,
+                url=reverse("pilots:disqualification_list") + "?state=pending",
+            )
+        )
     return tasks
 
 
@@ -506,5 +518,13 @@ def menu_for(user) -> list[MenuItem]:
     if scope.has(Role.PROVINCE_OFFICER):
         items.append(
             MenuItem("batches", _("申报批次"), reverse("applications:batch_list"), _("全部申报批次"))
+        )
+        items.append(
+            MenuItem(
+                "disqualification",
+                _("取消资格提议"),
+                reverse("pilots:disqualification_list"),
+                _("全部取消试点资格提议"),
+            )
         )
     return items

@@ -328,6 +328,7 @@ MENUS = {
         "plans",
         "reviews",
         "batches",
+        "disqualification",
     },
     "finance": {
         "work_plans",

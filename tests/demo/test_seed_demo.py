@@ -1,5 +1,6 @@
 """`manage.py seed_demo` fills an empty database with something in every stage, through the services."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -69,6 +70,21 @@ def test_seed_demo_covers_every_stage_and_is_idempotent():
         and Conflict.objects.filter(source="rule").exists()
     )
     assert Declaration.objects.exists() and Objection.objects.filter(outcome="pending").exists()
+
+    # The disqualification clock's run of 2 January 2026: most first-batch pilots extended to the end of
+    # 2026 by the province, two still waiting for its decision; none proposed twice.
+    from pilots.models import DisqualificationProposal
+
+    proposals = DisqualificationProposal.objects.select_related("pilot__organisation")
+    assert set(proposals.values_list("state", flat=True)) == {"pending", "extended"}
+    assert sorted(p.pilot.organisation.name for p in proposals.filter(state="pending")) == sorted(
+        ["神木市人民政府", "杨凌农业高新技术产业示范区管委会"]
+    )
+    assert not proposals.filter(
+        pilot__state__in=["accepted", "disqualified", "in_acceptance_review"]
+    ).exists()
+    extended = proposals.filter(state="extended")
+    assert extended.exists() and {p.pilot.construction_end for p in extended} == {datetime.date(2026, 12, 31)}
 
     counts = (Application.objects.count(), Pilot.objects.count(), AnnualReport.objects.count())
     again = StringIO()

@@ -265,3 +265,21 @@ def test_other_roles_get_404_on_the_pages(pilots, personas, client_for):
             {"decision": "confirm", "reason": "x"},
         )
     assert DisqualificationProposal.objects.get(pk=proposal.pk).state == P.PENDING
+
+
+def test_the_province_s_dashboard_counts_the_pending_proposals(pilots, province):
+    from dashboard.selectors import dashboard_for
+
+    def pending_task():
+        return next((t for t in dashboard_for(province).tasks if t.key == "disqualifications"), None)
+
+    assert pending_task() is None
+    disqualification_proposals(today=datetime.date(2026, 1, 5))
+    assert pending_task().count == DisqualificationProposal.objects.filter(state=P.PENDING).count() == 2
+    disqualification_decide(
+        proposal=DisqualificationProposal.objects.get(pilot=pilots["building"]),
+        by=province,
+        decision="confirm",
+        reason="建设期满",
+    )
+    assert pending_task().count == 1

@@ -19,6 +19,7 @@ from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import content as demo_content
 from demo import dispatches as dispatches_demo
+from demo import disqualification as disqualification_demo
 from demo import followup as followup_demo
 from demo import plans as plans_demo
 from demo import reports as demo_reports
@@ -205,6 +206,7 @@ class Command(BaseCommand):
             demo_reports.seed(self.stdout)
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
+            disqualification_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
