@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.formats import in_chinese
+from core.locks import claimed
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def circular_context(circular) -> dict:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("dispatches.circular")
 def render_circular(self, circular_id: int) -> bool:
     from core.pdf import render_pdf  # WeasyPrint loads Pango: only worker processes need it
 
