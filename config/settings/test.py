@@ -33,3 +33,6 @@ PORTAL_AUDIT_ALLOW_FLUSH = True
 # (no other worker takes their tasks) and a standby beat that polls for the beat lock every second.
 CELERY_TASK_DEFAULT_QUEUE = env("PORTAL_TEST_CELERY_QUEUE") or "celery"
 PORTAL_BEAT_LOCK_RETRY_SECONDS = float(env("PORTAL_BEAT_LOCK_RETRY_SECONDS") or 5)
+# The suite posts to the verification page from one address; tests/core/test_verify_rate_limit.py sets
+# its own small limit.
+PORTAL_VERIFY_RATE_LIMIT = 100000
