@@ -118,6 +118,11 @@ class BeatLock:
         self._connection = None
 
     def release(self) -> None:
+        """Unlock, then close: a standby takes over at its next try (closing alone releases the lock only
+        when the server has ended the session)."""
+        if self._connection is not None:
+            with contextlib.suppress(Exception), self._connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(self.LABEL)])
         self._drop()
 
 
