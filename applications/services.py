@@ -1,7 +1,10 @@
 """Writes for batches and applications. Every state change goes through core.transitions."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 
@@ -578,8 +581,13 @@ def application_update_eligibility(
     )
 
 
+DRAFT_PDF_PENDING = datetime.timedelta(minutes=2)
+
+
 def draft_pdf_request(*, application: Application, by):
-    """Queue a draft rendering (watermarked 草稿); the page polls until it is ready."""
+    """Queue a draft rendering (watermarked 草稿); the page polls until it is ready. A request while the
+    user's previous draft is still being generated returns that one: it renders the data as it stands
+    when a worker takes it, so a double click (or two tabs, on two web machines) renders it once."""
     from core.queue import enqueue_on_commit
     from core.uploads import new_token
 
@@ -589,6 +597,15 @@ def draft_pdf_request(*, application: Application, by):
     if not permissions.can_request_draft_pdf(by, application):
         raise ActionNotPermitted()
     with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=application.pk).first()  # one request at a time
+        pending = DraftPdf.objects.filter(
+            application=application,
+            requested_by=by,
+            pdf="",
+            requested_at__gte=timezone.now() - DRAFT_PDF_PENDING,  # older: its task was lost, ask again
+        ).first()
+        if pending is not None:
+            return pending
         draft = DraftPdf.objects.create(application=application, requested_by=by, token=new_token())
         record(application, actor=by, action="draft_pdf", label=gettext_noop("生成草稿PDF"))
         enqueue_on_commit(render_draft_pdf, draft.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import signing
 from core.formats import in_chinese
+from core.locks import claimed
 from core.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def _render_or_retry(task, template: str, context: dict) -> bytes:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("applications.applicationsnapshot")
 def render_snapshot_pdf(self, snapshot_id: int) -> bool:
     from .models import ApplicationSnapshot
     from .pdf import annex1_context
@@ -71,6 +73,7 @@ def render_snapshot_pdf(self, snapshot_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("applications.draftpdf")
 def render_draft_pdf(self, draft_id: int) -> bool:
     from .models import DraftPdf
     from .pdf import annex1_context
@@ -95,6 +98,7 @@ def render_draft_pdf(self, draft_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("applications.cityforwarding")
 def render_forwarding_letter(self, forwarding_id: int) -> bool:
     from .models import CityForwarding
     from .pdf import cover_letter_context

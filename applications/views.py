@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import ActionNotPermitted, DomainError
-from core.security import get_in_scope_or_404
+from core.security import deny_section, get_in_scope_or_404
 from core.transitions import actions_for
 from core.uploads import serve_file
 from organisations.models import Organisation, Role
@@ -80,7 +80,7 @@ def application_create(request):
         Organisation.objects.filter(pk__in=scope_of(request.user).orgs(Role.APPLICANT)).order_by("name")
     )
     if not organisations:
-        raise Http404
+        deny_section("applications.create")
     batch = get_object_or_404(Batch, pk=request.GET.get("batch") or request.POST.get("batch"))
     if request.method == "POST":
         chosen = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)
@@ -246,7 +246,7 @@ def application_recommend(request, pk: int):
 # Batches (provincial officer) ------------------------------------------------------------------
 def _require_batch_manager(user):
     if not permissions.can_manage_batches(user):
-        raise Http404
+        deny_section("applications.batches")
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
-from core.security import deny, get_in_scope_or_404, record_denial
+from core.security import deny, deny_section, get_in_scope_or_404, record_denial
 from core.uploads import serve_file, validate_upload
 from organisations.models import ReviewUnit
 from organisations.roles import scope_of
@@ -105,7 +105,7 @@ def draft_pdf_download(request, pk: int, draft_pk: int):
 def _city_unit(request) -> ReviewUnit:
     units = scope_of(request.user).review_units
     if not units:
-        raise Http404
+        deny_section("applications.city")
     code = request.GET.get("unit") or request.POST.get("unit") or sorted(units)[0]
     if code not in units:  # another city's list
         record_denial(ReviewUnit, {"pk": code})

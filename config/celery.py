@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# A second beat started by mistake waits instead of doubling the schedule (core.beat, docs/deployment.md).
+app.conf.beat_scheduler = "core.beat:SingleBeatScheduler"
 
 app.conf.beat_schedule = {
     # Delivers notifications and renders PDFs whose task could not be queued (Redis down).

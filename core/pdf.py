@@ -7,8 +7,10 @@ WeasyPrint would fall back to a Latin font silently and print every Chinese char
 rendering refuses with MissingPdfFont instead.
 """
 
+import logging
 import shutil
 import subprocess
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -16,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 # The Debian/Ubuntu package of each free family the defaults name (scripts/system_packages.sh installs them).
 FONT_PACKAGES = {
@@ -96,6 +100,10 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
+    started = time.monotonic()
     with translation.override("zh-hans"):  # official documents are Chinese whatever the reader's language
         html = render_to_string(template_name, {**context, "fonts": settings.PDF_FONTS})
-    return html_to_pdf(html)
+    pdf = html_to_pdf(html)
+    # One line per rendering: the several-machines test counts them in the workers' logs.
+    logger.info("PDF rendered: %s (%d bytes, %.1f s)", template_name, len(pdf), time.monotonic() - started)
+    return pdf

@@ -131,6 +131,18 @@ def record_denial(model, lookup: dict, *, reason: str = "scope") -> None:
     )
 
 
+def deny_section(section: str, *, message: str = ""):
+    """The one owner of role-level refusals: a user whose role cannot see a whole section (an applicant on
+    the officers' review pages, an expert on a city's screening list) gets the same 404 as for an object
+    outside their scope, and the refusal is recorded as a `denied` security event naming the section."""
+    record_security_event(
+        Kind.DENIED,
+        summary=f"section {section}",
+        detail={"section": section, "reason": "role"},
+    )
+    raise Http404(message)
+
+
 def deny(obj, *, reason: str = "permission"):
     """Record a refusal of an object the user reached but may not act on or see here, and 404."""
     record_denial(type(obj), {"pk": obj.pk}, reason=reason)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import signing
+from .ratelimit import allow
+from .security import client_ip
 from .uploads import sniff
 
 
@@ -47,6 +49,17 @@ class VerifyForm(forms.Form):
 def verify(request):
     form = VerifyForm(request.POST or None, request.FILES or None)
     context = {"form": form, "max_mb": settings.PORTAL_VERIFY_MAX_BYTES // 1048576}
+    limit, window = settings.PORTAL_VERIFY_RATE_LIMIT, settings.PORTAL_VERIFY_RATE_WINDOW
+    if request.method == "POST" and not allow("verify", client_ip(request), limit=limit, window=window):
+        form.is_valid()  # the typed number stays in the form
+        form.add_error(
+            None,
+            gettext("核验请求过于频繁：同一地址每 %(minutes)d 分钟最多核验 %(limit)d 次，请稍后再试。")
+            % {"minutes": max(window // 60, 1), "limit": limit},
+        )
+        response = render(request, "core/verify.html", context, status=429)
+        response["Retry-After"] = str(window)
+        return response
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data.get("pdf")
         if uploaded:

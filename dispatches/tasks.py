@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.formats import in_chinese
+from core.locks import claimed
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def send_dispatch_escalations() -> int:
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("dispatches.circular")
 def render_circular(self, circular_id: int) -> bool:
     from core.pdf import render_pdf  # WeasyPrint loads Pango: only worker processes need it
 

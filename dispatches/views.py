@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.security import deny_section
 from core.uploads import serve_file
 from core.xlsx import XLSX
 from organisations.roles import scope_of
@@ -62,7 +63,7 @@ def dispatch_list(request):
 @login_required
 def dispatch_create(request):
     if not permissions.can_manage_dispatches(request.user):
-        raise Http404
+        deny_section("dispatches.manage")
     form = DispatchForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +153,7 @@ def dispatch_detail(request, pk: int):
 def question_add(request, pk: int):
     dispatch = get_dispatch_for_user(request.user, pk)
     if not permissions.can_manage_dispatches(request.user):
-        raise Http404
+        deny_section("dispatches.manage")
     form = QuestionForm(request.POST)
     if form.is_valid():
         run(
@@ -176,7 +177,7 @@ def question_add(request, pk: int):
 def question_remove(request, pk: int, question_pk: int):
     dispatch = get_dispatch_for_user(request.user, pk)
     if not permissions.can_manage_dispatches(request.user):
-        raise Http404
+        deny_section("dispatches.manage")
     question = get_object_or_404(dispatch.questions, pk=question_pk)
     run(
         request, services.question_remove, success=gettext("问题已删除。"), question=question, by=request.user
@@ -252,7 +253,7 @@ def circular_issue(request, pk: int):
 def circular_pdf(request, pk: int):
     dispatch = get_dispatch_for_user(request.user, pk)
     if not sees_table(request.user):
-        raise Http404
+        deny_section("dispatches.circular")
     circular = Circular.objects.filter(dispatch=dispatch).first()
     if circular is None or not circular.file:
         raise Http404(gettext("通报PDF正在生成"))

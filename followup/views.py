@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.actions import run
 from core.errors import DomainError
 from core.lists import filtered_list, page_of
+from core.security import deny_section
 from core.uploads import serve_file
 from pilots.models import Pilot
 from pilots.selectors import pilots_visible_to
@@ -58,7 +59,7 @@ def work_plan_list(request):
 def work_plan_create(request):
     pilots = selectors.pilots_for_work_plan(request.user)
     if not pilots.exists():
-        raise Http404
+        deny_section("followup.work_plan")
     form = WorkPlanCreateForm(
         request.POST or None, pilots=pilots, initial={"year": timezone.localdate().year}
     )
@@ -156,7 +157,7 @@ def visit_list(request):
 def visit_create(request):
     pilots = selectors.pilots_for_visit(request.user)
     if not pilots.exists():
-        raise Http404
+        deny_section("followup.visit")
     form = VisitForm(request.POST or None, pilots=pilots, initial={"pilot": request.GET.get("pilot")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +271,7 @@ def group_list(request):
 @login_required
 def group_create(request):
     if not permissions.can_manage_guidance(request.user):
-        raise Http404
+        deny_section("followup.guidance")
     form = GroupForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,12 +7,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from core.formats import in_chinese
+from core.locks import claimed
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("plans.planversion")
 def render_plan_pdf(self, version_id: int) -> bool:
     from core.pdf import render_pdf  # WeasyPrint loads Pango: only worker processes need it
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.security import deny_section
 from core.uploads import serve_file
 
 from . import permissions, services
@@ -468,7 +469,7 @@ def ledger(request, pilot_pk: int):
 @login_required
 def plan_list(request):
     if not permissions.can_list_plans(request.user) and not _is_city(request.user):
-        raise Http404
+        deny_section("plans.list")
     filters = PlanFilter(request.GET, plans_visible_to(request.user), user=request.user)
     if request.GET.get("export") == "xlsx":
         return plan_list_xlsx(filters.queryset, user=request.user, filters=filters)
@@ -494,7 +495,7 @@ def change_list(request):
     if not (
         permissions.can_list_plans(request.user) or _is_city(request.user) or _is_pilot_staff(request.user)
     ):
-        raise Http404
+        deny_section("plans.changes")
     filters = ChangeFilter(request.GET, changes_visible_to(request.user), user=request.user)
     if request.GET.get("export") == "xlsx":
         return change_list_xlsx(filters.queryset, user=request.user, filters=filters)

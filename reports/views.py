@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.security import deny_section
 from core.uploads import serve_file
 from organisations.models import ReviewUnit
 from pilots.selectors import get_pilot_for_user, pilots_visible_to
@@ -60,7 +61,7 @@ def report_create(request):
     pilots = pilots_visible_to(request.user)
     allowed = [p.pk for p in pilots if permissions.can_draft_report(request.user, p)]
     if not allowed:
-        raise Http404(gettext("无权填报"))
+        deny_section("reports.create", message=gettext("无权填报"))
     queryset = pilots.filter(pk__in=allowed)
     form = CreateForm(request.POST or None, pilots=queryset, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
@@ -343,7 +344,7 @@ def pilot_emissions(request, pilot_pk: int):
 def overview_page(request):
     """The province's (or a city's) overview of every pilot for a year."""
     if not permissions.can_see_overview(request.user):
-        raise Http404(gettext("页面不存在"))
+        deny_section("reports.overview", message=gettext("页面不存在"))
     year = _year(request)
     city = request.GET.get("city") or ""
     status = request.GET.get("status") or ""

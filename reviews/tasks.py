@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import signing
 from core.formats import in_chinese
+from core.locks import claimed
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ ISSUED = {"publicity_list", "pilot_list"}
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 @in_chinese
+@claimed("reviews.reviewdocument")
 def render_document(self, document_id: int) -> bool:
     from core.pdf import render_pdf
 

@@ -10,14 +10,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run
-from core.security import deny
+from core.security import deny, deny_section
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -38,7 +37,7 @@ OTHER_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def _require_expert(user) -> None:
     if not scope_of(user).has(Role.EXPERT):
-        raise Http404
+        deny_section("reviews.expert")
 
 
 def _can_open(user, assignment: ReviewAssignment) -> bool:
@@ -88,7 +87,7 @@ def my_assignments(request):
 @login_required
 def declare(request, pk: int):
     if not is_pool_expert(request.user):
-        raise Http404
+        deny_section("reviews.declaration")
     review_round = get_round_for_user(request.user, pk)
     declaration = Declaration.objects.filter(round=review_round, expert=request.user).first()
     items = list(

@@ -21,7 +21,7 @@ from core.actions import run
 from core.audit import history_for
 from core.errors import ActionNotPermitted, DomainError
 from core.formats import enumeration_comma
-from core.security import deny, get_in_scope_or_404
+from core.security import deny, deny_section, get_in_scope_or_404
 from core.uploads import serve_file
 
 from . import publicity, services
@@ -69,7 +69,7 @@ def _require_officer(user) -> None:
     try:
         require_round_manager(user)
     except ActionNotPermitted:  # an officer-only page answers 404 to anyone else
-        raise Http404 from None
+        deny_section("reviews.officer")
 
 
 def _managed_round(user, pk) -> ReviewRound:

@@ -3,7 +3,7 @@ own dashboard and inbox, the public pages and their account's pages; anything el
 object outside a user's scope does. Give the role to a dedicated account (等保: 审计管理员 apart from the
 system administrator and the business users)."""
 
-from django.http import Http404
+from core.security import deny_section
 
 from .permissions import can_audit
 
@@ -39,4 +39,4 @@ class AuditorConfinementMiddleware:
             return None
         if match.namespace in ALLOWED_NAMESPACES or match.view_name in ALLOWED_NAMES:
             return None
-        raise Http404
+        deny_section("security.auditor_confinement")

@@ -4,12 +4,12 @@ Anyone without the auditor role gets 404 (no hint that the pages exist)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from core.models import SecurityEvent
 from core.queue import enqueue
+from core.security import deny_section
 from core.tasks import verify_audit_chains
 
 from .filters import AuditEntryFilter, SecurityEventFilter
@@ -23,7 +23,7 @@ VERIFY_RUNS_SHOWN = 10
 
 def _require_auditor(user) -> None:
     if not can_audit(user):
-        raise Http404
+        deny_section("security.audit")
 
 
 @login_required

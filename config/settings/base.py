@@ -376,6 +376,9 @@ PORTAL_SIGNING_TRUST_ROOTS = [p for p in env("PORTAL_SIGNING_TRUST_ROOTS").split
 PORTAL_SIGNING_ALLOW_DEV = env_bool("PORTAL_SIGNING_ALLOW_DEV", True)
 PORTAL_SIGNING_DEV_DIR = Path(env("PORTAL_SIGNING_DEV_DIR", str(BASE_DIR / "var" / "signing-dev")))
 PORTAL_VERIFY_MAX_BYTES = int(env("PORTAL_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# The public verification page: at most this many checks per client address and window (core.ratelimit).
+PORTAL_VERIFY_RATE_LIMIT = int(env("PORTAL_VERIFY_RATE_LIMIT", "30"))
+PORTAL_VERIFY_RATE_WINDOW = int(env("PORTAL_VERIFY_RATE_WINDOW", "600"))
 # Security events (core.security): kept this many days, then purged by the beat task
 # core.tasks.purge_security_events; a system check refuses fewer than 183 (6 months).
 PORTAL_SECURITY_EVENT_RETENTION_DAYS = int(env("PORTAL_SECURITY_EVENT_RETENTION_DAYS", "400"))

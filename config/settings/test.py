@@ -29,3 +29,10 @@ PORTAL_SIGNING_DEV_DIR = BASE_DIR / "var" / "test-signing-dev"
 # The test database is emptied between transactional tests (DELETE FROM on SQLite): the SQLite audit
 # triggers let that through in the test settings only (core.security.sqlite_may_delete).
 PORTAL_AUDIT_ALLOW_FLUSH = True
+# tests/integration/test_several_machines.py gives its web, worker and beat processes a queue of their own
+# (no other worker takes their tasks) and a standby beat that polls for the beat lock every second.
+CELERY_TASK_DEFAULT_QUEUE = env("PORTAL_TEST_CELERY_QUEUE") or "celery"
+PORTAL_BEAT_LOCK_RETRY_SECONDS = float(env("PORTAL_BEAT_LOCK_RETRY_SECONDS") or 5)
+# The suite posts to the verification page from one address; tests/core/test_verify_rate_limit.py sets
+# its own small limit.
+PORTAL_VERIFY_RATE_LIMIT = 100000
