@@ -1,12 +1,17 @@
 """Scoped reads of dispatches: every query here is already limited to what the user may see."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from core.formats import format_datetime
+from core.templatetags.portal import num
 from organisations.models import Role
 from organisations.roles import scope_of
 
@@ -79,6 +84,56 @@ def with_answers(responses: QuerySet[DispatchResponse]) -> QuerySet[DispatchResp
             queryset=Answer.objects.only("pk", "response_id", "question_id", "text_value", "number_value"),
         )
     )
+
+
+class AnswerRow(NamedTuple):
+    """One row of the answer table, every cell already formatted: the template does one flat loop."""
+
+    url: str
+    name: str
+    city: str
+    state: str
+    state_label: str
+    late: bool
+    excel: bool
+    submitted: str
+    cells: list  # [(is a figure, text)] in the order of the questions
+
+
+def answer_rows(responses, questions) -> list[AnswerRow]:
+    """The rows of a page of `with_answers` responses (pilot, organisation and review unit selected):
+    no query beyond those of the page."""
+    url = reverse("dispatches:response", args=[0])[:-2]  # ".../0/" -> ".../", the pk appended below
+    figures = [(q.pk, q.is_figure) for q in questions]
+    rows = []
+    for response in responses:
+        by_question = {a.question_id: a for a in response.answers.all()}
+        cells = []
+        for pk, figure in figures:
+            a = by_question.get(pk)
+            if a is None:
+                text = ""
+            elif a.number_value is not None:
+                text = num(a.number_value, 2)
+            else:
+                text = Truncator(a.text_value or "").chars(60)
+            cells.append((figure, text))
+        organisation = response.pilot.organisation
+        unit = organisation.review_unit
+        rows.append(
+            AnswerRow(
+                url=f"{url}{response.pk}/",
+                name=organisation.name,
+                city=unit.name if unit else "",
+                state=response.state,
+                state_label=response.get_state_display(),
+                late=response.late,
+                excel=response.source == "excel",
+                submitted=format_datetime(response.submitted_at) if response.submitted_at else "",
+                cells=cells,
+            )
+        )
+    return rows
 
 
 def late_condition(dispatch: Dispatch, today=None) -> Q:

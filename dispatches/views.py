@@ -21,6 +21,7 @@ from .models import Circular, Dispatch, DispatchResponse
 from .resources import answer_table_xlsx
 from .selection import resolve_pilots, selection_text
 from .selectors import (
+    answer_rows,
     completeness_by_city,
     dispatches_visible_to,
     get_dispatch_for_user,
@@ -119,10 +120,7 @@ def dispatch_detail(request, pk: int):
             dispatch, with_answers(filters.queryset), questions=questions, user=request.user, filters=filters
         )
     page = Paginator(with_answers(filters.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for response in page:
-        by_question = {a.question_id: a for a in response.answers.all()}
-        rows.append((response, [(q, by_question.get(q.pk)) for q in questions]))
+    rows = answer_rows(page, questions)
     cities, total = completeness_by_city(responses)
     circular = Circular.objects.filter(dispatch=dispatch).first()
     return render(
