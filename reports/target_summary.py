@@ -85,6 +85,8 @@ def refresh_stale(stale_ids: list[int]) -> dict[int, tuple[int, dict, str]]:
     if not stale_ids:
         return {}
     reports = list(
-        AnnualReport.objects.filter(pk__in=stale_ids, state__in=DONE).only("pk", "pilot_id", "year")
+        AnnualReport.objects.filter(pk__in=stale_ids, state__in=DONE)
+        .only("pk", "pilot_id", "year")
+        .order_by("pk")  # two overviews storing at once update the rows in the same order
     )
     return store(reports)
