@@ -89,7 +89,6 @@ class OverviewEntry:
     report_id: int | None
     report_status: str
     target_status: str = "no_data"
-    targets: dict = field(default_factory=dict)  # status code -> count
 
 
 @dataclass
@@ -127,10 +126,12 @@ def overview_pilots(user, year: int) -> QuerySet[Pilot]:
     from .reminders import owes_report
 
     scope = scope_of(user)
-    pilots = Pilot.objects.filter(owes_report(year) | Q(annual_reports__year=year))
+    # a subquery, not a join on the reports: each pilot once without DISTINCT
+    reported = AnnualReport.objects.filter(year=year).values("pilot_id")
+    pilots = Pilot.objects.filter(owes_report(year) | Q(pk__in=reported))
     if not scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         pilots = pilots.filter(organisation__review_unit_id__in=scope.review_units)
-    return pilots.distinct().select_related("organisation", "organisation__review_unit", "batch")
+    return pilots.select_related("organisation", "organisation__review_unit", "batch")
 
 
 def overview_entries(
@@ -145,11 +146,11 @@ def overview_entries(
     from . import target_summary
 
     today = today or timezone.localdate()
-    pilots = overview_pilots(user, year)
+    scoped = overview_pilots(user, year)
     if city:
-        pilots = pilots.filter(organisation__review_unit_id=city)
+        scoped = scoped.filter(organisation__review_unit_id=city)
     pilots = list(
-        pilots.order_by("organisation__review_unit__code", "organisation__name", "pk").values_list(
+        scoped.order_by("organisation__review_unit__code", "organisation__name", "pk").values_list(
             "pk",
             "organisation__review_unit_id",
             "organisation__review_unit__name",
@@ -159,11 +160,12 @@ def overview_entries(
     )
     if not pilots:
         return []
-    ids = [p[0] for p in pilots]
-    extensions = ledger.annual_report_extensions(ids, year)
+    # the pilots as a subquery (2,000 ids as parameters cost more to send than the query takes)
+    among = scoped.order_by().values("pk")
+    extensions = ledger.annual_report_extensions(among, year)
     reports = {
         r[1]: r
-        for r in AnnualReport.objects.filter(year=year, pilot_id__in=ids)
+        for r in AnnualReport.objects.filter(year=year, pilot__in=among)
         .annotate(current=target_summary.current_version_of_pilot())
         .values_list(
             "pk",
@@ -171,14 +173,13 @@ def overview_entries(
             "state",
             "is_late",
             "targets_version",
-            "target_counts",
             "target_status",
             "current",
         )
         .order_by()
     }
     done = target_summary.DONE
-    fresh = target_summary.refresh_stale([r[0] for r in reports.values() if r[2] in done and r[4] != r[7]])
+    fresh = target_summary.refresh_stale([r[0] for r in reports.values() if r[2] in done and r[4] != r[6]])
     entries = []
     for pk, unit, unit_name, month, day in pilots:
         due = extensions.get(pk) or ledger.default_due_date(year, month, day)
@@ -192,8 +193,8 @@ def overview_entries(
             report_status=_report_status(report[2] if report else None, report and report[3], due, today),
         )
         if report is not None and report[2] in done:
-            _version, entry.targets, entry.target_status = fresh.get(report[0]) or report[4:7]
-            entry.target_status = entry.target_status or "no_data"
+            stored = fresh.get(report[0])
+            entry.target_status = (stored[2] if stored else report[5]) or "no_data"
         entries.append(entry)
     return entries
 
@@ -231,6 +232,7 @@ def overview_rows(entries: list[OverviewEntry], year: int) -> list[OverviewRow]:
             "state",
             "submitted_at",
             "is_late",
+            "target_counts",
             "evaluation__report",
             "evaluation__rating",
             "evaluation__opinion",
@@ -249,7 +251,9 @@ def overview_rows(entries: list[OverviewEntry], year: int) -> list[OverviewRow]:
                 report=report,
                 due=entry.due,
                 report_status=entry.report_status,
-                targets=entry.targets,
+                targets=report.target_counts
+                if report is not None and entry.report_status in (ON_TIME, LATE)
+                else {},
                 target_status=entry.target_status,
                 rating=evaluation.get_rating_display() if evaluation else "",
             )
