@@ -22,6 +22,7 @@ from .resources import answer_table_xlsx
 from .selection import resolve_pilots, selection_text
 from .selectors import (
     answer_rows,
+    answer_table_page,
     completeness_by_city,
     dispatches_visible_to,
     get_dispatch_for_user,
@@ -119,7 +120,7 @@ def dispatch_detail(request, pk: int):
         return answer_table_xlsx(
             dispatch, with_answers(filters.queryset), questions=questions, user=request.user, filters=filters
         )
-    page = Paginator(with_answers(filters.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(answer_table_page(filters.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = answer_rows(page, questions)
     cities, total = completeness_by_city(responses)
     circular = Circular.objects.filter(dispatch=dispatch).first()
