@@ -45,9 +45,10 @@ def default_due_date(year: int, month: int | None, day: int | None) -> datetime.
     return datetime.date(year, month or 12, day or 10)
 
 
-def due_dates(pilots, year: int) -> dict[int, datetime.date]:
-    """{pilot id: due date} for many pilots (the batch is select_related): one query."""
-    extensions = annual_report_extensions(pilots, year)
+def due_dates(pilots, year: int, *, among=None) -> dict[int, datetime.date]:
+    """{pilot id: due date} for many pilots (the batch is select_related): one query. `among`: the same
+    pilots as a subquery (`.values("pk")`), to send it rather than thousands of ids."""
+    extensions = annual_report_extensions(pilots if among is None else among, year)
     dues = {}
     for pilot in pilots:
         batch = pilot.batch

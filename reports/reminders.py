@@ -109,14 +109,13 @@ def _lock_sweep(year: int) -> None:
 
 
 def _send_all(year: int, due_rows: list[tuple], summary: dict | None) -> int:
+    owing = Pilot.objects.filter(owes_report(year)).values("pk")
     """Store the reminder rows due and their notices together, in bulk; a row already there means already
     sent. `due_rows`: (pilot, kind, due, recipients, title, body, url)."""
     with transaction.atomic():
         _lock_sweep(year)
         sent_kinds = set(
-            ReportReminder.objects.filter(year=year, pilot__in=[r[0] for r in due_rows]).values_list(
-                "pilot_id", "kind"
-            )
+            ReportReminder.objects.filter(year=year, pilot__in=owing).values_list("pilot_id", "kind")
         )
         new = [r for r in due_rows if (r[0].pk, r[1]) not in sent_kinds]
         if summary and ReportReminder.objects.filter(year=year, pilot=None, kind=K.LATE_SUMMARY).exists():
@@ -160,14 +159,16 @@ def _year_reminders(year: int, today: datetime.date) -> int:
     pilots = list(pilots_owing(year))
     if not pilots:
         return 0
+    # the pilots as a subquery: thousands of ids as parameters cost more to send than the queries take
+    owing = Pilot.objects.filter(owes_report(year)).values("pk")
     reports = {
         r.pilot_id: r
-        for r in AnnualReport.objects.filter(year=year, pilot__in=pilots).only("pk", "pilot_id", "state")
+        for r in AnnualReport.objects.filter(year=year, pilot__in=owing).only("pk", "pilot_id", "state")
     }
     sent_kinds = set(
-        ReportReminder.objects.filter(year=year, pilot__in=pilots).values_list("pilot_id", "kind")
+        ReportReminder.objects.filter(year=year, pilot__in=owing).values_list("pilot_id", "kind")
     )
-    dues = ledger.due_dates(pilots, year)  # one query for all (approved extensions)
+    dues = ledger.due_dates(pilots, year, among=owing)  # one query for all (approved extensions)
     late = []
     province_stage = False
     due_rows = []  # (pilot, kind, due, report)

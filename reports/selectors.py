@@ -1,11 +1,14 @@
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import format_date
 from core.security import get_in_scope_or_404
 from organisations.models import Role
 from organisations.roles import scope_of
@@ -259,6 +262,45 @@ def overview_rows(entries: list[OverviewEntry], year: int) -> list[OverviewRow]:
             )
         )
     return rows
+
+
+class OverviewLine(NamedTuple):
+    """One line of the overview's table, every cell already formatted: the template does one flat loop."""
+
+    pilot_id: int
+    city: str
+    name: str
+    url: str  # "" without a report
+    due: str
+    report_status: str
+    report_label: str
+    target_status: str
+    target_label: str
+    rating: str
+
+
+def overview_lines(rows: list[OverviewRow]) -> list[OverviewLine]:
+    """The table's lines of a page of rows (no query)."""
+    from plans.status import LABELS
+
+    url = reverse("reports:detail", args=[0])[:-2]  # ".../0/" -> ".../", the pk appended below
+    report_labels = {k: str(v) for k, v in REPORT_STATUS_LABELS.items()}
+    target_labels = {k: str(v) for k, v in LABELS.items()}
+    return [
+        OverviewLine(
+            pilot_id=row.pilot.pk,
+            city=row.city_name,
+            name=row.pilot.organisation.name,
+            url=f"{url}{row.report.pk}/" if row.report is not None else "",
+            due=format_date(row.due),
+            report_status=row.report_status,
+            report_label=report_labels[row.report_status],
+            target_status=row.target_status,
+            target_label=target_labels[row.target_status],
+            rating=row.rating or "—",
+        )
+        for row in rows
+    ]
 
 
 def overview(user, year: int, *, city: str = "", today: datetime.date | None = None) -> list[OverviewRow]:
