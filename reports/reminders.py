@@ -74,8 +74,11 @@ def stage_for(due: datetime.date, today: datetime.date) -> str | None:
 
 
 def pilots_owing(year: int):
+    """The pilots that owe a report for `year` and have not submitted it (none, a draft or a returned one)."""
+    submitted = AnnualReport.objects.filter(year=year, state__in=DONE).values("pilot_id")
     return (
         Pilot.objects.filter(owes_report(year))
+        .exclude(pk__in=submitted)
         .select_related("organisation", "batch")
         .order_by("organisation__name", "pk")
     )
@@ -109,7 +112,7 @@ def _lock_sweep(year: int) -> None:
 
 
 def _send_all(year: int, due_rows: list[tuple], summary: dict | None) -> int:
-    owing = Pilot.objects.filter(owes_report(year)).values("pk")
+    owing = pilots_owing(year).order_by().values("pk")
     """Store the reminder rows due and their notices together, in bulk; a row already there means already
     sent. `due_rows`: (pilot, kind, due, recipients, title, body, url)."""
     with transaction.atomic():
@@ -150,7 +153,7 @@ def _send_all(year: int, due_rows: list[tuple], summary: dict | None) -> int:
                     "dedupe_key": f"report-reminder:all:{year}:{K.LATE_SUMMARY}",
                 }
             )
-        return len(notify_many(messages))
+        return notify_many(messages)
 
 
 def _year_reminders(year: int, today: datetime.date) -> int:
@@ -160,7 +163,7 @@ def _year_reminders(year: int, today: datetime.date) -> int:
     if not pilots:
         return 0
     # the pilots as a subquery: thousands of ids as parameters cost more to send than the queries take
-    owing = Pilot.objects.filter(owes_report(year)).values("pk")
+    owing = pilots_owing(year).order_by().values("pk")
     reports = {
         r.pilot_id: r
         for r in AnnualReport.objects.filter(year=year, pilot__in=owing).only("pk", "pilot_id", "state")
