@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_annual_self_assessment'),
+        ("reports", "0005_annual_self_assessment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annualreport',
-            name='target_counts',
+            model_name="annualreport",
+            name="target_counts",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='target_status',
+            model_name="annualreport",
+            name="target_status",
             field=models.CharField(blank=True, editable=False, max_length=16),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='targets_version',
+            model_name="annualreport",
+            name="targets_version",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
     ]
