@@ -53,6 +53,47 @@ def notify(
     return created
 
 
+def notify_many(messages: Iterable[dict], *, send_email: bool = True) -> int:
+    """The bulk form of `notify` with a dedupe key, for a sweep over many recipients: `messages` are
+    dicts of notify's arguments (recipients, kind, title, body, url, dedupe_key; the key is required).
+
+    The keys already stored are read in one query, the missing notices inserted in bulk (a notice that
+    a concurrent run stored meanwhile is skipped by the unique dedupe key), and the new ones read back
+    in one more query for their e-mails, queued after commit. Returns the number of notices created."""
+    rows: dict[str, Notification] = {}
+    for message in messages:
+        for user in {u.pk: u for u in message["recipients"] if u is not None and u.is_active}.values():
+            key = f"{message['dedupe_key']}:u{user.pk}"
+            rows[key] = Notification(
+                recipient=user,
+                kind=message["kind"],
+                title=message["title"],
+                body=message.get("body", ""),
+                url=message.get("url", ""),
+                send_email=send_email,
+                dedupe_key=key,
+            )
+    if not rows:
+        return 0
+    for key in Notification.objects.filter(dedupe_key__in=list(rows)).values_list("dedupe_key", flat=True):
+        del rows[key]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows.values(), batch_size=500, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(dedupe_key__in=list(rows), emailed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "recipient__email")
+    )
+    if send_email:
+        from .tasks import send_notification_email
+
+        for pk, email in created:
+            if email:
+                enqueue_on_commit(send_notification_email, pk)
+    return len(created)
+
+
 def render_email(notification: Notification) -> tuple[str, str]:
     context = {
         "notification": notification,

@@ -23,6 +23,8 @@ from .models import Circular, Dispatch, DispatchResponse
 from .resources import answer_table_xlsx
 from .selection import resolve_pilots, selection_text
 from .selectors import (
+    answer_rows,
+    answer_table_page,
     completeness_by_city,
     dispatches_visible_to,
     get_dispatch_for_user,
@@ -120,11 +122,8 @@ def dispatch_detail(request, pk: int):
         return answer_table_xlsx(
             dispatch, with_answers(filters.queryset), questions=questions, user=request.user, filters=filters
         )
-    page = Paginator(with_answers(filters.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for response in page:
-        by_question = {a.question_id: a for a in response.answers.all()}
-        rows.append((response, [(q, by_question.get(q.pk)) for q in questions]))
+    page = Paginator(answer_table_page(filters.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = answer_rows(page, questions)
     cities, total = completeness_by_city(responses)
     circular = Circular.objects.filter(dispatch=dispatch).first()
     return render(

@@ -6,6 +6,8 @@ Loaded once per user object (one query), then reused by every permission check o
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from .models import Membership, Role
 
 
@@ -85,15 +87,41 @@ def users_with_role(role: str | Iterable[str], *, organisation=None, review_unit
     (an Organisation or its id) keeps the members of that organisation; `review_unit` (a ReviewUnit or
     its code) those of the organisations of that review unit (a city's officers). One query.
     """
-    memberships = Membership.objects.filter(
-        role__in=[role] if isinstance(role, str) else list(role), user__is_active=True
-    )
+    memberships = _active_memberships(role)
     if organisation is not None:
         memberships = memberships.filter(organisation=organisation)
     if review_unit is not None:
         memberships = memberships.filter(organisation__review_unit=review_unit)
     users = {m.user_id: m.user for m in memberships.select_related("user").order_by("pk")}
     return list(users.values())
+
+
+def _active_memberships(role: str | Iterable[str]):
+    return Membership.objects.filter(
+        role__in=[role] if isinstance(role, str) else list(role), user__is_active=True
+    )
+
+
+def users_with_role_by(role: str | Iterable[str], *, organisations=None, review_units=None) -> dict:
+    """The bulk form of `users_with_role` for a sweep over many pilots: {organisation id: [users]} for
+    `organisations` (ids or objects), or {review unit code: [users]} for `review_units` (codes or
+    objects); each list as `users_with_role(role, organisation=…)` / `(…, review_unit=…)` would give it.
+    A key without users is absent. One query whatever the number of keys."""
+    if (organisations is None) == (review_units is None):
+        raise ValueError("give organisations or review_units")
+    memberships = _active_memberships(role).select_related("user").order_by("pk")
+    if organisations is not None:
+        memberships = memberships.filter(organisation__in=organisations)
+        key = "organisation_id"
+    else:
+        memberships = memberships.filter(organisation__review_unit__in=review_units).annotate(
+            unit=F("organisation__review_unit_id")
+        )
+        key = "unit"
+    grouped: dict = {}
+    for m in memberships:
+        grouped.setdefault(getattr(m, key), {}).setdefault(m.user_id, m.user)
+    return {k: list(users.values()) for k, users in grouped.items()}
 
 
 # Two-factor authentication is required for these roles (core.auth_middleware, docs/security.md).

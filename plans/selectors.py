@@ -66,6 +66,28 @@ def _paths_of_version(version: LedgerVersion, targets=None) -> dict[str, TargetP
     }
 
 
+def current_ledger_versions(pilots) -> dict[int, LedgerVersion]:
+    """{pilot id: its current (newest) ledger version} for many pilots (or pilot ids): one query."""
+    latest: dict[int, LedgerVersion] = {}
+    for version in LedgerVersion.objects.filter(pilot__in=pilots).order_by("pilot_id", "-number"):
+        latest.setdefault(version.pilot_id, version)
+    return latest
+
+
+def target_paths(pilots) -> dict[int, dict[str, TargetPath]]:
+    """{pilot id: target_path(pilot)} for many pilots (or pilot ids), a pilot without a filed ledger left
+    out: two queries whatever the number of pilots (the bulk form of `target_path`)."""
+    latest = current_ledger_versions(pilots)
+    targets: dict[int, list] = {}
+    for target in (
+        LedgerTarget.objects.filter(version__in=list(latest.values()))
+        .select_related("indicator")
+        .order_by("order", "pk")
+    ):
+        targets.setdefault(target.version_id, []).append(target)
+    return {pid: _paths_of_version(v, targets.get(v.pk, [])) for pid, v in latest.items()}
+
+
 def key_projects(pilot) -> list[KeyProject]:
     """The filed plan's key projects (as changed by approved change requests); [] before filing."""
     return list(

@@ -41,6 +41,13 @@ class AnnualReport(FSMModelMixin, models.Model):
     # Lateness: the due date in force at the (last) submission, and whether it was passed.
     due_on = models.DateField(_("报送截止日期"), null=True, blank=True)
     is_late = models.BooleanField(_("逾期报送"), default=False)
+    # The targets' statuses against the ledger, computed by reports.target_summary (plans.status's rule)
+    # when the report is submitted, and again whenever the pilot's current ledger version is no longer
+    # `targets_version` (the LedgerVersion pk they were computed on; 0: no ledger; null: not computed).
+    # A stored result of the rule, never typed: the overview reads it instead of recomputing per request.
+    targets_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    target_counts = models.JSONField(default=dict, blank=True, editable=False)  # status code -> targets
+    target_status = models.CharField(max_length=16, blank=True, editable=False)  # the worst of them
 
     # Socio-economic data of the year (GDP for intensity, population for per-capita figures).
     gdp_100m = _amount(_("地区生产总值（亿元，当年价）"))

@@ -21,14 +21,14 @@ The years looked at are this year and the last, so across the year boundary (the
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from core.formats import chinese_date
-from core.notifications import notify
+from core.notifications import notify_many
 from organisations.models import Role
-from organisations.roles import users_with_role
+from organisations.roles import users_with_role, users_with_role_by
 from pilots.models import Pilot
 
 from . import ledger
@@ -57,6 +57,7 @@ OWING_STATES = (
 # Still building: a report is owed every year, even past the construction period's end (a late pilot).
 BUILDING_STATES = OWING_STATES[:5]
 DONE = (AnnualReport.State.SUBMITTED, AnnualReport.State.RECEIVED)
+ESCALATIONS = (K.ESCALATE_CITY, K.ESCALATE_PROVINCE)
 
 
 def owes_report(year: int) -> Q:
@@ -73,8 +74,11 @@ def stage_for(due: datetime.date, today: datetime.date) -> str | None:
 
 
 def pilots_owing(year: int):
+    """The pilots that owe a report for `year` and have not submitted it (none, a draft or a returned one)."""
+    submitted = AnnualReport.objects.filter(year=year, state__in=DONE).values("pilot_id")
     return (
         Pilot.objects.filter(owes_report(year))
+        .exclude(pk__in=submitted)
         .select_related("organisation", "batch")
         .order_by("organisation__name", "pk")
     )
@@ -100,42 +104,77 @@ def _message(kind: str, pilot, year: int, due: datetime.date, today: datetime.da
     )
 
 
-def _send_once(
-    *, pilot, year: int, kind: str, due: datetime.date, recipients, title: str, body: str, url: str
-) -> int:
-    """Store the reminder row and its notices together; a row already there means already sent."""
-    try:
-        with transaction.atomic():
-            _row, created = ReportReminder.objects.get_or_create(
-                pilot=pilot, year=year, kind=kind, defaults={"due_on": due}
+def _lock_sweep(year: int) -> None:
+    """Serialise concurrent sweeps of one year (a retried task next to a second beat) until commit, so
+    the reminders read as already sent are all there are: what is inserted next is what is sent."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"reports.reminders:{year}"])
+
+
+def _send_all(year: int, due_rows: list[tuple], summary: dict | None) -> int:
+    owing = pilots_owing(year).order_by().values("pk")
+    """Store the reminder rows due and their notices together, in bulk; a row already there means already
+    sent. `due_rows`: (pilot, kind, due, recipients, title, body, url)."""
+    with transaction.atomic():
+        _lock_sweep(year)
+        sent_kinds = set(
+            ReportReminder.objects.filter(year=year, pilot__in=owing).values_list("pilot_id", "kind")
+        )
+        new = [r for r in due_rows if (r[0].pk, r[1]) not in sent_kinds]
+        if summary and ReportReminder.objects.filter(year=year, pilot=None, kind=K.LATE_SUMMARY).exists():
+            summary = None
+        reminders = [ReportReminder(pilot=p, year=year, kind=kind, due_on=due) for p, kind, due, *_ in new]
+        if summary:
+            reminders.append(
+                ReportReminder(pilot=None, year=year, kind=K.LATE_SUMMARY, due_on=summary["due"])
             )
-            if not created:
-                return 0
-            key = f"report-reminder:{pilot.pk if pilot else 'all'}:{year}:{kind}"
-            return len(
-                notify(
-                    recipients, kind=f"annual_report_{kind}", title=title, body=body, url=url, dedupe_key=key
-                )
+        if not reminders:
+            return 0
+        ReportReminder.objects.bulk_create(reminders, batch_size=500, ignore_conflicts=True)
+        messages = [
+            {
+                "recipients": recipients,
+                "kind": f"annual_report_{kind}",
+                "title": title,
+                "body": body,
+                "url": url,
+                "dedupe_key": f"report-reminder:{pilot.pk}:{year}:{kind}",
+            }
+            for pilot, kind, _due, recipients, title, body, url in new
+        ]
+        if summary:
+            messages.append(
+                {
+                    "recipients": summary["recipients"],
+                    "kind": f"annual_report_{K.LATE_SUMMARY}",
+                    "title": summary["title"],
+                    "body": summary["body"],
+                    "url": summary["url"],
+                    "dedupe_key": f"report-reminder:all:{year}:{K.LATE_SUMMARY}",
+                }
             )
-    except IntegrityError:  # a concurrent run stored it first
-        return 0
+        return notify_many(messages)
 
 
 def _year_reminders(year: int, today: datetime.date) -> int:
+    """Every reminder due today for `year`'s reports: a fixed number of queries whatever the number of
+    pilots (pilots, reports, reminders sent, due dates, two recipient look-ups, then the inserts)."""
     pilots = list(pilots_owing(year))
     if not pilots:
         return 0
+    # the pilots as a subquery: thousands of ids as parameters cost more to send than the queries take
+    owing = pilots_owing(year).order_by().values("pk")
     reports = {
         r.pilot_id: r
-        for r in AnnualReport.objects.filter(year=year, pilot__in=pilots).only("pk", "pilot_id", "state")
+        for r in AnnualReport.objects.filter(year=year, pilot__in=owing).only("pk", "pilot_id", "state")
     }
     sent_kinds = set(
-        ReportReminder.objects.filter(year=year, pilot__in=pilots).values_list("pilot_id", "kind")
+        ReportReminder.objects.filter(year=year, pilot__in=owing).values_list("pilot_id", "kind")
     )
-    dues = ledger.due_dates(pilots, year)  # one query for all (approved extensions)
-    sent = 0
+    dues = ledger.due_dates(pilots, year, among=owing)  # one query for all (approved extensions)
     late = []
     province_stage = False
+    due_rows = []  # (pilot, kind, due, report)
     for pilot in pilots:
         report = reports.get(pilot.pk)
         if report is not None and report.state in DONE:
@@ -148,31 +187,33 @@ def _year_reminders(year: int, today: datetime.date) -> int:
             late.append((pilot, due))
         if kind == K.ESCALATE_PROVINCE:
             province_stage = True
-        if (pilot.pk, kind) in sent_kinds:
-            continue
-        recipients = list(users_with_role(Role.APPLICANT, organisation=pilot.organisation_id))
-        if kind in (K.ESCALATE_CITY, K.ESCALATE_PROVINCE):
-            recipients += list(
-                users_with_role(Role.CITY_OFFICER, review_unit=pilot.organisation.review_unit_id)
-            )
+        if (pilot.pk, kind) not in sent_kinds:
+            due_rows.append((pilot, kind, due, report))
+    staff = users_with_role_by(Role.APPLICANT, organisations={p.organisation_id for p, *_ in due_rows})
+    escalated = {p.organisation.review_unit_id for p, kind, *_ in due_rows if kind in ESCALATIONS}
+    cities = users_with_role_by(Role.CITY_OFFICER, review_units=escalated - {None}) if escalated else {}
+    rows = []
+    list_url = reverse("reports:list")
+    for pilot, kind, due, report in due_rows:
+        recipients = list(staff.get(pilot.organisation_id, []))
+        if kind in ESCALATIONS:
+            recipients += cities.get(pilot.organisation.review_unit_id, [])
         title, body = _message(kind, pilot, year, due, today)
-        url = reverse("reports:detail", args=[report.pk]) if report else reverse("reports:list")
-        sent += _send_once(
-            pilot=pilot, year=year, kind=kind, due=due, recipients=recipients, title=title, body=body, url=url
-        )
-    if province_stage and late:
+        url = reverse("reports:detail", args=[report.pk]) if report else list_url
+        rows.append((pilot, kind, due, recipients, title, body, url))
+    summary = None
+    if province_stage and late and (None, K.LATE_SUMMARY) not in sent_kinds:
         lines = [f"{p.organisation.name}（截止{chinese_date(d)}，逾期{(today - d).days}天）" for p, d in late]
-        sent += _send_once(
-            pilot=None,
-            year=year,
-            kind=K.LATE_SUMMARY,
-            due=min(d for _p, d in late),
-            recipients=users_with_role(Role.PROVINCE_OFFICER),
-            title=f"{year}年度自评报告：{len(late)}个试点单位逾期未提交",
-            body="逾期未提交的试点单位：\n" + "\n".join(lines),
-            url=reverse("reports:overview") + f"?year={year}",
-        )
-    return sent
+        summary = {
+            "due": min(d for _p, d in late),
+            "recipients": users_with_role(Role.PROVINCE_OFFICER),
+            "title": f"{year}年度自评报告：{len(late)}个试点单位逾期未提交",
+            "body": "逾期未提交的试点单位：\n" + "\n".join(lines),
+            "url": reverse("reports:overview") + f"?year={year}",
+        }
+    if not rows and not summary:
+        return 0
+    return _send_all(year, rows, summary)
 
 
 def annual_report_reminders(*, today: datetime.date) -> int:

@@ -13,7 +13,7 @@ from organisations.models import Role
 from organisations.roles import users_with_role
 from pilots.models import Pilot
 
-from . import ledger
+from . import ledger, target_summary
 from .models import (
     AnnualReport,
     CityOpinion,
@@ -175,6 +175,10 @@ def report_transition(*, report: AnnualReport, name: str, by, reason: str = "") 
 
     with transaction.atomic():
         report = perform_transition(AnnualReport, report.pk, name, by=by, reason=reason, changes=changes)
+        if name == "submit":  # its targets' statuses, for the overview (computed by plans.status's rule)
+            target_summary.store([report])
+        elif name == "return_for_revision":
+            target_summary.clear(report)
         url = reverse("reports:detail", args=[report.pk])
         if name == "submit":
             _notify_submitted(report, url)

@@ -37,7 +37,9 @@ from .selectors import (
     REPORT_STATUS_LABELS,
     TARGET_ORDER,
     get_report_for_user,
-    overview,
+    overview_entries,
+    overview_lines,
+    overview_rows,
     reports_visible_to,
     summarise,
     target_statuses,
@@ -324,6 +326,9 @@ def _year(request) -> int:
     return year
 
 
+OVERVIEW_PAGE_SIZE = 50
+
+
 @login_required
 def pilot_emissions(request, pilot_pk: int):
     """The pilot's emissions by year against its path: a section loaded into the pilot page (htmx), or a
@@ -342,37 +347,41 @@ def pilot_emissions(request, pilot_pk: int):
 
 @login_required
 def overview_page(request):
-    """The province's (or a city's) overview of every pilot for a year."""
+    """The province's (or a city's) overview of every pilot for a year: the counts over all of them, the
+    pilots 50 a page (the exports have every row)."""
     if not permissions.can_see_overview(request.user):
         deny_section("reports.overview", message=gettext("页面不存在"))
     year = _year(request)
     city = request.GET.get("city") or ""
     status = request.GET.get("status") or ""
-    rows = overview(request.user, year, city=city)
+    entries = overview_entries(request.user, year, city=city)
     if status in REPORT_STATUS_LABELS:
-        rows = [r for r in rows if r.report_status == status]
+        entries = [e for e in entries if e.report_status == status]
     elif status in TARGET_ORDER:
-        rows = [r for r in rows if r.target_status == status]
+        entries = [e for e in entries if e.target_status == status]
     if request.GET.get("export") == "xlsx":
         from core.xlsx import xlsx_response
 
         return xlsx_response(
-            overview_sheet(rows, year), filename=gettext("%(year)s年度自评报告总览.xlsx") % {"year": year}
+            overview_sheet(overview_rows(entries, year), year),
+            filename=gettext("%(year)s年度自评报告总览.xlsx") % {"year": year},
         )
     if request.GET.get("export") == "evaluations":
         from core.xlsx import xlsx_response
 
         return xlsx_response(
-            evaluations_sheet(rows, year),
+            evaluations_sheet(overview_rows(entries, year), year),
             filename=gettext("%(year)s年度目标任务完成情况评估.xlsx") % {"year": year},
         )
-    summary = summarise(rows)
+    summary = summarise(entries)
+    page = Paginator(entries, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    target_labels = {k: ledger_label(k) for k in TARGET_ORDER}
     chart = {
         "reports": [
             {"name": str(REPORT_STATUS_LABELS[k]), "value": summary["totals"][k]}
             for k in REPORT_STATUS_LABELS
         ],
-        "targets": [{"name": str(ledger_label(k)), "value": summary["targets"][k]} for k in TARGET_ORDER],
+        "targets": [{"name": str(target_labels[k]), "value": summary["targets"][k]} for k in TARGET_ORDER],
         "cities": [c["name"] for c in summary["cities"]],
         "by_city": {
             str(REPORT_STATUS_LABELS[k]): [c[k] for c in summary["cities"]] for k in REPORT_STATUS_LABELS
@@ -384,14 +393,17 @@ def overview_page(request):
         {
             "year": year,
             "years": list(range(2023, timezone.localdate().year + 1)),
-            "rows": rows,
+            "page": page,
+            "rows": overview_lines(overview_rows(page.object_list, year)),
             "summary": summary,
+            "report_counts": [(k, v, summary["totals"][k]) for k, v in REPORT_STATUS_LABELS.items()],
+            "target_counts": [(k, v, summary["targets"][k]) for k, v in target_labels.items()],
             "chart": chart,
             "cities": ReviewUnit.objects.order_by("order", "code"),
             "city": city,
             "status": status,
             "report_statuses": REPORT_STATUS_LABELS,
-            "target_labels": {k: ledger_label(k) for k in TARGET_ORDER},
+            "target_labels": target_labels,
         },
     )
 

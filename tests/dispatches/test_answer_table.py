@@ -2,6 +2,7 @@
 export with typed cells, and a fixed number of queries whatever the number of pilots."""
 
 import datetime
+import html
 import io
 import json
 import re
@@ -144,3 +145,21 @@ def test_table_runs_a_fixed_number_of_queries(client_for, province, batch, pilot
     assert big.responses.count() == 15
     with django_assert_num_queries(count):
         client.get(reverse("dispatches:detail", args=[big.pk]))
+
+
+def test_table_cells_are_formatted_and_escaped(client_for, province, dispatch, pilots, applicant_county):
+    """The cells precomputed by the selector: figures thousands-separated to 2 places in a numeric cell,
+    text escaped and cut at 60 characters."""
+    answer(
+        response_of(dispatch, pilots["shiquan"]),
+        applicant_county,
+        {1: "23.5", 2: "1234.5", 3: "<b>并网</b>" + "延" * 80},
+    )
+    page = client_for(province).get(reverse("dispatches:detail", args=[dispatch.pk])).content.decode()
+    row = re.search(r'<tr data-pilot="石泉县人民政府">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r"<td( class=\"num\")?>(.*?)</td>", row, re.S)[-3:]
+    assert cells[0] == (' class="num"', "23.50")
+    assert cells[1] == (' class="num"', "1,234.50")
+    assert cells[2][0] == "" and cells[2][1].startswith("&lt;b&gt;并网&lt;/b&gt;延")
+    assert len(html.unescape(cells[2][1])) == 60  # cut as truncatechars:60 did
+    assert "<b>并网" not in page

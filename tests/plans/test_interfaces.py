@@ -100,3 +100,22 @@ def test_due_date_moves_with_an_approved_extension_only(pilot, applicant_county,
 def test_unknown_due_kind_is_an_error(pilot):
     with pytest.raises(ValueError):
         selectors.due_date(pilot, "mystery", 2025)
+
+
+def test_the_bulk_target_paths_equal_target_path_in_two_queries(pilot, province, django_assert_num_queries):
+    from ..factories import county
+
+    second = PilotFactory(organisation=county("610122"))
+    without = PilotFactory(organisation=county("610923"))
+    _ledger(pilot, province, 1, {"2025": "46.5"})
+    _ledger(pilot, province, 2, {"2025": "46.2"})
+    _ledger(second, province, 1, {"2025": "50"})
+    pilots = [pilot, second, without]
+    with django_assert_num_queries(2):
+        paths = selectors.target_paths([p.pk for p in pilots])
+    assert set(paths) == {pilot.pk, second.pk}  # no ledger: left out, as target_path gives {}
+    for p in pilots:
+        assert paths.get(p.pk, {}) == selectors.target_path(p)
+    assert paths[pilot.pk]["forest-cover"].ledger_version == 2
+    versions = selectors.current_ledger_versions(pilots)
+    assert {pid: v.number for pid, v in versions.items()} == {pilot.pk: 2, second.pk: 1}

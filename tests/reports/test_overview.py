@@ -136,17 +136,116 @@ def test_a_city_sees_its_own_pilots_and_others_nothing(
         assert client_for(user).get(reverse("reports:overview")).status_code == 404
 
 
+def _counties(n):
+    from organisations.models import Organisation
+
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY)
+        .order_by("division_id")
+        .values_list("division_id", flat=True)[:n]
+    )
+
+
+def _pilots(batch, province, codes):
+    for i, code in enumerate(codes):
+        state = ("submitted", "received", "draft", None)[i % 4]
+        make_pilot(batch, code, province, state=state, actual=("26", "24.5", "20")[i % 3])
+
+
 def test_the_query_count_is_fixed_whatever_the_number_of_pilots(batch, province):
-    make_pilot(batch, COUNTIES[0], province, state="submitted", actual="26")
+    """3 pilots or 30: as many queries, with the stored statuses fresh and with all of them to compute
+    (reports stored directly here, as before the statuses were stored, or after a ledger change)."""
+    codes = _counties(30)
+    assert len(codes) == 30
     overview(province, 2026, today=TODAY)  # the user's scope is loaded once and cached on the user
+    counts = {}
+    for n, new in ((3, codes[:3]), (30, codes[3:])):
+        _pilots(batch, province, new)
+        with CaptureQueriesContext(connection) as stale:
+            overview(province, 2026, today=TODAY)
+        with CaptureQueriesContext(connection) as fresh:
+            rows = overview(province, 2026, today=TODAY)
+        assert len(rows) == n
+        counts[n] = (len(stale), len(fresh))
+    assert counts[3] == counts[30]
+    assert counts[30][1] == 5  # pilots, extensions, reports; the rows' pilots and reports
+    assert counts[30][0] > counts[30][1]  # the stale ones were computed once, and stored
+
+
+def test_the_overview_page_query_count_is_fixed_and_the_table_is_paginated(
+    batch, province, client_for, monkeypatch
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 10)
+    codes = _counties(30)
+    client = client_for(province)
+    url = reverse("reports:overview") + "?year=2026"
+    _pilots(batch, province, codes[:3])
+    client.get(url)
     with CaptureQueriesContext(connection) as small:
-        overview(province, 2026, today=TODAY)
-    for code in COUNTIES[1:]:
-        make_pilot(batch, code, province, state="received", actual="24", rating="pass")
+        assert client.get(url).text.count("<tr data-pilot=") == 3
+    _pilots(batch, province, codes[3:])
+    client.get(url)
     with CaptureQueriesContext(connection) as large:
-        rows = overview(province, 2026, today=TODAY)
-    assert len(rows) == 6
-    assert len(large) == len(small) == 7
+        page = client.get(url).text
+    assert len(large) == len(small)
+    assert page.count("<tr data-pilot=") == 10  # one page of the table
+    assert 'data-count="pilots">30<' in page  # the counts are of every pilot
+    assert 'data-total="30"' in page and "?year=2026&page=2" in page  # the link keeps the filters
+    last = client.get(url + "&page=3").text
+    assert last.count("<tr data-pilot=") == 10
+    shown = {p for text in (page, client.get(url + "&page=2").text, last) for p in _pilot_ids(text)}
+    assert len(shown) == 30
+
+
+def _pilot_ids(text):
+    import re
+
+    return re.findall(r'<tr data-pilot="(\d+)"', text)
+
+
+def test_statuses_are_stored_on_submission_and_follow_the_ledger(batch, province, applicant_county):
+    """Submitted through the service: the statuses are stored (computed by the rule, never typed); a new
+    ledger version makes the overview compute them again; a return clears them."""
+    from reports import services
+
+    pilot = make_pilot(batch, "610922", province, state=None)
+    report = AnnualReportFactory(pilot=pilot, year=2026, state="draft", summary="进展顺利")
+    IndicatorActual.objects.create(
+        report=report,
+        indicator=Indicator.objects.get(code="non_fossil_share"),
+        value=D("24.5"),
+        quality="yearbook",
+    )
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))):
+        services.report_transition(report=report, name="submit", by=applicant_county)
+    report.refresh_from_db()
+    version = LedgerVersion.objects.get(pilot=pilot)
+    assert (report.targets_version, report.target_counts, report.target_status) == (
+        version.pk,
+        {"at_risk": 1},
+        "at_risk",
+    )
+    # an approved change files version 2, with a lower path value: the actual is now on track
+    new = LedgerVersion.objects.create(pilot=pilot, plan=version.plan, number=2, created_by=province)
+    LedgerTarget.objects.create(
+        version=new,
+        indicator=Indicator.objects.get(code="non_fossil_share"),
+        binding=True,
+        base_year=2022,
+        base_value=D("20"),
+        values={"2026": "24"},
+    )
+    [row] = overview(province, 2026, today=TODAY)
+    assert (row.target_status, row.targets) == ("on_track", {"on_track": 1})
+    report.refresh_from_db()
+    assert (report.targets_version, report.target_status) == (new.pk, "on_track")
+    services.report_transition(report=report, name="return_for_revision", by=province, reason="请补充")
+    report.refresh_from_db()
+    assert (report.targets_version, report.target_counts, report.target_status) == (None, {}, "")
+    [row] = overview(province, 2026, today=TODAY)
+    assert (row.report_status, row.target_status) == ("missing", "no_data")
 
 
 def test_bulk_ledger_reads_equal_the_plans_interface(six):
@@ -159,17 +258,3 @@ def test_bulk_ledger_reads_equal_the_plans_interface(six):
         assert paths.get(pilot.pk, {}) == plan_selectors.target_path(pilot)
         assert dues[pilot.pk] == ledger.due_date(pilot, 2026)
     assert AnnualReport.objects.count() == 5
-
-
-def test_the_overview_page_query_count_is_fixed(batch, province, client_for):
-    client = client_for(province)
-    url = reverse("reports:overview") + "?year=2026"
-    make_pilot(batch, COUNTIES[0], province, state="submitted", actual="26")
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    for code in COUNTIES[1:]:
-        make_pilot(batch, code, province, state="received", actual="24", rating="pass")
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(url).text.count("<tr data-pilot=") == 6
-    assert len(large) == len(small)

@@ -142,3 +142,42 @@ def test_a_pilot_still_building_after_its_construction_period_still_owes_a_repor
     in_acceptance = PilotFactory(batch=batch, organisation=county("610122"), state="acceptance_requested")
     run_on(D(2026, 11, 30))
     assert kinds(building) == ["before_10"] and kinds(in_acceptance) == []
+
+
+def test_the_sweep_runs_as_many_queries_for_30_pilots_as_for_3(province, city_ankang):
+    """Recipients read once for all pilots, reminders and notices inserted in bulk: the number of queries
+    does not grow with the number of pilots reminded (each with its own staff; escalated to the city)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organisations.models import Organisation, Role
+
+    from ..conftest import member
+
+    codes = list(
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY)
+        .order_by("division_id")
+        .values_list("division_id", flat=True)[:33]
+    )
+    batch = BatchFactory(state="published", year=2026, construction_end=D(2028, 12, 31))
+
+    def pilots_for(some):
+        for code in some:
+            organisation = county(code)
+            member(Role.APPLICANT, organisation, username=f"staff_{code}")
+            PilotFactory(batch=batch, organisation=organisation, state="implementing")
+
+    counts = {}
+    for n, some, day in ((3, codes[:3], D(2026, 11, 10)), (30, codes[3:], D(2026, 11, 10))):
+        pilots_for(some)
+        with CaptureQueriesContext(connection) as queries:
+            sent = annual_report_reminders(today=day)
+        assert sent == n  # one notice to each new pilot's staff
+        counts[n] = len(queries)
+    assert counts[3] == counts[30]
+    # the escalation (city officers, the province's summary) as well: 33 pilots at once
+    with CaptureQueriesContext(connection) as escalation:
+        sent = annual_report_reminders(today=D(2026, 12, 20))
+    assert sent == 33 + Notification.objects.filter(recipient=city_ankang).count() + 1
+    assert len(escalation) <= counts[30] + 4
+    assert annual_report_reminders(today=D(2026, 12, 20)) == 0
