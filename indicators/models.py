@@ -110,3 +110,156 @@ class IndicatorSetItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.indicator)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Acceptance indicator systems (验收评价指标体系, 附件3 县区 / 附件4 园区), versioned data scored by
+# indicators.scoring. Until the province publishes its annexes the shipped versions are our proposals
+# (research.md §3.3 [P]): `is_proposal` says so wherever a system is shown.
+
+
+class AcceptanceSystem(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("县（市、区）（附件3）")
+        PARK = "park", _("园区（附件4）")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    name = models.CharField(_("名称"), max_length=128)
+    description = models.TextField(_("说明"), blank=True)
+    is_proposal = models.BooleanField(
+        _("建议稿"), default=True, help_text=_("正式附件发布前为本平台的建议稿。")
+    )
+    total_points = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, default=100)
+    pass_score = models.DecimalField(_("通过分数线"), max_digits=6, decimal_places=2, default=80)
+    excellent_score = models.DecimalField(_("优秀分数线"), max_digits=6, decimal_places=2, default=90)
+    bonus_cap = models.DecimalField(_("加分上限"), max_digits=5, decimal_places=2, default=5)
+    penalty_cap = models.DecimalField(_("减分上限"), max_digits=5, decimal_places=2, default=5)
+    frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("验收评价指标体系")
+        verbose_name_plural = _("验收评价指标体系")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="unique_acceptance_system_version"),
+            models.CheckConstraint(
+                condition=models.Q(excellent_score__gte=models.F("pass_score")),
+                name="acceptance_excellent_not_below_pass",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(name)s（第%(version)s版）") % {"name": gettext(self.name), "version": self.version}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class AcceptanceCategory(models.Model):
+    system = models.ForeignKey(AcceptanceSystem, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("类别"), max_length=64)
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("验收指标类别")
+        verbose_name_plural = _("验收指标类别")
+        ordering = ["system", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "name"], name="unique_acceptance_category_name")
+        ]
+
+    def __str__(self) -> str:
+        return gettext(self.name)
+
+
+class AcceptanceItem(models.Model):
+    class Rule(models.TextChoices):
+        RATIO_UP = "ratio_up", _("比值法（越大越好）")
+        RATIO_DOWN = "ratio_down", _("比值法（越小越好）")
+        THRESHOLD = "threshold", _("达标法")
+        TIERED = "tiered", _("分档法")
+        QUALITATIVE = "qualitative", _("专家评议")
+        EVIDENCE = "evidence", _("佐证材料")
+
+    category = models.ForeignKey(AcceptanceCategory, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="acceptance_items")
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
+    binding = models.BooleanField(_("约束性"), default=False)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    rule = models.CharField(_("评分规则"), max_length=16, choices=Rule.choices)
+    params = models.JSONField(_("规则参数"), default=dict, blank=True)
+    target_note = models.CharField(_("目标要求"), max_length=255, blank=True)
+    reference = models.CharField(_("依据"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("验收指标")
+        verbose_name_plural = _("验收指标")
+        ordering = ["category__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "indicator"], name="one_acceptance_item_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.indicator)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .scoring import RuleError, validate_rule
+
+        try:
+            validate_rule(self.rule, self.params, self.points, binding=self.binding, name=self.indicator.name)
+        except RuleError as error:
+            raise ValidationError({"params": error.message}) from error
+
+
+class AcceptanceVeto(models.Model):
+    system = models.ForeignKey(AcceptanceSystem, on_delete=models.CASCADE, related_name="vetoes")
+    code = models.SlugField(_("代码"), max_length=64)
+    description = models.CharField(_("否决情形"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("一票否决项")
+        verbose_name_plural = _("一票否决项")
+        ordering = ["system", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["system", "code"], name="unique_acceptance_veto_code")]
+
+    def __str__(self) -> str:
+        return gettext(self.description)
+
+
+class AcceptanceAdjustment(models.Model):
+    """A bonus (加分) or penalty (减分) item, worth at most `max_points`; the system caps the sum of each
+    kind (bonus_cap, penalty_cap)."""
+
+    class Kind(models.TextChoices):
+        BONUS = "bonus", _("加分项")
+        PENALTY = "penalty", _("减分项")
+
+    system = models.ForeignKey(AcceptanceSystem, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    code = models.SlugField(_("代码"), max_length=64)
+    description = models.CharField(_("情形"), max_length=255)
+    max_points = models.DecimalField(_("单项上限"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("加减分项")
+        verbose_name_plural = _("加减分项")
+        ordering = ["system", "kind", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="unique_acceptance_adjustment_code"),
+            models.CheckConstraint(
+                condition=models.Q(max_points__gt=0), name="acceptance_adjustment_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext(self.description)
