@@ -4,7 +4,16 @@ from django.utils.translation import gettext, gettext_lazy
 from core.errors import DomainError
 
 from . import services
-from .models import Indicator, IndicatorSet, IndicatorSetItem
+from .models import (
+    AcceptanceAdjustment,
+    AcceptanceCategory,
+    AcceptanceItem,
+    AcceptanceSystem,
+    AcceptanceVeto,
+    Indicator,
+    IndicatorSet,
+    IndicatorSetItem,
+)
 
 
 @admin.register(Indicator)
@@ -61,3 +70,97 @@ class IndicatorSetAdmin(admin.ModelAdmin):
                 self.message_user(request, error.message, messages.ERROR)
             else:
                 self.message_user(request, gettext("已新建：%(set)s") % {"set": new})
+
+
+# --- acceptance indicator systems: inspected here; a frozen version is read-only ----------------------------
+
+
+class _FrozenReadOnly:
+    """Inline or admin of a part of a version: no add, change or delete once the version is frozen."""
+
+    def _frozen(self, obj) -> bool:
+        system = getattr(obj, "system", obj)
+        return bool(system and getattr(system, "frozen_at", None))
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class AcceptanceCategoryInline(_FrozenReadOnly, admin.TabularInline):
+    model = AcceptanceCategory
+    extra = 0
+
+
+class AcceptanceVetoInline(_FrozenReadOnly, admin.TabularInline):
+    model = AcceptanceVeto
+    extra = 0
+
+
+class AcceptanceAdjustmentInline(_FrozenReadOnly, admin.TabularInline):
+    model = AcceptanceAdjustment
+    extra = 0
+
+
+@admin.register(AcceptanceSystem)
+class AcceptanceSystemAdmin(admin.ModelAdmin):
+    """The versions of 附件3/附件4; the items are listed under 验收指标 (filter by version)."""
+
+    list_display = ["name", "kind", "version", "is_proposal", "pass_score", "excellent_score", "frozen_at"]
+    list_filter = ["kind", "is_proposal"]
+    readonly_fields = ["frozen_at", "total_points"]
+    inlines = [AcceptanceCategoryInline, AcceptanceVetoInline, AcceptanceAdjustmentInline]
+    actions = ["new_version", "freeze", "export_items"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.frozen_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.frozen_at:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=gettext_lazy("新建版本（复制所选指标体系）"))
+    def new_version(self, request, queryset):
+        for system in queryset:
+            new = services.acceptance_system_new_version(system=system, by=request.user)
+            self.message_user(request, gettext("已新建：%(system)s") % {"system": new})
+
+    @admin.action(description=gettext_lazy("冻结（启用）所选指标体系"))
+    def freeze(self, request, queryset):
+        for system in queryset:
+            try:
+                services.acceptance_system_freeze(system=system, by=request.user)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, gettext("已冻结：%(system)s") % {"system": system})
+
+    @admin.action(description=gettext_lazy("导出所选版本的指标（Excel）"))
+    def export_items(self, request, queryset):
+        from core import xlsx
+
+        from .transfer import items_sheet
+
+        systems = list(queryset)
+        sheets = [items_sheet(system) for system in systems]
+        return xlsx.xlsx_response(sheets, filename=gettext("验收评价指标体系.xlsx"))
+
+
+@admin.register(AcceptanceItem)
+class AcceptanceItemAdmin(_FrozenReadOnly, admin.ModelAdmin):
+    list_display = ["indicator", "category", "points", "binding", "rule", "params", "order"]
+    list_filter = ["category__system", "rule", "binding"]
+    list_select_related = ["indicator", "category", "category__system"]
+    autocomplete_fields = ["indicator"]
+    search_fields = ["indicator__name", "indicator__code"]
+
+    def _frozen(self, obj) -> bool:
+        return bool(obj and obj.category.system.frozen_at)
