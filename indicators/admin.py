@@ -155,12 +155,19 @@ class AcceptanceSystemAdmin(admin.ModelAdmin):
 
 
 @admin.register(AcceptanceItem)
-class AcceptanceItemAdmin(_FrozenReadOnly, admin.ModelAdmin):
+class AcceptanceItemAdmin(admin.ModelAdmin):
     list_display = ["indicator", "category", "points", "binding", "rule", "params", "order"]
     list_filter = ["category__system", "rule", "binding"]
     list_select_related = ["indicator", "category", "category__system"]
     autocomplete_fields = ["indicator"]
     search_fields = ["indicator__name", "indicator__code"]
 
-    def _frozen(self, obj) -> bool:
-        return bool(obj and obj.category.system.frozen_at)
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.category.system.frozen_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.category.system.frozen_at:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -32,6 +32,67 @@ SEEDED_LABELS = (
     gettext_noop("其他"),
 )
 
+# The labels of the catalogue entries created by migration 0004 (the acceptance systems' indicators).
+ACCEPTANCE_LABELS = (
+    gettext_noop("非化石能源占能源消费比重提高幅度（百分点）"),
+    gettext_noop("试点领导机构、专班与专职人员"),
+    gettext_noop("年度碳排放核算/温室气体清单"),
+    gettext_noop("能碳数字化监测管理平台重点用能单位接入率（%）"),
+    gettext_noop("低碳政策制度（碳评纳入项目准入、激励资金、绿色采购等）（项）"),
+    gettext_noop("碳普惠/碳市场参与（碳惠三秦场景、CCER/碳汇项目）"),
+    gettext_noop("北方地区清洁取暖率（%）"),
+    gettext_noop("规上工业单位增加值能耗降低率（%）"),
+    gettext_noop("新增/更新公交、出租、公务用车新能源占比（%）"),
+    gettext_noop("公共机构单位建筑面积能耗降低率（%）"),
+    gettext_noop("绿色低碳生活（生活垃圾回收利用率/绿色出行比例）（%）"),
+    gettext_noop("近零碳示范场景数（社区/校园/景区/园区/建筑）（个）"),
+    gettext_noop("PM2.5年均浓度降幅（%）"),
+    gettext_noop("NOx、VOCs重点工程减排量完成率（%）"),
+    gettext_noop("减污降碳协同项目完成率（%）"),
+    gettext_noop("污水/垃圾/农业领域甲烷与氧化亚氮协同控制措施"),
+    gettext_noop("单位工业增加值综合能耗（吨标准煤/万元）"),
+    gettext_noop("园区降碳专门管理机构及专职人员"),
+    gettext_noop("园区年度碳排放核算报告/企业碳账本"),
+    gettext_noop("能碳管理平台重点企业在线监测接入率（%）"),
+    gettext_noop("开展碳排放核查/碳足迹认证企业占比（%）"),
+    gettext_noop("入园项目碳排放评价/低碳准入清单"),
+    gettext_noop("可再生电力消费占比（含绿电交易、绿证）（%）"),
+    gettext_noop("分布式光伏装机（兆瓦）"),
+    gettext_noop("余热/余冷/余压综合利用率（%）"),
+    gettext_noop("企业能效达标杆水平比例（%）"),
+    gettext_noop("绿色工厂/绿色供应链管理企业占比（%）"),
+    gettext_noop("新建建筑二星及以上绿色建筑占比（%）"),
+    gettext_noop("货物清洁运输比例/新能源交通工具占比（%）"),
+    gettext_noop("工业用水重复利用率（%）"),
+    gettext_noop("绿色低碳R&D投入强度（%）"),
+    gettext_noop("重点企业清洁生产审核实施率（%）"),
+    gettext_noop("主要污染物（NOx/VOCs）排放量较基准年削减率（%）"),
+    gettext_noop("规上企业环境信息披露率（%）"),
+)
+# The seeded systems' names, descriptions, categories, vetoes and bonus/penalty items (migration 0004).
+ACCEPTANCE_SEEDED_TEXT = (
+    gettext_noop("县（市、区）低碳近零碳试点验收评价指标体系"),
+    gettext_noop("附件3的建议稿（research.md §3.3(a)，[P]），正式附件发布后以新版本替换。"),
+    gettext_noop("目标完成"),
+    gettext_noop("建立降碳管理机制"),
+    gettext_noop("促进能源低碳转型"),
+    gettext_noop("推动节能低碳发展"),
+    gettext_noop("增强降碳减污协同"),
+    gettext_noop("获国家级低碳/减污降碳/气候类试点称号"),
+    gettext_noop("试点经验被省级以上推广"),
+    gettext_noop("绿色金融/碳汇交易落地"),
+    gettext_noop("园区低碳近零碳试点验收评价指标体系"),
+    gettext_noop("附件4的建议稿（research.md §3.3(b)，[P]），正式附件发布后以新版本替换。"),
+    gettext_noop("核心降碳"),
+    gettext_noop("入选国家零碳园区/减污降碳协同创新试点园区"),
+    gettext_noop("绿电直连/源网荷储一体化示范"),
+    gettext_noop("CCUS示范项目"),
+    gettext_noop("试点期内发生重大及以上突发环境事件"),
+    gettext_noop("数据弄虚作假"),
+    gettext_noop("年度自评估报告或监测数据未按时报送"),
+    gettext_noop("重点工程项目明显滞后且无合理说明"),
+)
+
 
 class Indicator(models.Model):
     class Direction(models.TextChoices):
@@ -213,8 +274,11 @@ class AcceptanceItem(models.Model):
 
         from .scoring import RuleError, validate_rule
 
+        if self.points is None or not self.rule:
+            return  # reported on their own fields
+        name = self.indicator.name if self.indicator_id else ""
         try:
-            validate_rule(self.rule, self.params, self.points, binding=self.binding, name=self.indicator.name)
+            validate_rule(self.rule, self.params, self.points, binding=self.binding, name=name)
         except RuleError as error:
             raise ValidationError({"params": error.message}) from error
 

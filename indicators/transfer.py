@@ -69,7 +69,8 @@ def items_sheet(system: AcceptanceSystem) -> xlsx.Sheet:
     status = gettext("建议稿") if system.is_proposal else gettext("正式版")
     frozen = gettext("已冻结") if system.is_frozen else gettext("未冻结（可修改）")
     return xlsx.Sheet(
-        name=gettext("%(kind)s第%(version)s版") % {"kind": system.get_kind_display(), "version": system.version},
+        name=gettext("%(kind)s第%(version)s版")
+        % {"kind": system.get_kind_display(), "version": system.version},
         title=str(system),
         scope=f"{status} {frozen}",
         columns=columns,

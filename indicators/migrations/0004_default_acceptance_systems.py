@@ -202,9 +202,12 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("indicators", "AcceptanceSystem").objects.filter(version=1).delete()
-    Indicator = apps.get_model("indicators", "Indicator")
-    Indicator.objects.filter(code__in=list(NEW_INDICATORS), acceptance_items__isnull=True).delete()
+    # Bottom-up raw deletes: the tables go with 0003 anyway, and the deletion collector of historical
+    # models mixes model classes on the way back.
+    alias = schema_editor.connection.alias
+    for model in ("AcceptanceItem", "AcceptanceCategory", "AcceptanceVeto", "AcceptanceAdjustment", "AcceptanceSystem"):
+        apps.get_model("indicators", model).objects.all()._raw_delete(alias)
+    apps.get_model("indicators", "Indicator").objects.filter(code__in=list(NEW_INDICATORS))._raw_delete(alias)
 
 
 class Migration(migrations.Migration):
