@@ -661,3 +661,24 @@ def _grade(spec, total, vetoes, binding_unmet, pending) -> tuple[str | None, str
             "通过：总分 %(total)s ≥ 通过分数线 %(pass)s，低于优秀分数线 %(excellent)s。"
         ) % values
     return FAIL, gettext("不通过：总分 %(total)s 低于通过分数线 %(pass)s。") % values
+
+
+def describe_params(rule: str, params: Mapping) -> str:
+    """The parameters in words, for a page: 默认目标值 80; 门槛值 80（越小越好）; ≥1得1分；≥3得2分."""
+    if rule in (RATIO_UP, RATIO_DOWN) and "target" in params:
+        return gettext("默认目标值 %(t)s") % {"t": num(Decimal(str(params["target"])))}
+    if rule == THRESHOLD:
+        parts = []
+        if "threshold" in params:
+            parts.append(gettext("门槛值 %(t)s") % {"t": num(Decimal(str(params["threshold"])))})
+        else:
+            parts.append(gettext("门槛值为目标值"))
+        if params.get("direction") == DOWN:
+            parts.append(gettext("（不高于为达标）"))
+        return "".join(parts)
+    if rule == TIERED:
+        return "；".join(
+            gettext("≥%(b)s得%(p)s分") % {"b": num(bound), "p": num(points)}
+            for bound, points in tiers_of(params)
+        )
+    return ""
