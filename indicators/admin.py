@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext, gettext_lazy
 
 from core.errors import DomainError
@@ -126,6 +127,52 @@ class AcceptanceSystemAdmin(admin.ModelAdmin):
         if obj is not None and obj.frozen_at:
             return False
         return super().has_delete_permission(request, obj)
+
+    change_form_template = "admin/indicators/acceptancesystem/change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "<int:pk>/import-items/",
+                self.admin_site.admin_view(self.import_items_view),
+                name="indicators_acceptancesystem_import_items",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_items_view(self, request, pk: int):
+        """Upload an xlsx in the export's layout to replace a non-frozen version's items (all or nothing)."""
+        from django import forms
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        class UploadForm(forms.Form):
+            file = forms.FileField(label=gettext_lazy("Excel文件（.xlsx）"))
+
+        system = get_object_or_404(AcceptanceSystem, pk=pk)
+        if not self.has_change_permission(request, system):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = services.acceptance_items_import(
+                    system=system, content=form.cleaned_data["file"].read(), by=request.user
+                )
+            except DomainError as error:
+                form.add_error("file", error.message)
+            else:
+                self.message_user(request, gettext("已导入%(n)s项指标。") % {"n": count})
+                return redirect("admin:indicators_acceptancesystem_change", system.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": system,
+            "form": form,
+            "title": gettext("导入验收指标：%(system)s") % {"system": system},
+        }
+        return TemplateResponse(request, "admin/indicators/acceptancesystem/import_items.html", context)
 
     @admin.action(description=gettext_lazy("新建版本（复制所选指标体系）"))
     def new_version(self, request, queryset):

@@ -282,3 +282,29 @@ def test_admin_lists_the_systems_and_shows_a_frozen_version_read_only(client):
         reverse("admin:indicators_acceptanceitem_changelist") + f"?category__system__id__exact={v1.pk}"
     )
     assert items.status_code == 200 and "单位GDP二氧化碳排放较基准年降低率" in items.content.decode()
+
+
+def test_admin_upload_imports_a_sheet_and_shows_a_bad_row(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, admin)
+    v2 = services.acceptance_system_new_version(system=system("county"))
+    url = reverse("admin:indicators_acceptancesystem_import_items", args=[v2.pk])
+    assert (
+        url in client.get(reverse("admin:indicators_acceptancesystem_change", args=[v2.pk])).content.decode()
+    )
+
+    def spoil(ws, header):
+        ws.cell(xlsx.FIRST_DATA_ROW + 2, header.index("分值") + 1, "六")
+
+    bad = SimpleUploadedFile("items.xlsx", _sheet(v2, spoil))
+    body = client.post(url, {"file": bad}).content.decode()
+    assert "第6行：分值：分值“六”不是数字。" in body
+    good = SimpleUploadedFile("items.xlsx", _sheet(v2))
+    response = client.post(url, {"file": good})
+    assert response.status_code == 302
+    assert AuditEntry.objects.get(action="indicators.acceptance_system.import_items").actor == admin
+
+    services.acceptance_system_freeze(system=v2)
+    assert client.post(url, {"file": SimpleUploadedFile("items.xlsx", _sheet(v2))}).status_code == 403
