@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext
 
 from core.errors import DomainError
+from core.formats import enumeration_comma, semicolon
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -125,7 +126,7 @@ def validate_rule(rule: str, params, points, *, binding: bool = False, name: str
     if unknown:
         raise RuleError(
             gettext("「%(name)s」：该评分规则不接受参数 %(keys)s。")
-            % {"name": name, "keys": "、".join(unknown)}
+            % {"name": name, "keys": enumeration_comma().join(unknown)}
         )
     if binding and rule == QUALITATIVE:
         raise RuleError(gettext("「%(name)s」：专家评议项不能设为约束性指标。") % {"name": name})
@@ -534,7 +535,9 @@ def _adjust(
     by_code = {a.code: a for a in spec.adjustments}
     unknown = sorted(set(claims) - set(by_code))
     if unknown:
-        raise DomainError(gettext("未知的加减分项：%(codes)s。") % {"codes": "、".join(unknown)})
+        raise DomainError(
+            gettext("未知的加减分项：%(codes)s。") % {"codes": enumeration_comma().join(unknown)}
+        )
     scores, lines = [], []
     sums = {"bonus": ZERO, "penalty": ZERO}
     for adjustment in spec.adjustments:
@@ -585,12 +588,12 @@ def score(
     codes = {i.code for i in spec.items}
     unknown = sorted(set(inputs) - codes)
     if unknown:
-        raise DomainError(gettext("未知的指标：%(codes)s。") % {"codes": "、".join(unknown)})
+        raise DomainError(gettext("未知的指标：%(codes)s。") % {"codes": enumeration_comma().join(unknown)})
     veto_by_code = {v.code: v for v in spec.vetoes}
     raised = list(dict.fromkeys(vetoes))
     unknown = sorted(set(raised) - set(veto_by_code))
     if unknown:
-        raise DomainError(gettext("未知的否决项：%(codes)s。") % {"codes": "、".join(unknown)})
+        raise DomainError(gettext("未知的否决项：%(codes)s。") % {"codes": enumeration_comma().join(unknown)})
 
     items = tuple(score_item(item, inputs.get(item.code, ItemInput())) for item in spec.items)
     categories = tuple(
@@ -632,12 +635,12 @@ def score(
         pending=pending,
         grade=grade,
         reason=reason,
-        calculation="；".join(lines),
+        calculation=semicolon().join(lines),
     )
 
 
 def _quoted(names: Iterable[str]) -> str:
-    return "、".join(f"「{n}」" for n in names)
+    return enumeration_comma().join(gettext("「%(name)s」") % {"name": n} for n in names)
 
 
 def _grade(spec, total, vetoes, binding_unmet, pending) -> tuple[str | None, str]:
@@ -647,7 +650,7 @@ def _grade(spec, total, vetoes, binding_unmet, pending) -> tuple[str | None, str
     if binding_unmet:
         failures.append(gettext("约束性指标未完成%(names)s") % {"names": _quoted(binding_unmet)})
     if failures:
-        return FAIL, gettext("不通过：%(why)s（无论得分多少）。") % {"why": "；".join(failures)}
+        return FAIL, gettext("不通过：%(why)s（无论得分多少）。") % {"why": semicolon().join(failures)}
     if pending:
         return None, gettext("待定：尚有%(n)s项待专家评议%(names)s。") % {
             "n": len(pending),
@@ -677,7 +680,7 @@ def describe_params(rule: str, params: Mapping) -> str:
             parts.append(gettext("（不高于为达标）"))
         return "".join(parts)
     if rule == TIERED:
-        return "；".join(
+        return semicolon().join(
             gettext("≥%(b)s得%(p)s分") % {"b": num(bound), "p": num(points)}
             for bound, points in tiers_of(params)
         )

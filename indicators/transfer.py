@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from core import xlsx
 from core.errors import DomainError
+from core.formats import colon, enumeration_comma, semicolon
 
 from .models import AcceptanceCategory, AcceptanceItem, AcceptanceSystem, Indicator
 
@@ -96,7 +97,7 @@ class _CategoryWidget(widgets.Widget):
         if name not in self.by_name:
             raise ValueError(
                 gettext("本版本没有类别“%(name)s”（可选：%(names)s）。")
-                % {"name": name, "names": "、".join(self.by_name)}
+                % {"name": name, "names": enumeration_comma().join(self.by_name)}
             )
         return self.by_name[name]
 
@@ -138,7 +139,10 @@ class _RuleWidget(widgets.Widget):
                 return code
         raise ValueError(
             gettext("评分规则“%(v)s”无效（可选：%(labels)s）。")
-            % {"v": text, "labels": "、".join(str(label) for _, label in AcceptanceItem.Rule.choices)}
+            % {
+                "v": text,
+                "labels": enumeration_comma().join(str(label) for _, label in AcceptanceItem.Rule.choices),
+            }
         )
 
 
@@ -208,7 +212,8 @@ def _dataset(content: bytes) -> tuple[tablib.Dataset, list[int]]:
     missing = [h for h in required if h not in header]
     if missing:
         raise DomainError(
-            gettext("第%(n)s行缺少列：%(cols)s。") % {"n": xlsx.HEADER_ROW, "cols": "、".join(missing)}
+            gettext("第%(n)s行缺少列：%(cols)s。")
+            % {"n": xlsx.HEADER_ROW, "cols": enumeration_comma().join(missing)}
         )
     order = gettext("序号")
     if order not in header:  # a hand-made sheet without 序号: the rows' own order
@@ -240,10 +245,10 @@ def read_items(system: AcceptanceSystem, content: bytes) -> int:
         for attribute, messages in invalid.error_dict.items():
             label = labels.get(attribute, attribute)
             text = "".join(messages)
-            parts.append(f"{label}：{text}" if label else text)
-        problems.append((numbers[invalid.number - 1], "；".join(parts)))
+            parts.append(f"{label}{colon()}{text}" if label else text)
+        problems.append((numbers[invalid.number - 1], semicolon().join(parts)))
     for number, errors in result.row_errors():
-        problems.append((numbers[number - 1], "；".join(str(e.error) for e in errors)))
+        problems.append((numbers[number - 1], semicolon().join(str(e.error) for e in errors)))
     if problems or result.has_errors():
         lines = [gettext("第%(n)s行：%(error)s") % {"n": n, "error": text} for n, text in sorted(problems)]
         raise DomainError(gettext("导入未完成，请修改后重新上传：") + " ".join(lines))
