@@ -203,11 +203,25 @@ class AcceptanceSystemAdmin(admin.ModelAdmin):
 
 @admin.register(AcceptanceItem)
 class AcceptanceItemAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "category", "points", "binding", "rule", "params", "order"]
+    list_display = ["indicator", "system", "category", "points", "binding", "rule", "params", "order"]
     list_filter = ["category__system", "rule", "binding"]
     list_select_related = ["indicator", "category", "category__system"]
     autocomplete_fields = ["indicator"]
     search_fields = ["indicator__name", "indicator__code"]
+
+    @admin.display(description=gettext_lazy("指标体系"), ordering="category__system")
+    def system(self, obj):
+        return obj.category.system
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":  # a frozen version takes no new item
+            kwargs["queryset"] = AcceptanceCategory.objects.filter(
+                system__frozen_at__isnull=True
+            ).select_related("system")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "category":
+            field.label_from_instance = lambda category: f"{category.system} · {category}"
+        return field
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.category.system.frozen_at:

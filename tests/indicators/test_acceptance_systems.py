@@ -308,3 +308,14 @@ def test_admin_upload_imports_a_sheet_and_shows_a_bad_row(client):
 
     services.acceptance_system_freeze(system=v2)
     assert client.post(url, {"file": SimpleUploadedFile("items.xlsx", _sheet(v2))}).status_code == 403
+
+
+def test_the_item_admin_offers_only_categories_of_versions_not_frozen(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, admin)
+    services.acceptance_system_freeze(system=system("county"))
+    v2 = services.acceptance_system_new_version(system=system("county"))
+    body = client.get(reverse("admin:indicators_acceptanceitem_add")).content.decode()
+    assert f"{v2} · 目标完成" in body
+    assert f"{system('county')} · 目标完成" not in body
+    assert f"{system('park')} · 核心降碳" in body
