@@ -124,7 +124,7 @@ def acceptance_system_update(*, system: AcceptanceSystem, by=None, **changes) ->
         record(
             locked,
             actor=by,
-            action="indicators.acceptance_system.edit",
+            action="edit",
             label=gettext_noop("修改验收评价指标体系"),
             data={k: str(v) for k, v in changes.items()},
         )
@@ -150,7 +150,7 @@ def acceptance_system_freeze(*, system: AcceptanceSystem, by=None) -> Acceptance
             record(
                 locked,
                 actor=by or system_user(),
-                action="indicators.acceptance_system.freeze",
+                action="freeze",
                 label=gettext_noop("验收评价指标体系冻结"),
             )
     system.frozen_at = locked.frozen_at
@@ -223,7 +223,7 @@ def acceptance_system_new_version(*, system: AcceptanceSystem, by=None, name: st
         record(
             new,
             actor=by,
-            action="indicators.acceptance_system.new_version",
+            action="new_version",
             label=gettext_noop("新建验收评价指标体系版本"),
             data={"from": system.pk, "from_version": system.version},
         )
@@ -243,7 +243,7 @@ def acceptance_items_import(*, system: AcceptanceSystem, content: bytes, by=None
         record(
             locked,
             actor=by,
-            action="indicators.acceptance_system.import_items",
+            action="import_items",
             label=gettext_noop("导入验收指标"),
             data={"items": count},
         )

@@ -122,7 +122,7 @@ def test_a_county_scored_with_the_default_system():
 def test_freeze_is_audited_refuses_edits_and_a_new_version_copies_everything():
     v1 = system("park")
     services.acceptance_system_freeze(system=v1)
-    entry = AuditEntry.objects.get(action="indicators.acceptance_system.freeze", object_id=str(v1.pk))
+    entry = AuditEntry.objects.get(action="indicators.acceptancesystem.freeze", object_id=str(v1.pk))
     assert is_system(entry.actor)
     with pytest.raises(DomainError, match="已启用（已冻结），不能修改；如需调整请新建版本"):
         services.acceptance_system_update(system=v1, by=None, pass_score=D(85))
@@ -138,14 +138,14 @@ def test_freeze_is_audited_refuses_edits_and_a_new_version_copies_everything():
     assert list(v2.adjustments.values_list("kind", "code", "max_points")) == list(
         v1.adjustments.values_list("kind", "code", "max_points")
     )
-    created = AuditEntry.objects.get(action="indicators.acceptance_system.new_version", object_id=str(v2.pk))
+    created = AuditEntry.objects.get(action="indicators.acceptancesystem.new_version", object_id=str(v2.pk))
     assert created.actor == officer and created.data["from_version"] == 1
 
     services.acceptance_system_update(system=v2, by=officer, pass_score=D(85), is_proposal=False)
     v2.refresh_from_db()
     assert (v2.pass_score, v2.is_proposal) == (85, False)
     assert system("park").pass_score == 80  # v1 untouched
-    assert AuditEntry.objects.filter(action="indicators.acceptance_system.edit", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="indicators.acceptancesystem.edit", actor=officer).exists()
 
 
 def test_freezing_twice_keeps_the_first_time_and_one_audit_entry():
@@ -154,7 +154,7 @@ def test_freezing_twice_keeps_the_first_time_and_one_audit_entry():
     first = system("county").frozen_at
     services.acceptance_system_freeze(system=v1)
     assert system("county").frozen_at == first
-    assert AuditEntry.objects.filter(action="indicators.acceptance_system.freeze").count() == 1
+    assert AuditEntry.objects.filter(action="indicators.acceptancesystem.freeze").count() == 1
 
 
 def test_a_version_whose_points_do_not_add_up_cannot_be_frozen():
@@ -212,7 +212,7 @@ def test_import_round_trips_into_a_new_version_and_is_audited():
     points = {code: p for _c, code, p, *_ in items_of(v2)}
     assert (points["co2_total_change"], points["energy_intensity_drop"]) == (5, 7)
     assert [r[:2] for r in items_of(v2)] == [r[:2] for r in items_of(system("county"))]
-    assert AuditEntry.objects.filter(action="indicators.acceptance_system.import_items").count() == 1
+    assert AuditEntry.objects.filter(action="indicators.acceptancesystem.import_items").count() == 1
 
 
 def test_import_into_a_frozen_version_is_refused():
@@ -249,7 +249,7 @@ def test_a_bad_row_refuses_the_whole_file_with_row_numbers():
     assert "第15行：约束性：约束性应填“是”或“否”。" in message
     assert message.index("第11行") < message.index("第13行") < message.index("第15行")
     assert items_of(v2) == before  # nothing half-imported, the good first row included
-    assert not AuditEntry.objects.filter(action="indicators.acceptance_system.import_items").exists()
+    assert not AuditEntry.objects.filter(action="indicators.acceptancesystem.import_items").exists()
 
 
 def test_an_unknown_category_and_a_file_that_is_not_a_sheet_are_refused():
@@ -304,7 +304,7 @@ def test_admin_upload_imports_a_sheet_and_shows_a_bad_row(client):
     good = SimpleUploadedFile("items.xlsx", _sheet(v2))
     response = client.post(url, {"file": good})
     assert response.status_code == 302
-    assert AuditEntry.objects.get(action="indicators.acceptance_system.import_items").actor == admin
+    assert AuditEntry.objects.get(action="indicators.acceptancesystem.import_items").actor == admin
 
     services.acceptance_system_freeze(system=v2)
     assert client.post(url, {"file": SimpleUploadedFile("items.xlsx", _sheet(v2))}).status_code == 403
