@@ -17,6 +17,7 @@ urlpatterns = [
     path("pilots/published/", RedirectView.as_view(pattern_name="publicity:pilot_list", query_string=True)),
     path("pilots/", include("pilots.urls")),
     path("plans/", include("plans.urls")),
+    path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
     path("dispatches/", include("dispatches.urls")),
     path("reviews/", include("reviews.urls")),

@@ -1,8 +1,8 @@
 """Reads of the indicator catalogue."""
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Indicator, IndicatorSet, IndicatorSetItem
+from .models import AcceptanceItem, AcceptanceSystem, Indicator, IndicatorSet, IndicatorSetItem
 
 
 def current_indicator_set(purpose: str) -> IndicatorSet | None:
@@ -32,3 +32,21 @@ def current_indicators(purpose: str, *, keep=()) -> QuerySet[Indicator]:
 def indicators_by_code(*codes: str) -> dict[str, Indicator]:
     """{code: entry} for the given catalogue codes (for seeding and imports)."""
     return {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+
+
+def acceptance_systems():
+    """Every version of the acceptance indicator systems, by kind then newest first (one query)."""
+    return AcceptanceSystem.objects.order_by("kind", "-version")
+
+
+def acceptance_system_with_parts(pk: int):
+    """A version with its categories (and their items and indicators), vetoes and adjustments, in a fixed
+    number of queries whatever its size; None if there is no such version."""
+    items = AcceptanceItem.objects.select_related("indicator").order_by("order", "pk")
+    return (
+        AcceptanceSystem.objects.prefetch_related(
+            Prefetch("categories__items", queryset=items), "vetoes", "adjustments"
+        )
+        .filter(pk=pk)
+        .first()
+    )
