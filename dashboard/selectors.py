@@ -509,6 +509,14 @@ def menu_for(user) -> list[MenuItem]:
         )
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
+        items.append(
+            MenuItem(
+                "acceptance_systems",
+                _("验收指标体系"),
+                reverse("indicators:acceptance_list"),
+                _("验收评价指标体系（附件3、附件4）"),
+            )
+        )
     if scope.has(Role.EXPERT):
         items.append(
             MenuItem(

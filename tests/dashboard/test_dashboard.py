@@ -329,6 +329,7 @@ MENUS = {
         "reviews",
         "batches",
         "disqualification",
+        "acceptance_systems",
     },
     "finance": {
         "work_plans",
@@ -341,6 +342,7 @@ MENUS = {
         "dispatches",
         "plans",
         "reviews",
+        "acceptance_systems",
     },
     "drc": {
         "work_plans",
@@ -352,6 +354,7 @@ MENUS = {
         "dispatches",
         "plans",
         "reviews",
+        "acceptance_systems",
     },
     "expert": {"dashboard", "my_assignments", "guidance_groups"},
     "outsider": set(),
