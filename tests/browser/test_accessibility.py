@@ -48,7 +48,8 @@ UNLABELLED = """() => {
     const head = table.tHead;
     if (!head || getComputedStyle(head).display !== "none") return;
     const labels = [...head.rows[head.rows.length - 1].cells].map(th => th.textContent.trim());
-    table.querySelectorAll("tbody tr").forEach(row => {
+    // The table's own rows only: a table nested in a cell (a panel's folded details) has its own labels.
+    [...table.tBodies].flatMap(body => [...body.rows]).forEach(row => {
       [...row.cells].forEach((cell, i) => {
         if (cell.colSpan > 1 || !labels[i] || !cell.textContent.trim()) return;
         if (!(cell.getAttribute("data-label") || "").trim()) missing.push(`${labels[i]}: ${cell.textContent.trim().slice(0, 20)}`);
