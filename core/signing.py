@@ -13,6 +13,8 @@ page says such a signature is a development one. Production refuses to sign with
 issued.
 """
 
+import asyncio
+import concurrent.futures
 import hashlib
 import io
 import logging
@@ -197,6 +199,18 @@ def trust_roots() -> list:
 
 
 # Signing -----------------------------------------------------------------------------------------------
+def _outside_an_event_loop(call):
+    """Run `call()` where asyncio.run() may run. pyHanko's synchronous API (signing, validation) calls
+    asyncio.run(), which refuses a thread whose event loop is already running: an ASGI server's loop
+    thread, or a test session that drives a browser. There, the call runs in a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf_bytes: bytes, *, signer_key: str, reason: str = "") -> bytes:
     """The PDF with the department's PAdES signature (invisible, covering the whole file) appended
     as an incremental update."""
@@ -217,7 +231,9 @@ def sign_pdf(pdf_bytes: bytes, *, signer_key: str, reason: str = "") -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     # Reserving the room for the signature ourselves saves pyHanko a trial signature to measure it:
     # the certificates it embeds plus a margin for the signed attributes and the signature value.
-    out = signers.PdfSigner(meta, signer=creds.signer).sign_pdf(writer, bytes_reserved=creds.reserve)
+    out = _outside_an_event_loop(
+        lambda: signers.PdfSigner(meta, signer=creds.signer).sign_pdf(writer, bytes_reserved=creds.reserve)
+    )
     return out.getvalue()
 
 
@@ -436,9 +452,8 @@ def verify_pdf(data: bytes, *, lookup: bool = True) -> Verdict:
         return Verdict(UNSIGNED, record=record, sha256=digest)
     embedded = next((s for s in signatures if s.field_name == FIELD_NAME), signatures[0])
     try:
-        status = validate_pdf_signature(
-            embedded, ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
-        )
+        context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+        status = _outside_an_event_loop(lambda: validate_pdf_signature(embedded, context))
     except Exception:  # a damaged signature structure is a changed document, never a 500
         logger.info("Signature validation failed on an uploaded PDF", exc_info=True)
         return Verdict(CHANGED, record=record, sha256=digest)

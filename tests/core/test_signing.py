@@ -285,6 +285,28 @@ def test_the_page_says_a_genuine_document_is_genuine_and_who_issued_it(issued):
     assert "开发环境的测试签名" not in page
 
 
+def test_signing_and_verifying_work_inside_a_running_event_loop(issued, monkeypatch):
+    """pyHanko's synchronous API calls asyncio.run(), which refuses a thread whose loop is running (an ASGI
+    server's, a browser-driving test session's): CI found the backup tests failing after the browser tests,
+    and the verification would have said "changed" of a genuine document."""
+    import asyncio
+
+    from weasyprint import HTML
+
+    unsigned = HTML(string="<p>测试</p>").write_pdf()
+    # As under the browser tests' loop: synchronous code (and its queries) running while a loop runs.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    async def inside_a_loop():
+        signed = signing.sign_pdf(unsigned, signer_key=signing.PROVINCE, reason="测试")
+        return signing.verify_pdf(issued).status, signing.verify_pdf(signed, lookup=False).status
+
+    issued_status, signed_status = asyncio.run(inside_a_loop())
+    # The signatures validate (trusted, unaltered): without the fix verification said CHANGED.
+    assert issued_status in (signing.GENUINE, signing.UNKNOWN)
+    assert signed_status in (signing.GENUINE, signing.UNKNOWN)
+
+
 def test_the_page_rejects_a_pdf_whose_bytes_were_altered(issued):
     # One byte inside the first content stream: the file still parses, the signed digest no longer matches.
     at = issued.index(b"stream\n") + 40
