@@ -8,6 +8,7 @@ on. Two uses:
   A session lock, held outside any transaction, so rendering for seconds holds no row lock, and a worker
   that dies releases it with its connection.
 - `BeatLock`: the single Celery beat (core.beat).
+- `transaction_lock(label)`: one reminder sweep at a time, until its transaction commits.
 
 On SQLite (one machine, `make run`) there is nothing to agree with: `claim` always succeeds.
 """
@@ -49,6 +50,16 @@ def claim(label: str, pk: int):
         # A lost connection has released it already.
         with contextlib.suppress(Exception), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [key, int(pk)])
+
+
+def transaction_lock(label: str) -> None:
+    """Serialise concurrent holders of `label` until the current transaction ends (a retried sweep next
+    to a second beat on another machine): a PostgreSQL transaction-level advisory lock. On SQLite a
+    writing transaction already excludes every other writer, so there is nothing to take."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(label)])
 
 
 class BeatLock:

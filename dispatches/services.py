@@ -4,7 +4,7 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -12,11 +12,11 @@ from django.utils.translation import gettext, gettext_noop
 from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.formats import chinese_date
-from core.notifications import notify
+from core.notifications import notify, notify_many
 from core.queue import enqueue_on_commit
 from core.transitions import perform_transition
 from organisations.models import Organisation, Role
-from organisations.roles import users_with_role
+from organisations.roles import users_with_role, users_with_role_by
 
 from . import permissions
 from .models import Answer, Circular, Dispatch, DispatchReminder, DispatchResponse, Question
@@ -277,35 +277,57 @@ def response_reopen(*, response: DispatchResponse, by, reason: str) -> DispatchR
 
 
 # Reminders --------------------------------------------------------------------------------------
-def remind_pilot(*, response: DispatchResponse, kind: str, day: datetime.date, by) -> bool:
-    """One reminder to one pilot, at most once per its unique key (see DispatchReminder); True if sent."""
-    dispatch = response.dispatch
-    try:
-        with transaction.atomic():
-            DispatchReminder.objects.create(
-                dispatch=dispatch, pilot=response.pilot, kind=kind, day=day, sent_by=by
-            )
-            days = (dispatch.due_date - day).days
-            if kind == DispatchReminder.Kind.URGE:
-                title = f"催报：{dispatch.title}（截止{chinese_date(dispatch.due_date)}），贵单位尚未报送"
-                body = "请尽快登录平台填报并提交；逾期报送将在通报中列明。"
-            elif days > 0:
-                title = f"提醒：{dispatch.title}将于{chinese_date(dispatch.due_date)}截止报送（还剩{days}天）"
-                body = "贵单位尚未提交，请按时填报。"
-            else:
-                title = f"提醒：{dispatch.title}今日（{chinese_date(dispatch.due_date)}）截止报送"
-                body = "贵单位尚未提交，请于今日完成填报。"
-            notify(
-                _pilot_staff(response.pilot),
-                kind="dispatch_urge" if kind == DispatchReminder.Kind.URGE else "dispatch_deadline",
-                title=title,
-                body=body,
-                url=reverse("dispatches:response", args=[response.pk]),
-                dedupe_key=f"dispatch-{kind}:{dispatch.pk}:{day if kind == DispatchReminder.Kind.URGE else dispatch.due_date}:p{response.pilot_id}",
-            )
-    except IntegrityError:
-        return False
-    return True
+def _reminder_message(dispatch: Dispatch, response: DispatchResponse, kind: str, day: datetime.date) -> dict:
+    """The notice of one reminder (core.notifications.notify_many's message), keyed so that it is stored
+    once per pilot and stage (per day for 催报)."""
+    days = (dispatch.due_date - day).days
+    due = chinese_date(dispatch.due_date)
+    if kind == DispatchReminder.Kind.URGE:
+        title = f"催报：{dispatch.title}（截止{due}），贵单位尚未报送"
+        body = "请尽快登录平台填报并提交；逾期报送将在通报中列明。"
+    elif days > 0:
+        title = f"提醒：{dispatch.title}将于{due}截止报送（还剩{days}天）"
+        body = "贵单位尚未提交，请按时填报。"
+    else:
+        title = f"提醒：{dispatch.title}今日（{due}）截止报送"
+        body = "贵单位尚未提交，请于今日完成填报。"
+    urge = kind == DispatchReminder.Kind.URGE
+    return {
+        "kind": "dispatch_urge" if urge else "dispatch_deadline",
+        "title": title,
+        "body": body,
+        "url": reverse("dispatches:response", args=[response.pk]),
+        "dedupe_key": f"dispatch-{kind}:{dispatch.pk}:{day if urge else dispatch.due_date}:p{response.pilot_id}",
+    }
+
+
+def remind_many(*, dispatch: Dispatch, responses, kind: str, day: datetime.date, by) -> list[DispatchResponse]:
+    """Remind the pilot of each response once per the unique keys of DispatchReminder (per stage; per
+    day for 催报) and return the responses reminded now. The rows and their notices are inserted in bulk:
+    a fixed number of queries whatever the number of pilots (the reminders sent, the inserts, one
+    recipients look-up, the notices).
+
+    Call it inside a transaction holding the dispatch's row lock: every writer of a dispatch's reminders
+    takes it, so the reminders read here as sent are all there are and what is inserted is what is sent."""
+    urge = kind == DispatchReminder.Kind.URGE
+    sent = DispatchReminder.objects.filter(dispatch=dispatch, kind=kind)
+    if urge:
+        sent = sent.filter(day=day)
+    already = set(sent.values_list("pilot_id", flat=True))
+    new = [r for r in responses if r.pilot_id not in already]
+    if not new:
+        return []
+    DispatchReminder.objects.bulk_create(
+        [DispatchReminder(dispatch=dispatch, pilot_id=r.pilot_id, kind=kind, day=day, sent_by=by) for r in new],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    staff = users_with_role_by(Role.APPLICANT, organisations={r.pilot.organisation_id for r in new})
+    notify_many(
+        {**_reminder_message(dispatch, r, kind, day), "recipients": staff.get(r.pilot.organisation_id, [])}
+        for r in new
+    )
+    return new
 
 
 def dispatch_urge(*, dispatch: Dispatch, by, today: datetime.date | None = None) -> tuple[int, int]:
@@ -322,9 +344,7 @@ def dispatch_urge(*, dispatch: Dispatch, by, today: datetime.date | None = None)
         )
         if not pending:
             raise DomainError(gettext("所有试点单位均已报送，无需催报。"))
-        sent = [
-            r for r in pending if remind_pilot(response=r, kind=DispatchReminder.Kind.URGE, day=today, by=by)
-        ]
+        sent = remind_many(dispatch=dispatch, responses=pending, kind=DispatchReminder.Kind.URGE, day=today, by=by)
         record(
             dispatch,
             actor=by,

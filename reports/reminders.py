@@ -21,11 +21,12 @@ The years looked at are this year and the last, so across the year boundary (the
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from core.formats import chinese_date
+from core.locks import transaction_lock
 from core.notifications import notify_many
 from organisations.models import Role
 from organisations.roles import users_with_role, users_with_role_by
@@ -107,8 +108,7 @@ def _message(kind: str, pilot, year: int, due: datetime.date, today: datetime.da
 def _lock_sweep(year: int) -> None:
     """Serialise concurrent sweeps of one year (a retried task next to a second beat) until commit, so
     the reminders read as already sent are all there are: what is inserted next is what is sent."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"reports.reminders:{year}"])
+    transaction_lock(f"reports.reminders:{year}")
 
 
 def _send_all(year: int, due_rows: list[tuple], summary: dict | None) -> int:

@@ -15,7 +15,9 @@ from dispatches import services
 from dispatches.models import DispatchReminder
 from dispatches.reminders import dispatch_due_reminders
 
-from ..factories import member
+from pilots.models import Pilot
+
+from ..factories import PilotFactory, member
 from .conftest import FULL, answer, make_dispatch, response_of
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,40 @@ def test_urge_button_on_the_page(client_for, province, pilots, staff):
     second = client.post(reverse("dispatches:urge", args=[dispatch.pk]), follow=True).content.decode()
     assert "3个单位今日已催报过" in second
     assert Notification.objects.filter(kind="dispatch_urge").count() == 3
+
+
+def test_the_sweep_and_the_urge_run_as_many_queries_for_30_pilots_as_for_3(province, batch):
+    """Reminder rows, recipients and notices in bulk (services.remind_many): the number of queries does
+    not grow with the number of pilots reminded, each of which is told once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organisations.models import Organisation, Role
+
+    from ..factories import county
+
+    codes = list(
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY)
+        .order_by("division_id")
+        .values_list("division_id", flat=True)[:33]
+    )
+    counts = {}
+    # the second dispatch concerns all 33 pilots
+    for n, some in ((3, codes[:3]), (33, codes[3:])):
+        for code in some:
+            organisation = county(code)
+            member(Role.APPLICANT, organisation, username=f"staff_{code}")
+            PilotFactory(batch=batch, organisation=organisation, state=Pilot.State.IMPLEMENTING)
+        dispatch = make_dispatch(province, due_in=3, title=f"调度{n}")
+        day = dispatch.due_date - datetime.timedelta(days=3)
+        with at(day), CaptureQueriesContext(connection) as sweep:
+            assert dispatch_due_reminders(today=day) == n
+        with at(day + datetime.timedelta(days=4)), CaptureQueriesContext(connection) as urge:
+            assert services.dispatch_urge(dispatch=dispatch, by=province) == (n, 0)
+        counts[n] = (len(sweep), len(urge))
+        # only this size's dispatch is swept next
+        type(dispatch).objects.filter(pk=dispatch.pk).update(state="closed")
+    assert counts[3] == counts[33]
+    assert Notification.objects.filter(kind="dispatch_deadline").count() == 36
+    assert Notification.objects.filter(kind="dispatch_urge").count() == 36
+    assert DispatchReminder.objects.count() == 72
