@@ -38,7 +38,9 @@ def dispatch_due_reminders(*, today: datetime.date) -> int:
             locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
             pending = (
                 DispatchResponse.objects.filter(dispatch=locked, state__in=UNANSWERED)
-                .exclude(pilot__in=DispatchReminder.objects.filter(dispatch=locked, kind=kind).values("pilot"))
+                .exclude(
+                    pilot__in=DispatchReminder.objects.filter(dispatch=locked, kind=kind).values("pilot")
+                )
                 .select_related("pilot__organisation")
                 .order_by("pilot__organisation__name", "pk")
             )

@@ -301,7 +301,9 @@ def _reminder_message(dispatch: Dispatch, response: DispatchResponse, kind: str,
     }
 
 
-def remind_many(*, dispatch: Dispatch, responses, kind: str, day: datetime.date, by) -> list[DispatchResponse]:
+def remind_many(
+    *, dispatch: Dispatch, responses, kind: str, day: datetime.date, by
+) -> list[DispatchResponse]:
     """Remind the pilot of each response once per the unique keys of DispatchReminder (per stage; per
     day for 催报) and return the responses reminded now. The rows and their notices are inserted in bulk:
     a fixed number of queries whatever the number of pilots (the reminders sent, the inserts, one
@@ -318,7 +320,10 @@ def remind_many(*, dispatch: Dispatch, responses, kind: str, day: datetime.date,
     if not new:
         return []
     DispatchReminder.objects.bulk_create(
-        [DispatchReminder(dispatch=dispatch, pilot_id=r.pilot_id, kind=kind, day=day, sent_by=by) for r in new],
+        [
+            DispatchReminder(dispatch=dispatch, pilot_id=r.pilot_id, kind=kind, day=day, sent_by=by)
+            for r in new
+        ],
         batch_size=500,
         ignore_conflicts=True,
     )
@@ -344,7 +349,9 @@ def dispatch_urge(*, dispatch: Dispatch, by, today: datetime.date | None = None)
         )
         if not pending:
             raise DomainError(gettext("所有试点单位均已报送，无需催报。"))
-        sent = remind_many(dispatch=dispatch, responses=pending, kind=DispatchReminder.Kind.URGE, day=today, by=by)
+        sent = remind_many(
+            dispatch=dispatch, responses=pending, kind=DispatchReminder.Kind.URGE, day=today, by=by
+        )
         record(
             dispatch,
             actor=by,

@@ -145,7 +145,12 @@ def disqualification_decide(
             )
         if decision == "confirm":
             proposal = perform_transition(
-                DisqualificationProposal, current.pk, "confirm", by=by, reason=reason, changes=_decided(by, reason)
+                DisqualificationProposal,
+                current.pk,
+                "confirm",
+                by=by,
+                reason=reason,
+                changes=_decided(by, reason),
             )
             perform_transition(
                 Pilot, pilot.pk, "disqualify", by=by, reason=reason, data={"proposal": proposal.pk}

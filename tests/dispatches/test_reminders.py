@@ -14,7 +14,6 @@ from core.tasks import send_deadline_reminders
 from dispatches import services
 from dispatches.models import DispatchReminder
 from dispatches.reminders import dispatch_due_reminders
-
 from pilots.models import Pilot
 
 from ..factories import PilotFactory, member
