@@ -59,9 +59,15 @@ class AwardCap(models.Model):
         ordering = ["pilot_type", "grade", "-effective_from", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["pilot_type", "grade", "effective_from"], name="one_award_cap_per_type_grade_day"
+                fields=["pilot_type", "grade", "effective_from"],
+                name="one_award_cap_per_type_grade_day",
+                violation_error_message=_("该类型自该日起已有奖补上限，请另选生效日期。"),
             ),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="award_cap_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="award_cap_positive",
+                violation_error_message=_("奖补上限须大于零。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,8 +98,16 @@ class Award(models.Model):
         verbose_name_plural = _("奖补")
         ordering = ["-basis_date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["pilot", "basis_number"], name="one_award_per_pilot_basis"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="award_positive"),
+            models.UniqueConstraint(
+                fields=["pilot", "basis_number"],
+                name="one_award_per_pilot_basis",
+                violation_error_message=_("该试点单位依据同一文件的奖补已登记，同一文件不能重复登记。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="award_positive",
+                violation_error_message=_("奖补金额须大于零。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,7 +173,11 @@ class Instalment(FSMModelMixin, models.Model):
         ordering = ["award", "number"]
         constraints = [
             models.UniqueConstraint(fields=["award", "number"], name="one_instalment_number_per_award"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="instalment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="instalment_positive",
+                violation_error_message=_("拨付金额须大于零。"),
+            ),
         ]
 
     def __str__(self) -> str:
