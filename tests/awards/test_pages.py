@@ -326,3 +326,20 @@ def test_export_cells_never_formulas(pilot, caps, finance, client_for):
 
 def test_instalment_state_labels(awards):
     assert set(Instalment.objects.values_list("state", flat=True)) == {"planned", "disbursed"}
+
+
+# Dashboard ----------------------------------------------------------------------------------------------
+def test_finance_dashboard_lists_pilots_without_award_and_due_instalments(
+    awards, shiquan, finance, province, client_for
+):
+    from dashboard.selectors import dashboard_for
+
+    accepted(county("610921"))  # accepted, no award yet
+    tasks = {t.key: t for t in dashboard_for(finance).tasks}
+    assert tasks["pilots_without_award"].count == 1
+    assert tasks["pilots_without_award"].url == reverse("awards:create")
+    # the due count is the number of rows the linked list shows
+    due = tasks["awards_due"]
+    assert due.count == 1 and due.url == reverse("awards:list") + "?status=due"
+    assert client_for(finance).get(due.url).context["page"].paginator.count == due.count
+    assert not {"pilots_without_award", "awards_due"} & {t.key for t in dashboard_for(province).tasks}
