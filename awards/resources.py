@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import xlsx
 from organisations.resources import list_scope
 
-from .selectors import pilot_type_of, totals
+from .selectors import instalments_of_awards, pilot_type_of, totals
 
 
 @dataclass
@@ -69,4 +69,21 @@ def award_list_xlsx(awards, *, user, filters):
         ],
         rows=rows,
     )
-    return xlsx.xlsx_response(sheet, filename=gettext("试点奖补清单.xlsx"))
+    instalments = xlsx.Sheet(
+        name=_("分期拨付明细"),
+        title=_("陕西省低碳近零碳试点奖补分期拨付明细"),
+        scope=list_scope(user, filters),
+        columns=[
+            xlsx.Column(_("试点单位"), lambda i: i.award.pilot.organisation.name),
+            xlsx.Column(_("依据文号"), lambda i: i.award.basis_number),
+            xlsx.Column(_("期次"), lambda i: i.number, kind=xlsx.INT),
+            xlsx.Column(_("拨付金额（万元）"), lambda i: i.amount, kind=xlsx.DECIMAL),
+            xlsx.Column(_("计划拨付日期"), lambda i: i.planned_date, kind=xlsx.DATE),
+            xlsx.Column(_("状态"), lambda i: i.get_state_display()),
+            xlsx.Column(_("拨付日期"), lambda i: i.disbursed_on, kind=xlsx.DATE),
+            xlsx.Column(_("拨付文号"), lambda i: i.payment_document),
+            xlsx.Column(_("取消理由"), lambda i: i.cancel_reason, width=30),
+        ],
+        rows=instalments_of_awards(filters.queryset) if awards else [],
+    )
+    return xlsx.xlsx_response([sheet, instalments], filename=gettext("试点奖补清单.xlsx"))

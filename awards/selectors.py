@@ -73,6 +73,15 @@ def _plain_sum(state: str):
     return Coalesce(Sum("amount", filter=Q(state=state)), ZERO)
 
 
+def instalments_of_awards(awards: QuerySet[Award]) -> QuerySet[Instalment]:
+    """The instalments of a list of awards (the export's second sheet), in the list's order."""
+    return (
+        Instalment.objects.filter(award__in=awards.order_by().values("pk"))
+        .select_related("award__pilot__organisation")
+        .order_by("-award__basis_date", "award__pilot__organisation__name", "award_id", "number")
+    )
+
+
 def get_award_for_user(user, pk) -> Award:
     return get_in_scope_or_404(
         Award.objects.filter(_condition(user)).select_related(*PILOT_JOINS, "recorded_by"),

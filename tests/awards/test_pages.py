@@ -261,11 +261,13 @@ def test_list_runs_a_fixed_number_of_queries(n, caps, finance, client_for, djang
     assert response.context["page"].paginator.count == n
     with django_assert_num_queries(EXPORT_QUERIES):
         response = client.get(reverse("awards:list"), {"export": "xlsx"})
-    assert len(read_response(response)["奖补清单"].cells) == n + 1
+    tables = read_response(response)
+    assert len(tables["奖补清单"].cells) == n + 1
+    assert len(tables["分期拨付明细"].cells) == 2 * n
 
 
 LIST_QUERIES = 11
-EXPORT_QUERIES = 8
+EXPORT_QUERIES = 9
 
 
 def test_export_typed_cells_and_totals(awards, finance, client_for):
@@ -301,6 +303,22 @@ def test_export_typed_cells_and_totals(awards, finance, client_for):
         320,
     )
     assert table.cells_of("文件日期")[0].number_format == 'yyyy"年"m"月"d"日"'
+
+
+def test_export_instalment_sheet(awards, finance, client_for):
+    from ..export_checks import assert_datetimes, assert_numbers, assert_well_formed
+
+    table = read_response(client_for(finance).get(reverse("awards:list"), {"export": "xlsx"}))["分期拨付明细"]
+    assert_well_formed(table, sheet="分期拨付明细", title_contains="分期拨付明细")
+    assert_numbers(table, "拨付金额（万元）", "#,##0.00")
+    assert_numbers(table, "期次", "0")
+    assert_datetimes(table, "计划拨付日期", 'yyyy"年"m"月"d"日"')
+    rows = [(r["试点单位"], r["期次"], r["拨付金额（万元）"], r["状态"], r["拨付文号"]) for r in table.rows]
+    assert sorted(rows) == [
+        ("石泉县人民政府", 1, 180, "已拨付", "陕财资环拨〔2025〕8号"),
+        ("石泉县人民政府", 2, 120, "待拨付", None),
+        ("蓝田县人民政府", 1, 100, "已拨付", "陕财资环拨〔2025〕8号"),
+    ]
 
 
 def test_export_follows_the_filter_and_the_scope(awards, applicant_county, finance, client_for):
