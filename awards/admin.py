@@ -1,30 +1,35 @@
+"""Read-only in /admin/: awards, caps and instalments are written only through awards.services (the finance
+officer's pages), which check the rules and audit every change."""
+
 from django.contrib import admin
 
 from .models import Award, AwardCap, Instalment
 
 
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AwardCap)
-class AwardCapAdmin(admin.ModelAdmin):
+class AwardCapAdmin(_ReadOnly):
     list_display = ["pilot_type", "grade", "amount", "effective_from"]
     list_filter = ["pilot_type", "grade"]
 
-    def has_change_permission(self, request, obj=None):  # caps change only through the portal (audited)
-        return False
-
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(_ReadOnly):
     list_display = ["pilot", "amount", "basis_number", "basis_date", "fund_source"]
     list_filter = ["fund_source"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Instalment)
-class InstalmentAdmin(admin.ModelAdmin):
+class InstalmentAdmin(_ReadOnly):
     list_display = ["award", "number", "amount", "planned_date", "state"]
     list_filter = ["state"]
-
-    def has_change_permission(self, request, obj=None):
-        return False

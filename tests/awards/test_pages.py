@@ -361,3 +361,15 @@ def test_finance_dashboard_lists_pilots_without_award_and_due_instalments(
     assert due.count == 1 and due.url == reverse("awards:list") + "?status=due"
     assert client_for(finance).get(due.url).context["page"].paginator.count == due.count
     assert not {"pilots_without_award", "awards_due"} & {t.key for t in dashboard_for(province).tasks}
+
+
+def test_notice_link_opens_the_award_for_the_pilot_with_its_history(
+    pilot, caps, finance, applicant_county, client_for
+):
+    from core.models import Notification
+
+    recorded = award(pilot, finance)
+    notice = Notification.objects.get(recipient=applicant_county, kind="awards.award_recorded")
+    response = client_for(applicant_county).get(notice.url)
+    assert response.status_code == 200 and response.context["award"] == recorded
+    assert "登记奖补" in response.content.decode().split('data-testid="history"')[1]
