@@ -133,6 +133,16 @@ def award_record(
         if not basis_number:
             raise DomainError(gettext("须填写依据文号。"), code="basis")
         _not_future(basis_date, gettext("文件日期"))
+        if locked.named_at and basis_date < locked.named_at:
+            raise DomainError(
+                gettext("文件日期（%(date)s）早于%(name)s的命名日期（%(named)s），请核对依据文件。")
+                % {
+                    "date": basis_date.isoformat(),
+                    "name": locked.organisation.name,
+                    "named": locked.named_at.isoformat(),
+                },
+                code="date",
+            )
         if fund_source not in FundSource.values:
             raise DomainError(gettext("资金来源无效。"))
         fund_source_other = fund_source_other.strip() if fund_source == FundSource.OTHER else ""

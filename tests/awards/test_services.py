@@ -94,6 +94,7 @@ def test_same_basis_twice_refused_even_typed_differently(pilot, park_pilot, caps
         ({"basis": "  "}, "basis"),
         ({"basis_date": timezone.localdate() + datetime.timedelta(days=1)}, "date"),
         ({"fund_source": "other"}, "fund_source"),
+        ({"basis_date": datetime.date(2025, 5, 19)}, "date"),  # before the pilot was named (20 May)
     ],
 )
 def test_bad_input_refused(pilot, caps, finance, fields, code):
