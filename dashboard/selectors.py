@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
+from awards.permissions import may_see_awards
+from awards.selectors import todos_for as awards_todos
 from core.formats import enumeration_comma
 from dispatches.models import Dispatch, DispatchResponse
 from dispatches.selectors import responses_visible_to
@@ -417,6 +419,7 @@ def dashboard_for(user) -> Dashboard:
     if scope.has(Role.EXPERT):
         board.tasks += _expert_tasks(user, rounds)
     board.tasks += _followup_tasks(user)
+    board.tasks += _awards_tasks(user)
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):
@@ -449,6 +452,18 @@ def _followup_tasks(user) -> list[Task]:
         for key, title, name, query in FOLLOWUP_TASKS
         if counts.get(key)
     ]
+
+
+AWARDS_TASKS = (
+    # key of awards.selectors.todos_for, title, URL name, query
+    ("pilots_without_award", gettext_lazy("已通过验收尚未登记奖补的试点单位"), "awards:create", {}),
+    ("awards_due", gettext_lazy("有到期待拨付分期的奖补"), "awards:list", {"status": "due"}),
+)
+
+
+def _awards_tasks(user) -> list[Task]:
+    counts = awards_todos(user)
+    return [Task(k, str(t), counts[k], _url(n, **q)) for k, t, n, q in AWARDS_TASKS if counts.get(k)]
 
 
 # The menu ----------------------------------------------------------------------------------------
@@ -507,6 +522,8 @@ def menu_for(user) -> list[MenuItem]:
         items.append(
             MenuItem("guidance_groups", _("帮扶指导组"), reverse("followup:group_list"), _("全部帮扶指导组"))
         )
+    if may_see_awards(user):  # awards.selectors: finance/province all, a city its units', a pilot its own
+        items.append(MenuItem("awards", _("奖补"), reverse("awards:list"), _("全部奖补")))
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
         items.append(

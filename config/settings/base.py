@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dispatches",
     "reviews",
     "followup",
+    "awards",
     "dashboard",
     "demo",
     "security",

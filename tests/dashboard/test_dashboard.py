@@ -285,6 +285,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 # Menus -------------------------------------------------------------------------------------------
 MENUS = {
     "applicant_county": {
+        "awards",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -305,6 +306,7 @@ MENUS = {
         "dispatches",
     },
     "city_ankang": {
+        "awards",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -316,6 +318,7 @@ MENUS = {
         "plans",
     },
     "province": {
+        "awards",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -332,6 +335,7 @@ MENUS = {
         "acceptance_systems",
     },
     "finance": {
+        "awards",
         "work_plans",
         "followup_visits",
         "guidance",

@@ -36,6 +36,9 @@ CASES = [
     ("applicant_county", "followup:group_create", [], "followup.guidance"),
     ("applicant_county", "plans:list", [], "plans.list"),
     ("expert", "plans:changes", [], "plans.changes"),
+    ("agency", "awards:list", [], "awards"),
+    ("province", "awards:create", [], "awards.record"),
+    ("applicant_county", "awards:caps", [], "awards.caps"),
 ]
 
 
