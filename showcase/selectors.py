@@ -1,7 +1,7 @@
 """Reads of the showcase: the public list (pilots by batch and outcome), the published versions the public
 may read, and the scoped versions of the officers' and pilots' pages."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -50,7 +50,17 @@ def _published(pilot_ref: str = "pk"):
 
 def public_pilots() -> QuerySet[Pilot]:
     """The published list (pilots.selectors.published_pilots), each with `has_page`: a published showcase."""
-    return published_pilots().annotate(has_page=Exists(_published()))
+    return (
+        published_pilots()
+        .annotate(has_page=Exists(_published()))
+        .order_by(
+            "batch__year",
+            "batch_id",
+            "organisation__review_unit__order",
+            "organisation__kind",
+            "organisation__name",
+        )
+    )
 
 
 def outcome_counts(pilots: QuerySet[Pilot]) -> dict[str, int]:
@@ -119,7 +129,10 @@ def review_queue(user) -> QuerySet[ShowcaseVersion]:
 
     if not can_review_showcase(user):
         return ShowcaseVersion.objects.none()
-    return versions_visible_to(user).prefetch_related("decisions")
+    awaiting = Case(When(state=ShowcaseVersion.State.SUBMITTED, then=0), default=1)
+    return versions_visible_to(user).order_by(
+        awaiting, "submitted_at", "page__pilot__organisation__name", "-number"
+    )
 
 
 def writable_pilots(user) -> QuerySet[Pilot]:

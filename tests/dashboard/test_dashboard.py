@@ -285,6 +285,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 # Menus -------------------------------------------------------------------------------------------
 MENUS = {
     "applicant_county": {
+        "showcase",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -295,6 +296,7 @@ MENUS = {
         "dispatches",
     },
     "agency": {
+        "showcase",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -330,6 +332,7 @@ MENUS = {
         "batches",
         "disqualification",
         "acceptance_systems",
+        "showcase_review",
     },
     "finance": {
         "work_plans",
