@@ -23,7 +23,9 @@ def can_edit_showcase(user, pilot: Pilot) -> bool:
 
 
 def can_submit_version(user, version: ShowcaseVersion) -> bool:
-    return _writes_for(user, version.page.pilot)
+    """The pilot's own staff submit (the page is published in its name); its agency drafts but never
+    submits, as everywhere else (pilots.permissions.can_act_for_pilot)."""
+    return version.page.pilot.organisation_id in scope_of(user).orgs(Role.APPLICANT)
 
 
 def can_decide_version(user, version: ShowcaseVersion | None = None) -> bool:

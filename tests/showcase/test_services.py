@@ -72,10 +72,18 @@ def test_another_pilots_staff_and_the_city_cannot_draft(accepted, applicant_xian
             services.showcase_draft(pilot=accepted, by=user)
 
 
-def test_the_entrusted_agency_drafts_and_submits(accepted, sources, agency, agency_org):
+def test_the_entrusted_agency_drafts_but_the_pilot_submits(
+    accepted, sources, agency, agency_org, applicant_county
+):
     accepted.delegated_agencies.add(agency_org)
     version = write_page(accepted, agency, sources)
-    assert services.showcase_transition(version=version, name="submit", by=agency).state == State.SUBMITTED
+    assert version.title and version.figures.count() == 1
+    with pytest.raises(ActionNotPermitted):
+        services.showcase_transition(version=version, name="submit", by=agency)
+    assert (
+        services.showcase_transition(version=version, name="submit", by=applicant_county).state
+        == State.SUBMITTED
+    )
 
 
 def test_only_the_province_decides(accepted, sources, applicant_county, city_ankang, finance):
