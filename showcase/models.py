@@ -191,8 +191,13 @@ class ShowcaseFigure(models.Model):
         return f"{self.name} {self.value}"
 
 
+def _photo_path(instance, filename):
+    return f"showcase/{instance.version.page_id}/cases/{instance.token}{instance.extension}"
+
+
 class ShowcaseCase(models.Model):
-    """A typical case (典型案例) chosen from the pilot's annual reports, its text copied when chosen."""
+    """A typical case (典型案例) chosen from the pilot's annual reports, its text and photo copied when
+    chosen (the photo checked again by its content: PNG or JPEG)."""
 
     version = models.ForeignKey(ShowcaseVersion, on_delete=models.CASCADE, related_name="cases")
     source = models.ForeignKey(
@@ -202,6 +207,10 @@ class ShowcaseCase(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("案例名称"), max_length=200)
     text = models.TextField(_("案例介绍"))
+    token = models.CharField(max_length=32, blank=True)
+    extension = models.CharField(max_length=8, blank=True)
+    photo = models.FileField(_("照片"), upload_to=_photo_path, blank=True)
+    photo_type = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("典型案例")

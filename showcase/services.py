@@ -2,6 +2,8 @@
 core.transitions.perform_transition), audit entry, notices (outbox rows in the transaction, e-mails queued
 after the commit)."""
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
@@ -11,6 +13,7 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
+from core.uploads import new_token, sniff
 from organisations.models import Role
 from organisations.roles import users_with_role
 from pilots.models import Pilot
@@ -20,6 +23,7 @@ from .models import ShowcaseCase, ShowcaseDecision, ShowcaseFigure, ShowcasePage
 
 MAX_FIGURES = 8
 MAX_CASES = 6
+PHOTO_TYPES = {"image/png", "image/jpeg"}
 
 
 def _lock_pilot(pilot) -> Pilot:
@@ -45,12 +49,38 @@ def _copy_into(target: ShowcaseVersion, source: ShowcaseVersion) -> None:
         )
         for f in source.figures.all()
     )
+    # The stored photo is shared with the earlier version: stored files are never overwritten (random names).
     ShowcaseCase.objects.bulk_create(
         ShowcaseCase(
-            version=target, source_id=c.source_id, order=c.order, year=c.year, title=c.title, text=c.text
+            version=target,
+            source_id=c.source_id,
+            order=c.order,
+            year=c.year,
+            title=c.title,
+            text=c.text,
+            token=c.token,
+            extension=c.extension,
+            photo=c.photo.name,
+            photo_type=c.photo_type,
         )
         for c in source.cases.all()
     )
+
+
+def _copy_photo(case: ShowcaseCase, source) -> None:
+    """Copy the report case's photo (checked again by its content) so that a later change of the report
+    does not change what the province approved; a missing or unreadable file is left out."""
+    if not source.photo:
+        return
+    try:
+        with source.photo.open("rb") as handle:
+            content_type, extension = sniff(handle)
+            if content_type not in PHOTO_TYPES:
+                return
+            case.token, case.extension, case.photo_type = new_token(), extension, content_type
+            case.photo.save(f"{case.token}{extension}", File(handle), save=False)
+    except (OSError, ValidationError):
+        case.token = case.extension = case.photo_type = ""
 
 
 def showcase_draft(*, pilot: Pilot, by) -> ShowcaseVersion:
@@ -136,7 +166,7 @@ def showcase_save(
                 ShowcaseCase.objects.filter(pk=kept_cases[pk].pk).update(order=order)
                 continue
             case = cases[pk]
-            ShowcaseCase.objects.create(
+            copy = ShowcaseCase(
                 version=locked,
                 source=case,
                 order=order,
@@ -144,6 +174,8 @@ def showcase_save(
                 title=case.title,
                 text=case.text,
             )
+            _copy_photo(copy, case)
+            copy.save()
         record(
             locked,
             actor=by,

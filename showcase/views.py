@@ -4,7 +4,7 @@ through a scoped selector (404 outside the user's scope), every write through a 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from core.actions import run
 from core.errors import DomainError
 from core.lists import filtered_list
 from core.security import deny_section
+from core.uploads import serve_file
 
 from . import permissions, resources, selectors, services
 from .filters import ReviewQueueFilter
@@ -95,6 +96,18 @@ def version_detail(request, pk: int):
             "can_edit": version.is_editable
             and permissions.can_edit_showcase(request.user, version.page.pilot),
         },
+    )
+
+
+@login_required
+def case_photo(request, pk: int, case_pk: int):
+    """A case photo of a version not (yet) public, for those who may read the version."""
+    version = selectors.get_version_for_user(request.user, pk)
+    case = get_object_or_404(version.cases.exclude(photo=""), pk=case_pk)
+    return serve_file(
+        case.photo,
+        download_name=gettext("典型案例照片%(n)s%(ext)s") % {"n": case.order, "ext": case.extension},
+        content_type=case.photo_type,
     )
 
 

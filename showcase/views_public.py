@@ -6,7 +6,9 @@ from functools import wraps
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 
+from core.uploads import serve_file
 from organisations.models import ReviewUnit
 from reports import charts
 
@@ -85,4 +87,15 @@ def pilot_page(request, pilot_pk: int):
             "pilot": pilot,
             "emissions": charts.pilot_emissions(pilot, selectors.public_reports(pilot)),
         },
+    )
+
+
+def case_photo(request, pilot_pk: int, case_pk: int):
+    """A typical case's photo, only of the published version (the same 404 as the page otherwise)."""
+    version = selectors.public_version(pilot_pk)
+    case = get_object_or_404(version.cases.exclude(photo=""), pk=case_pk)
+    return serve_file(
+        case.photo,
+        download_name=gettext("典型案例照片%(n)s%(ext)s") % {"n": case.order, "ext": case.extension},
+        content_type=case.photo_type,
     )

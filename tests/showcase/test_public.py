@@ -231,3 +231,27 @@ def test_anonymous_pages_are_cacheable_and_signed_in_ones_private(world, provinc
 def test_the_home_page_links_to_the_showcase(db):
     html = anonymous().get(reverse("dashboard:home")).text
     assert reverse("showcase:index") in html
+
+
+# Photos ------------------------------------------------------------------------------------------
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_case_photo_is_copied_and_public_only_once_published(accepted, sources, applicant_county, province):
+    from django.core.files.base import ContentFile
+
+    _report, _actual, typical = sources
+    typical.token, typical.extension, typical.photo_type = "a" * 32, ".png", "image/png"
+    typical.photo.save("case.png", ContentFile(PNG), save=True)
+    version = write_page(accepted, applicant_county, sources)
+    case = version.cases.get()
+    assert case.photo and case.photo.name != typical.photo.name and case.photo_type == "image/png"
+    url = reverse("showcase:case_photo", args=[accepted.pk, case.pk])
+    assert anonymous().get(url).status_code == 404  # a draft's photo is not public
+    services.showcase_transition(version=version, name="submit", by=applicant_county)
+    services.showcase_transition(version=version, name="publish", by=province)
+    html = anonymous().get(page_url(accepted)).text
+    assert url in html
+    response = anonymous().get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["X-Content-Type-Options"] == "nosniff"
