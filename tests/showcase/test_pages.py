@@ -144,3 +144,31 @@ def test_dashboard_to_dos(accepted, sources, applicant_county, province):
     assert keys(province).get("showcase_to_approve") == 1
     services.showcase_transition(version=version, name="publish", by=province)
     assert "showcase_to_approve" not in keys(province)
+
+
+def test_the_auditor_reaches_the_public_showcase_only(
+    accepted, sources, applicant_county, province, client_for
+):
+    from organisations.models import Organisation, Role
+
+    from ..factories import department, member
+
+    version = publish(accepted, applicant_county, province, sources)
+    auditor = member(Role.AUDITOR, department(Organisation.Kind.PROVINCE_ECOLOGY), username="auditor")
+    client = client_for(auditor)
+    assert client.get(reverse("showcase:index")).status_code == 200
+    assert client.get(reverse("showcase:pilot", args=[accepted.pk])).status_code == 200
+    assert client.get(reverse("showcase:version_detail", args=[version.pk])).status_code == 404
+    assert client.get(reverse("showcase:review_queue")).status_code == 404
+
+
+def test_the_editor_shows_why_the_page_was_returned(
+    accepted, sources, applicant_county, province, client_for
+):
+    version = write_page(accepted, applicant_county, sources)
+    services.showcase_transition(version=version, name="submit", by=applicant_county)
+    services.showcase_transition(
+        version=version, name="return_version", by=province, reason="请补充光伏装机规模。"
+    )
+    html = client_for(applicant_county).get(reverse("showcase:edit", args=[version.pk])).text
+    assert "请补充光伏装机规模。" in html
