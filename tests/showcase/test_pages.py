@@ -172,3 +172,37 @@ def test_the_editor_shows_why_the_page_was_returned(
     )
     html = client_for(applicant_county).get(reverse("showcase:edit", args=[version.pk])).text
     assert "请补充光伏装机规模。" in html
+
+
+def test_the_review_queue_runs_a_fixed_number_of_queries(province, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_public import _codes
+
+    codes = _codes()
+
+    def pages(start, n):
+        for code in codes[start : start + n]:
+            pilot = PilotFactory(organisation=county(code), state=Pilot.State.ACCEPTED)
+            staff = member_of(pilot)
+            version = write_page(pilot, staff, received_report(pilot), title=f"{code}示范")
+            services.showcase_transition(version=version, name="submit", by=staff)
+
+    pages(0, 2)
+    client = client_for(province)
+    client.get(reverse("showcase:review_queue"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("showcase:review_queue"))
+    pages(2, 6)
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = client.get(reverse("showcase:review_queue")).text
+    assert html.count('data-testid="queue-row"') == 8
+
+
+def member_of(pilot):
+    from organisations.models import Role
+
+    from ..factories import member
+
+    return member(Role.APPLICANT, pilot.organisation)
