@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("followup/", include("followup.urls")),
     path("awards/", include("awards.urls")),
+    path("showcase/", include("showcase.urls")),
     path("publicity/", include("reviews.urls_public")),
     path("security/", include("security.urls")),
     # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.

@@ -31,6 +31,7 @@ from reports.models import AnnualReport
 from reports.selectors import reports_visible_to
 from reviews.models import Objection, ReviewAssignment, ReviewRound
 from reviews.selectors import rounds_visible_to
+from showcase.selectors import todos_for as showcase_todos
 
 ITEMS_PER_TASK = 10
 # The states in which a round's scoring deadline is still ahead of it.
@@ -420,6 +421,7 @@ def dashboard_for(user) -> Dashboard:
         board.tasks += _expert_tasks(user, rounds)
     board.tasks += _followup_tasks(user)
     board.tasks += _awards_tasks(user)
+    board.tasks += _showcase_tasks(user)
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):
@@ -464,6 +466,26 @@ AWARDS_TASKS = (
 def _awards_tasks(user) -> list[Task]:
     counts = awards_todos(user)
     return [Task(k, str(t), counts[k], _url(n, **q)) for k, t, n, q in AWARDS_TASKS if counts.get(k)]
+
+
+SHOWCASE_TASKS = (  # key of showcase.selectors.todos_for, title, URL name, query
+    (
+        "showcase_to_approve",
+        gettext_lazy("待审核的示范展示页"),
+        "showcase:review_queue",
+        {"state": "submitted"},
+    ),
+    ("showcase_to_submit", gettext_lazy("待报送的示范展示页"), "showcase:my_pages", {}),
+)
+
+
+def _showcase_tasks(user) -> list[Task]:
+    counts = showcase_todos(user)
+    return [
+        Task(key, str(title), counts[key], _url(name, **query))
+        for key, title, name, query in SHOWCASE_TASKS
+        if counts.get(key)
+    ]
 
 
 # The menu ----------------------------------------------------------------------------------------
@@ -540,6 +562,10 @@ def menu_for(user) -> list[MenuItem]:
                 "my_assignments", _("我的评审任务"), reverse("reviews:my_assignments"), _("全部评审任务")
             )
         )
+    if scope.has(Role.PROVINCE_OFFICER):
+        items.append(MenuItem("showcase_review", _("示范展示页审核"), reverse("showcase:review_queue")))
+    elif scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
+        items.append(MenuItem("showcase", _("示范展示页"), reverse("showcase:my_pages"), on_dashboard=False))
     if scope.has(Role.PROVINCE_OFFICER):
         items.append(
             MenuItem("batches", _("申报批次"), reverse("applications:batch_list"), _("全部申报批次"))

@@ -20,6 +20,11 @@ ALLOWED_NAMES = {
     "session_status",
     "set_language",
     "publicity:pilot_list",
+    # the public showcase (showcase.views_public); its officer pages stay closed
+    "showcase:index",
+    "showcase:city",
+    "showcase:pilot",
+    "showcase:case_photo",
 }
 
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "reviews",
     "followup",
     "awards",
+    "showcase",
     "dashboard",
     "demo",
     "security",

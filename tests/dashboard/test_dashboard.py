@@ -286,6 +286,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 MENUS = {
     "applicant_county": {
         "awards",
+        "showcase",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -296,6 +297,7 @@ MENUS = {
         "dispatches",
     },
     "agency": {
+        "showcase",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -333,6 +335,7 @@ MENUS = {
         "batches",
         "disqualification",
         "acceptance_systems",
+        "showcase_review",
     },
     "finance": {
         "awards",

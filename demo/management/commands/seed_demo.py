@@ -24,6 +24,7 @@ from demo import disqualification as disqualification_demo
 from demo import followup as followup_demo
 from demo import plans as plans_demo
 from demo import reports as demo_reports
+from demo import showcase as showcase_demo
 from organisations.models import Membership, Organisation, Role
 from pilots import services as pilot_services
 from pilots.models import Pilot
@@ -209,6 +210,7 @@ class Command(BaseCommand):
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
             awards_demo.seed(self.stdout)
+            showcase_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
