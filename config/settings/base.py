@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dispatches",
     "reviews",
     "followup",
+    "naming",
     "dashboard",
     "demo",
     "security",
