@@ -1,0 +1,120 @@
+"""The pages: the province's proposal form (typed input kept on refusal, 422), the DRC's confirmation page,
+the publicity page, the public page (no login) and the pilot's result; every other role 404."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from naming.models import AcceptanceDecision, NamingPublicity
+from reviews.models import Objection
+
+from .conftest import REASONS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name, allowed",
+    [
+        ("naming:decision", {"province"}),
+        ("naming:confirmations", {"province", "drc"}),
+        ("naming:publicity", {"province"}),
+    ],
+)
+def test_officer_pages_answer_404_to_everyone_else(name, allowed, request, review_round, client_for):
+    for who in ("province", "drc", "finance", "city_ankang", "applicant_county", "expert"):
+        response = client_for(request.getfixturevalue(who)).get(reverse(name, args=[review_round.pk]))
+        assert response.status_code == (200 if who in allowed else 404), (who, response.status_code)
+
+
+def test_propose_form_keeps_the_typed_input_when_refused(
+    review_round, province, client_for, pilot, other_pilot
+):
+    client = client_for(province)
+    page = client.get(reverse("naming:decision", args=[review_round.pk]))
+    assert f"grade_{pilot.pk}" in page.content.decode() and "蓝田县人民政府" in page.content.decode()
+    data = {
+        f"grade_{pilot.pk}": "excellent",
+        f"reason_{pilot.pk}": "综合得分92.5分，各项指标全部完成。",
+        f"grade_{other_pilot.pk}": "fail",
+    }
+    response = client.post(reverse("naming:propose", args=[review_round.pk]), data)
+    assert response.status_code == 422
+    assert "综合得分92.5分，各项指标全部完成。" in response.content.decode()
+    assert not AcceptanceDecision.objects.exists()
+    data[f"reason_{other_pilot.pk}"] = REASONS["fail"]
+    response = client.post(reverse("naming:propose", args=[review_round.pk]), data)
+    assert response.status_code == 302
+    decision = AcceptanceDecision.objects.get()
+    assert {i["pilot"]: i["grade"] for i in decision.items} == {pilot.pk: "excellent", other_pilot.pk: "fail"}
+
+
+def test_drc_sees_the_proposal_and_confirms_it(proposed, review_round, drc, client_for, pilot):
+    client = client_for(drc)
+    text = client.get(reverse("naming:confirmations", args=[review_round.pk])).content.decode()
+    assert "石泉县人民政府" in text and "优秀" in text and REASONS["excellent"] in text
+    assert reverse("naming:confirm", args=[review_round.pk]) in text
+    client.post(reverse("naming:confirm", args=[review_round.pk]), {"opinion": "同意。"})
+    assert AcceptanceDecision.objects.last().kind == AcceptanceDecision.Kind.CONFIRM
+
+
+def test_province_may_return_but_not_confirm_from_the_page(proposed, review_round, province, client_for):
+    client = client_for(province)
+    text = client.get(reverse("naming:confirmations", args=[review_round.pk])).content.decode()
+    assert reverse("naming:return", args=[review_round.pk]) in text
+    assert reverse("naming:confirm", args=[review_round.pk]) not in text
+    assert client.post(reverse("naming:confirm", args=[review_round.pk])).status_code == 404
+    client.post(reverse("naming:return", args=[review_round.pk]), {"opinion": "理由需补充测算过程。"})
+    assert AcceptanceDecision.objects.last().kind == AcceptanceDecision.Kind.RETURN
+
+
+def test_publicity_forms_from_the_page(confirmed, review_round, province, client_for, pilot):
+    client = client_for(province)
+    response = client.post(
+        reverse("naming:publicity_open", args=[review_round.pk]),
+        {"start": "2026-09-01", "working_days": "5", "contact": ""},
+    )
+    assert response.status_code == 422 and not NamingPublicity.objects.exists()
+    client.post(
+        reverse("naming:publicity_open", args=[review_round.pk]),
+        {"start": "2026-09-01", "working_days": "5", "contact": "应对气候变化处 029-87654321"},
+    )
+    assert NamingPublicity.objects.get().end.isoformat() == "2026-09-07"
+    client.post(
+        reverse("naming:objection_record", args=[review_round.pk]),
+        {
+            "pilot": pilot.pk,
+            "received_on": "2026-09-03",
+            "objector": "李某",
+            "contact": "13900000000",
+            "content": "数据存疑。",
+        },
+    )
+    objection = Objection.objects.get()
+    assert "数据存疑。" in client.get(reverse("naming:publicity", args=[review_round.pk])).content.decode()
+    response = client.post(
+        reverse("naming:publicity_conclude", args=[review_round.pk]), {"document_no": "陕环发〔2026〕48号"}
+    )
+    assert response.status_code == 422 and "尚有公示异议未处理完毕" in response.content.decode()
+    assert "陕环发〔2026〕48号" in response.content.decode()  # the typed number is kept
+    client.post(
+        reverse("naming:objection_handle", args=[review_round.pk, objection.pk]),
+        {"upheld": "0", "handling": "经核实，数据一致。"},
+    )
+    assert Objection.objects.get().outcome == Objection.Outcome.DISMISSED
+
+
+def test_public_page_lists_the_results_during_publicity_without_login(in_publicity, province):
+    text = Client().get(reverse("naming:public")).content.decode()
+    assert "石泉县人民政府" in text and "优秀" in text and "蓝田县人民政府" in text and "不通过" in text
+    assert "应对气候变化处 029-87654321" in text
+
+
+def test_public_page_is_empty_before_publicity(confirmed):
+    text = Client().get(reverse("naming:public")).content.decode()
+    assert "石泉县人民政府" not in text and "目前没有公示中的验收结果" in text
+
+
+def test_result_page_of_another_pilot_is_404(review_round, client_for, applicant_xian, city_xian, pilot, drc):
+    for user in (applicant_xian, city_xian, drc):
+        assert client_for(user).get(reverse("naming:result", args=[pilot.pk])).status_code == 404
