@@ -21,6 +21,7 @@ from core.formats import enumeration_comma
 from dispatches.models import Dispatch, DispatchResponse
 from dispatches.selectors import responses_visible_to
 from followup.selectors import todos_for as followup_todos
+from naming.selectors import todos_for as naming_todos
 from organisations.models import Role
 from organisations.roles import scope_of
 from pilots.models import DisqualificationProposal, Pilot
@@ -417,6 +418,7 @@ def dashboard_for(user) -> Dashboard:
     if scope.has(Role.EXPERT):
         board.tasks += _expert_tasks(user, rounds)
     board.tasks += _followup_tasks(user)
+    board.tasks += [Task(**todo) for todo in naming_todos(user)]
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):

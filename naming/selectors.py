@@ -122,3 +122,54 @@ def publicities_to_close():
     from django.utils import timezone
 
     return NamingPublicity.objects.filter(state=NamingPublicity.State.OPEN, end__lt=timezone.localdate())
+
+
+def todos_for(user) -> list[dict]:
+    """The dashboard's to-do entries of the acceptance decision ({key, title, count, url}, one query each):
+    the DRC's proposals to confirm; the province's returned proposals and publicities to conclude."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from .permissions import can_confirm_acceptance, can_propose_acceptance
+
+    todos = []
+    lists = []
+    if can_confirm_acceptance(user):
+        lists.append(
+            (
+                "acceptance_to_confirm",
+                gettext("待会签的验收等级建议"),
+                proposals_to_confirm(),
+                "naming:confirmations",
+            )
+        )
+    if can_propose_acceptance(user):
+        lists.append(
+            (
+                "acceptance_returned",
+                gettext("已退回、待重新提出的验收等级建议"),
+                proposals_returned(),
+                "naming:decision",
+            )
+        )
+        closing = [p.round for p in publicities_to_close().select_related("round")]
+        lists.append(
+            (
+                "acceptance_publicity_to_close",
+                gettext("公示期满、待确定验收结果的公示"),
+                closing,
+                "naming:publicity",
+            )
+        )
+    for key, title, rounds, url_name in lists:
+        rounds = list(rounds)
+        if rounds:
+            todos.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "count": len(rounds),
+                    "url": reverse(url_name, args=[rounds[0].pk]),
+                }
+            )
+    return todos

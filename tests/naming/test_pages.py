@@ -118,3 +118,22 @@ def test_public_page_is_empty_before_publicity(confirmed):
 def test_result_page_of_another_pilot_is_404(review_round, client_for, applicant_xian, city_xian, pilot, drc):
     for user in (applicant_xian, city_xian, drc):
         assert client_for(user).get(reverse("naming:result", args=[pilot.pk])).status_code == 404
+
+
+def test_dashboard_todos(proposed, review_round, drc, province, client_for):
+    from dashboard.selectors import dashboard_for
+    from naming import services
+
+    keys = {t.key: t for t in dashboard_for(drc).tasks}
+    assert keys["acceptance_to_confirm"].count == 1
+    assert keys["acceptance_to_confirm"].url == reverse("naming:confirmations", args=[review_round.pk])
+    services.decision_return(review_round=review_round, by=drc, opinion="请补充。")
+    assert "acceptance_to_confirm" not in {t.key for t in dashboard_for(drc).tasks}
+    assert {t.key: t.count for t in dashboard_for(province).tasks}["acceptance_returned"] == 1
+
+
+def test_dashboard_publicity_to_close(in_publicity, province):
+    from dashboard.selectors import dashboard_for
+
+    task = {t.key: t for t in dashboard_for(province).tasks}["acceptance_publicity_to_close"]
+    assert task.count == 1 and task.url == reverse("naming:publicity", args=[in_publicity.round_id])
