@@ -63,3 +63,20 @@ def render_certificate(self, certificate_id: int) -> bool:
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["file", "rendered_at"])
     return True
+
+
+def sweep_pending_certificates() -> int:
+    """Outbox sweeper: queue certificates whose rendering task was lost."""
+    from datetime import timedelta
+
+    from core.queue import enqueue
+
+    from .models import NamingCertificate
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    pending = NamingCertificate.objects.filter(file="", created_at__lt=cutoff).values_list("pk", flat=True)
+    count = 0
+    for pk in pending[:200]:
+        enqueue(render_certificate, pk)
+        count += 1
+    return count

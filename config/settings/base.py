@@ -361,6 +361,7 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "reviews.tasks.sweep_pending_imports",
     "plans.tasks.sweep_pending_pdfs",
     "dispatches.tasks.sweep_pending_circulars",
+    "naming.tasks.sweep_pending_certificates",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON

@@ -107,3 +107,22 @@ def test_failed_pilot_result_page_says_why_and_until_when(
     assert "不通过" in text and "单位GDP二氧化碳排放降低率未达到方案约束性目标。" in text
     assert chinese_date(other_pilot.batch.construction_end) in text
     assert reverse("naming:certificate", args=[other_pilot.pk]) not in text
+
+
+def test_sweeper_requeues_a_lost_certificate(in_publicity, province, settings):
+    import datetime
+    from unittest import mock
+
+    from naming import tasks
+
+    with mock.patch.object(tasks, "render_certificate"):  # the task is lost: nothing renders after commit
+        services.publicity_conclude(publicity=in_publicity, by=province, document_no="陕环发〔2026〕48号")
+    certificate = NamingCertificate.objects.get()
+    assert not certificate.file
+    NamingCertificate.objects.filter(pk=certificate.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    with mock.patch("core.queue.enqueue") as enqueue:
+        assert tasks.sweep_pending_certificates() == 1
+    enqueue.assert_called_once_with(tasks.render_certificate, certificate.pk)
+    assert "naming.tasks.sweep_pending_certificates" in settings.PORTAL_OUTBOX_SWEEPERS

@@ -220,3 +220,18 @@ def test_time_passes_and_the_publicity_can_be_concluded(confirmed, review_round,
     with time_machine.travel(timezone.now() + datetime.timedelta(days=20), tick=False):
         _conclude(publicity, province)
     assert NamingPublicity.objects.get().state == NamingPublicity.State.CONCLUDED
+
+
+def test_a_failed_pilot_may_request_again_only_within_its_construction_period(
+    in_publicity, province, batch, other_pilot, applicant_xian
+):
+    from pilots import services as pilot_services
+
+    _conclude(in_publicity, province)
+    Batch.objects.filter(pk=batch.pk).update(construction_end=past(1))
+    failed = Pilot.objects.get(pk=other_pilot.pk)
+    with pytest.raises(DomainError, match="建设期已结束"):
+        pilot_services.pilot_transition(pilot=failed, name="request_acceptance", by=applicant_xian)
+    Batch.objects.filter(pk=batch.pk).update(construction_end=timezone.localdate())
+    pilot_services.pilot_transition(pilot=failed, name="request_acceptance", by=applicant_xian)
+    assert Pilot.objects.get(pk=other_pilot.pk).state == Pilot.State.ACCEPTANCE_REQUESTED
