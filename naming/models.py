@@ -8,19 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.transitions import guard, lazy_permission
+from reviews.models import DecisionStep
 
 
 def _perm(name):
     return lazy_permission("naming.permissions", name)
 
 
-class AcceptanceDecision(models.Model):
-    """One step of the joint acceptance decision on an acceptance round, kept as a row of its own.
+class AcceptanceDecision(DecisionStep):
+    """One step of the joint acceptance decision on an acceptance round (the selection's two-key decision,
+    `reviews.models.DecisionStep`, with its own kinds).
 
     The ecology department proposes a grade for every pilot of the round (`propose`: per pilot 优秀, 通过
-    or 不通过 with its reason, the panel's score and grade copied for the record, in `items`); the DRC
-    confirms it (`confirm`, optional opinion), or either department returns it (`return`, opinion
-    required), and a returned proposal is revised and proposed again. The rows are the history both read."""
+    or 不通过 with its reason, the panel's grade copied for the record, in `items`); the DRC confirms it
+    (`confirm`, optional opinion), or either department returns it (`return`, opinion required), and a
+    returned proposal is revised and proposed again. The rows are the history both read.
+
+    `items` of a proposal: [{"pilot": pk, "name": …, "city": …, "grade": "excellent"|"passed"|"fail",
+    "reason": …, "panel_grade": "passed"|"", "panel_reason": …}]"""
 
     class Kind(models.TextChoices):
         PROPOSE = "propose", _("提出验收等级建议")
@@ -36,28 +41,10 @@ class AcceptanceDecision(models.Model):
         "reviews.ReviewRound", on_delete=models.CASCADE, related_name="acceptance_decisions"
     )
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    opinion = models.TextField(_("意见"), blank=True)
-    proposal = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="answers",
-        verbose_name=_("所答复的建议"),
-    )
-    # propose: [{"pilot": pk, "name": …, "city": …, "grade": "excellent"|"passed"|"fail", "reason": …,
-    #            "panel_score": "86.50"|"", "panel_grade": "passed"|""}]
-    items = models.JSONField(_("逐项建议"), default=list, blank=True)
 
-    class Meta:
+    class Meta(DecisionStep.Meta):
         verbose_name = _("验收决定记录")
         verbose_name_plural = _("验收决定记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.round} · {self.get_kind_display()}"
 
     @property
     def rows(self) -> list[dict]:
