@@ -47,6 +47,8 @@ def test_certificate_pdf_in_the_official_layout_with_fonts_embedded(certificate,
         chinese_date(timezone.localdate()),
     ):
         assert expected in flat, expected
+    assert "—2—" not in flat  # one page: the sign-off of the three departments stays with the text
+    assert flat.index("陕西省低碳近零碳试点示范单位") < flat.rindex("陕西省发展和改革委员会")
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all(row[-5] == "yes" for row in rows), fonts  # the "emb" column
