@@ -137,3 +137,44 @@ def test_dashboard_publicity_to_close(in_publicity, province):
 
     task = {t.key: t for t in dashboard_for(province).tasks}["acceptance_publicity_to_close"]
     assert task.count == 1 and task.url == reverse("naming:publicity", args=[in_publicity.round_id])
+
+
+def test_public_page_runs_a_fixed_number_of_queries(
+    in_publicity, batch, province, drc, django_assert_num_queries
+):
+    from naming import services
+    from reviews.models import ReviewRound
+
+    from ..factories import PilotFactory, ReviewRoundFactory, county, item_of
+    from .conftest import past, propose
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(reverse("naming:public")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    second = ReviewRoundFactory(
+        purpose=ReviewRound.Purpose.ACCEPTANCE, batch=batch, state=ReviewRound.State.AGGREGATED
+    )
+    pilots = [
+        PilotFactory(batch=batch, organisation=county(code), state="in_acceptance_review")
+        for code in ("610528", "611002", "610729")
+    ]
+    for p in pilots:
+        item_of(second, p)
+    propose(second, province, {p: "passed" for p in pilots})
+    services.decision_confirm(review_round=second, by=drc)
+    services.publicity_open(review_round=second, by=province, start=past(1), contact="029-87654321")
+    text = Client().get(reverse("naming:public")).content.decode()
+    assert "富平县人民政府" in text
+    assert queries() == one
+
+
+def test_admin_lists_are_read_only(in_publicity, admin_client):
+    for model in ("acceptancedecision", "namingpublicity", "namingcertificate"):
+        assert admin_client.get(reverse(f"admin:naming_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:naming_acceptancedecision_add")).status_code == 403
