@@ -511,6 +511,8 @@ def menu_for(user) -> list[MenuItem]:
         )
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
+        if scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):  # naming.permissions.can_view_decision
+            items.append(MenuItem("naming", _("验收决定"), reverse("naming:list"), _("验收决定与命名")))
         items.append(
             MenuItem(
                 "acceptance_systems",

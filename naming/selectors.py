@@ -1,6 +1,7 @@
 """Reads of the acceptance decision, scoped to the user (404 outside the scope)."""
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from core.security import deny_section
 from pilots.models import Pilot
@@ -173,3 +174,38 @@ def todos_for(user) -> list[dict]:
                 }
             )
     return todos
+
+
+def decision_rounds_for(user):
+    """The acceptance rounds with their decision's last step and publicity (the officers' list), one query."""
+    from django.db.models import OuterRef, Subquery
+
+    if not can_view_decision(user):
+        deny_section("naming.decision")
+    last = (
+        AcceptanceDecision.objects.filter(round_id=OuterRef("pk")).order_by("-at", "-pk").values("kind")[:1]
+    )
+    return (
+        ReviewRound.objects.filter(purpose=ReviewRound.Purpose.ACCEPTANCE)
+        .select_related("batch", "naming_publicity")
+        .annotate(last_kind=Subquery(last))
+        .order_by("-created_at", "-pk")
+    )
+
+
+STEP_LABELS = {
+    "": gettext_noop("尚未提出建议"),
+    "propose": gettext_noop("待省发展改革委会签"),
+    "return": gettext_noop("已退回修改"),
+    "confirm": gettext_noop("已会签确认"),
+}
+
+
+def step_of(review_round) -> str:
+    """The status word of a round's decision, as the list and its export show it."""
+    from django.utils.translation import gettext
+
+    publicity = getattr(review_round, "naming_publicity", None)
+    if publicity is not None:
+        return str(publicity.get_state_display())
+    return gettext(STEP_LABELS[review_round.last_kind or ""])

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "naming"
 urlpatterns = [
+    path("", views.round_list, name="list"),
     path("rounds/<int:pk>/decision/", views.decision, name="decision"),
     path("rounds/<int:pk>/decision/propose/", views.decision_propose, name="propose"),
     path("rounds/<int:pk>/confirmations/", views.confirmations, name="confirmations"),

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run
 from core.errors import DomainError
+from core.lists import filtered_list
 from core.security import deny_section
 from core.uploads import serve_file
 from pilots.models import Pilot
 from reviews.models import Objection
 
-from . import permissions, selectors, services
+from . import permissions, resources, selectors, services
+from .filters import DecisionRoundFilter
 from .forms import ConcludeForm, ObjectionForm, ObjectionHandleForm, ProposeForm, PublicityForm
 
 KEPT = "未保存，请按提示修改；您填写的内容已保留。"
@@ -31,6 +33,19 @@ def _round(request, pk: int, check):
 
 
 # The two-key decision ------------------------------------------------------------------------------
+@login_required
+def round_list(request):
+    """The acceptance rounds and where their decision stands (province and DRC; everyone else 404)."""
+    return filtered_list(
+        request,
+        filter_class=DecisionRoundFilter,
+        queryset=selectors.decision_rounds_for(request.user),
+        template="naming/round_list.html",
+        export=resources.round_list_xlsx,
+        context=lambda: {"can_propose": permissions.can_propose_acceptance(request.user)},
+    )
+
+
 def _render_decision(request, review_round, form=None, status=200):
     pilots = list(selectors.decision_pilots(review_round))
     last = selectors.last_step(review_round)

@@ -330,6 +330,7 @@ MENUS = {
         "batches",
         "disqualification",
         "acceptance_systems",
+        "naming",
     },
     "finance": {
         "work_plans",
@@ -355,6 +356,7 @@ MENUS = {
         "plans",
         "reviews",
         "acceptance_systems",
+        "naming",
     },
     "expert": {"dashboard", "my_assignments", "guidance_groups"},
     "outsider": set(),

@@ -178,3 +178,56 @@ def test_admin_lists_are_read_only(in_publicity, admin_client):
     for model in ("acceptancedecision", "namingpublicity", "namingcertificate"):
         assert admin_client.get(reverse(f"admin:naming_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:naming_acceptancedecision_add")).status_code == 403
+
+
+def test_round_list_shows_each_step_filters_exports_and_404s_others(
+    proposed, review_round, batch, province, drc, client_for, finance, city_ankang
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reviews.models import ReviewRound
+
+    from ..factories import ReviewRoundFactory
+
+    ReviewRoundFactory(name="第二组验收评审", purpose=ReviewRound.Purpose.ACCEPTANCE, batch=batch)
+    client = client_for(drc)
+    text = client.get(reverse("naming:list")).content.decode()
+    assert "首批试点验收评审" in text and "待省发展改革委会签" in text and "第二组验收评审" in text
+    assert "尚未提出建议" in text
+    assert reverse("naming:confirmations", args=[review_round.pk]) in text
+    filtered = client.get(reverse("naming:list"), {"step": "propose"}).content.decode()
+    assert "首批试点验收评审" in filtered and "第二组验收评审" not in filtered
+    export = client.get(reverse("naming:list"), {"step": "propose", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "首批试点验收评审" in values and "待省发展改革委会签" in values and "第二组验收评审" not in values
+    assert (
+        reverse("naming:decision", args=[review_round.pk])
+        in client_for(province).get(reverse("naming:list")).content.decode()
+    )
+    for user in (finance, city_ankang):
+        assert client_for(user).get(reverse("naming:list")).status_code == 404
+
+
+def test_round_list_runs_a_fixed_number_of_queries(in_publicity, batch, province, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.models import ReviewRound
+
+    from ..factories import ReviewRoundFactory
+
+    client = client_for(province)
+    client.get(reverse("naming:list"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("naming:list")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(3):
+        ReviewRoundFactory(name=f"验收评审{n}", purpose=ReviewRound.Purpose.ACCEPTANCE, batch=batch)
+    assert queries() == one
