@@ -231,3 +231,8 @@ def test_round_list_runs_a_fixed_number_of_queries(in_publicity, batch, province
     for n in range(3):
         ReviewRoundFactory(name=f"验收评审{n}", purpose=ReviewRound.Purpose.ACCEPTANCE, batch=batch)
     assert queries() == one
+
+
+def test_home_page_links_the_acceptance_publicity(in_publicity):
+    text = Client().get(reverse("dashboard:home")).content.decode()
+    assert "首批试点验收评审验收结果公示" in text and reverse("naming:public") in text
