@@ -114,3 +114,25 @@ def test_a_selection_round_is_not_an_acceptance_decision(batch, province, drc):
         services.decision_propose(review_round=review_round, by=province, grades={}, reasons={})
     with pytest.raises(DomainError, match="只有验收评审"):
         services.decision_confirm(review_round=review_round, by=drc)
+
+
+def test_each_step_is_audited_and_notifies_the_other_department(
+    review_round, province, drc, pilot, other_pilot
+):
+    from core.models import Notification
+
+    propose(review_round, province, {pilot: "passed", other_pilot: "passed"})
+    assert Notification.objects.filter(recipient=drc, kind="acceptance_proposed").count() == 1
+    services.decision_return(review_round=review_round, by=drc, opinion="请补充约束性指标完成情况。")
+    returned = Notification.objects.get(recipient=province, kind="acceptance_returned")
+    assert returned.body == "请补充约束性指标完成情况。"
+    propose(review_round, province, {pilot: "passed", other_pilot: "passed"}, note="已补充。")
+    services.decision_confirm(review_round=review_round, by=drc)
+    assert Notification.objects.filter(recipient=province, kind="acceptance_confirmed").count() == 1
+    actions = list(audit_for(review_round).values_list("action", "actor_id"))
+    assert actions == [
+        ("naming.decision.propose", province.pk),
+        ("naming.decision.return", drc.pk),
+        ("naming.decision.propose", province.pk),
+        ("naming.decision.confirm", drc.pk),
+    ]
