@@ -24,6 +24,7 @@ urlpatterns = [
     path("followup/", include("followup.urls")),
     path("awards/", include("awards.urls")),
     path("showcase/", include("showcase.urls")),
+    path("naming/", include("naming.urls")),
     path("publicity/", include("reviews.urls_public")),
     path("security/", include("security.urls")),
     # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.

@@ -23,6 +23,7 @@ from core.formats import enumeration_comma
 from dispatches.models import Dispatch, DispatchResponse
 from dispatches.selectors import responses_visible_to
 from followup.selectors import todos_for as followup_todos
+from naming.selectors import todos_for as naming_todos
 from organisations.models import Role
 from organisations.roles import scope_of
 from pilots.models import DisqualificationProposal, Pilot
@@ -422,6 +423,7 @@ def dashboard_for(user) -> Dashboard:
     board.tasks += _followup_tasks(user)
     board.tasks += _awards_tasks(user)
     board.tasks += _showcase_tasks(user)
+    board.tasks += [Task(**todo) for todo in naming_todos(user)]
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):
@@ -548,6 +550,8 @@ def menu_for(user) -> list[MenuItem]:
         items.append(MenuItem("awards", _("奖补"), reverse("awards:list"), _("全部奖补")))
     if scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
         items.append(MenuItem("reviews", _("评审"), reverse("reviews:list"), _("全部评审轮次")))
+        if scope.has(Role.PROVINCE_OFFICER, Role.DRC_OFFICER):  # naming.permissions.can_view_decision
+            items.append(MenuItem("naming", _("验收决定"), reverse("naming:list"), _("验收决定与命名")))
         items.append(
             MenuItem(
                 "acceptance_systems",

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from applications.models import Batch
+from naming.selectors import public_publicities
 from pilots.selectors import published_pilots
 
 from .selectors import dashboard_for
@@ -14,7 +15,12 @@ def home(request):
     return render(
         request,
         "dashboard/home.html",
-        {"pilots": pilots, "open_batches": open_batches, "in_publicity": in_publicity},
+        {
+            "pilots": pilots,
+            "open_batches": open_batches,
+            "in_publicity": in_publicity,
+            "acceptance_publicity": public_publicities(),
+        },
     )
 
 

@@ -580,22 +580,11 @@ class ReviewDocument(models.Model):
         return f"{self.get_kind_display()} · {self.key}"
 
 
-class SelectionDecision(models.Model):
-    """One step of the joint decision on a selection round (联合决定), kept as a row of its own.
+class DecisionStep(models.Model):
+    """One step of a two-key decision on a round (联合决定), kept as a row of its own: a proposal, or an
+    answer to it (`proposal`) confirming or returning it with an opinion. The selection's decision below
+    and the acceptance decision (`naming.AcceptanceDecision`) are the same rows with their own kinds."""
 
-    The ecology department proposes from the ranking (`propose`: every application's proposal, the
-    reason recorded for it and whether it departs from the ranking, in `items`); the finance department
-    either confirms the proposal (`confirm`, with an optional opinion) or returns it (`return`, with a
-    required opinion), and a returned proposal is revised and proposed again. The rows are the history
-    both departments read; the audit log records the same steps on the round."""
-
-    class Kind(models.TextChoices):
-        PROPOSE = "propose", _("提出入选建议")
-        CONFIRM = "confirm", _("会签确认")
-        RETURN = "return", _("退回修改")
-
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
-    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     opinion = models.TextField(_("意见"), blank=True)
@@ -607,17 +596,39 @@ class SelectionDecision(models.Model):
         related_name="answers",
         verbose_name=_("所答复的建议"),
     )
-    # propose: [{"application": pk, "name": …, "proposal": "shortlist"|"decline", "reason": …,
-    #            "rank": n|None, "score": "78.00"|"", "departs": bool}]
     items = models.JSONField(_("逐项建议"), default=list, blank=True)
 
     class Meta:
-        verbose_name = _("入选决定记录")
-        verbose_name_plural = _("入选决定记录")
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_kind_display()}"
+
+
+class SelectionDecision(DecisionStep):
+    """One step of the joint decision on a selection round (联合决定), kept as a row of its own.
+
+    The ecology department proposes from the ranking (`propose`: every application's proposal, the
+    reason recorded for it and whether it departs from the ranking, in `items`); the finance department
+    either confirms the proposal (`confirm`, with an optional opinion) or returns it (`return`, with a
+    required opinion), and a returned proposal is revised and proposed again. The rows are the history
+    both departments read; the audit log records the same steps on the round.
+
+    `items` of a proposal: [{"application": pk, "name": …, "proposal": "shortlist"|"decline",
+    "reason": …, "rank": n|None, "score": "78.00"|"", "departs": bool}]"""
+
+    class Kind(models.TextChoices):
+        PROPOSE = "propose", _("提出入选建议")
+        CONFIRM = "confirm", _("会签确认")
+        RETURN = "return", _("退回修改")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+
+    class Meta(DecisionStep.Meta):
+        verbose_name = _("入选决定记录")
+        verbose_name_plural = _("入选决定记录")
 
     @property
     def departures(self) -> list[dict]:

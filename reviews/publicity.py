@@ -137,17 +137,17 @@ def selection_item(application: Application) -> ReviewItem:
     return item
 
 
-def objection_record(
-    *, application: Application, by, received_on: datetime.date, objector: str, contact: str, content: str
+def objection_add(
+    *, item: ReviewItem, on, by, received_on: datetime.date, objector: str, contact: str, content: str
 ) -> Objection:
-    _require_officer(by)
-    if application.state != Application.State.IN_PUBLICITY:
-        raise DomainError(gettext("只能对公示中的申报单位登记异议。"))
+    """Record an objection about a round's item (an application in selection, a pilot in acceptance);
+    the audit entry goes on `on`, the subject the public objected to. The caller checks the officer and
+    that the subject is on publicity."""
     if not (objector.strip() and contact.strip() and content.strip()):
         raise DomainError(gettext("异议须署名并留有联系方式，内容不能为空。"))
     with transaction.atomic():
         objection = Objection.objects.create(
-            item=selection_item(application),
+            item=item,
             received_on=received_on,
             objector=objector.strip(),
             contact=contact.strip(),
@@ -155,7 +155,7 @@ def objection_record(
             recorded_by=by,
         )
         record(
-            application,
+            on,
             actor=by,
             action="objection",
             label=gettext_noop("登记公示异议"),
@@ -164,31 +164,56 @@ def objection_record(
     return objection
 
 
+def objection_record(
+    *, application: Application, by, received_on: datetime.date, objector: str, contact: str, content: str
+) -> Objection:
+    _require_officer(by)
+    if application.state != Application.State.IN_PUBLICITY:
+        raise DomainError(gettext("只能对公示中的申报单位登记异议。"))
+    with transaction.atomic():
+        return objection_add(
+            item=selection_item(application),
+            on=application,
+            by=by,
+            received_on=received_on,
+            objector=objector,
+            contact=contact,
+            content=content,
+        )
+
+
+def objection_settle(*, objection: Objection, by, upheld: bool, handling: str) -> Objection:
+    """Lock a pending objection and record its outcome (on the item's subject); inside the caller's
+    transaction, which then does what an upheld objection means for its subject."""
+    if not handling.strip():
+        raise DomainError(gettext("请填写核查处理情况。"))
+    locked = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("item__application", "item__pilot")
+        .get(pk=objection.pk)
+    )
+    if locked.outcome != Objection.Outcome.PENDING:
+        raise DomainError(gettext("该异议已处理。"))
+    locked.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
+    locked.handling, locked.handled_by, locked.handled_at = handling.strip(), by, timezone.now()
+    locked.save(update_fields=["outcome", "handling", "handled_by", "handled_at"])
+    record(
+        locked.item.subject,
+        actor=by,
+        action="objection_handled",
+        label=gettext_noop("异议成立") if upheld else gettext_noop("异议不成立"),
+        reason=handling,
+        data={"objection": locked.pk},
+    )
+    return locked
+
+
 def objection_handle(*, objection: Objection, by, upheld: bool, handling: str) -> Objection:
     """Record the outcome; an upheld objection takes the applicant off the list."""
     _require_officer(by)
-    if not handling.strip():
-        raise DomainError(gettext("请填写核查处理情况。"))
     with transaction.atomic():
-        locked = (
-            Objection.objects.select_for_update(of=("self",))
-            .select_related("item__application")
-            .get(pk=objection.pk)
-        )
+        locked = objection_settle(objection=objection, by=by, upheld=upheld, handling=handling)
         application = locked.item.application
-        if locked.outcome != Objection.Outcome.PENDING:
-            raise DomainError(gettext("该异议已处理。"))
-        locked.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
-        locked.handling, locked.handled_by, locked.handled_at = handling.strip(), by, timezone.now()
-        locked.save(update_fields=["outcome", "handling", "handled_by", "handled_at"])
-        record(
-            application,
-            actor=by,
-            action="objection_handled",
-            label=gettext_noop("异议成立") if upheld else gettext_noop("异议不成立"),
-            reason=handling,
-            data={"objection": locked.pk},
-        )
         if upheld:
             application_services.application_uphold_objection(application=application, by=by, reason=handling)
             publicity_document_request(application.batch)

@@ -1342,12 +1342,23 @@ def _departures(rows, shortlist: set[int]) -> list:
     return departures
 
 
-def _lock_selection_round(review_round: ReviewRound) -> ReviewRound:
-    """The row lock of the joint decision: proposals, confirmations and returns of one round queue here."""
+def lock_decision_round(review_round: ReviewRound, *, purpose: str, refusal: str) -> ReviewRound:
+    """The row lock of a two-key decision on a round (the selection's here, the acceptance's in
+    `naming`): proposals, confirmations and returns of one round queue here, so of two officers deciding
+    at once one wins and the other finds the state the first one left. `refusal` if the round is not of
+    `purpose`."""
     locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-    if locked.purpose != ReviewRound.Purpose.SELECTION:
-        raise DomainError(gettext("只有遴选评审可以提出和会签入选建议。"))
+    if locked.purpose != purpose:
+        raise DomainError(refusal)
     return locked
+
+
+def _lock_selection_round(review_round: ReviewRound) -> ReviewRound:
+    return lock_decision_round(
+        review_round,
+        purpose=ReviewRound.Purpose.SELECTION,
+        refusal=gettext("只有遴选评审可以提出和会签入选建议。"),
+    )
 
 
 def decision_propose(

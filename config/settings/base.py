@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "followup",
     "awards",
     "showcase",
+    "naming",
     "dashboard",
     "demo",
     "security",
@@ -362,6 +363,7 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "reviews.tasks.sweep_pending_imports",
     "plans.tasks.sweep_pending_pdfs",
     "dispatches.tasks.sweep_pending_circulars",
+    "naming.tasks.sweep_pending_certificates",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON

@@ -336,6 +336,7 @@ MENUS = {
         "disqualification",
         "acceptance_systems",
         "showcase_review",
+        "naming",
     },
     "finance": {
         "awards",
@@ -362,6 +363,7 @@ MENUS = {
         "plans",
         "reviews",
         "acceptance_systems",
+        "naming",
     },
     "expert": {"dashboard", "my_assignments", "guidance_groups"},
     "outsider": set(),

@@ -22,6 +22,7 @@ from demo import content as demo_content
 from demo import dispatches as dispatches_demo
 from demo import disqualification as disqualification_demo
 from demo import followup as followup_demo
+from demo import naming as naming_demo
 from demo import plans as plans_demo
 from demo import reports as demo_reports
 from demo import showcase as showcase_demo
@@ -60,7 +61,7 @@ PERSONAS = [
 
 FIRST_BATCH_COUNTIES = [
     # division code, final pilot state
-    ("611002", Pilot.State.ACCEPTED),  # 商州区 (confirmed member)
+    ("611002", Pilot.State.IN_ACCEPTANCE_REVIEW),  # 商州区 (confirmed member; named by demo/naming.py)
     ("610922", Pilot.State.IMPLEMENTING),  # 石泉县 (confirmed member)
     ("610729", Pilot.State.ACCEPTANCE_FORWARDED),  # 留坝县 (confirmed member)
     ("610204", Pilot.State.IMPLEMENTING),
@@ -75,7 +76,7 @@ FIRST_BATCH_COUNTIES = [
     ("610118", Pilot.State.IMPLEMENTING),
 ]
 FIRST_BATCH_PARKS = [
-    ("西咸新区沣西新城管委会", Pilot.State.ACCEPTED),  # confirmed member
+    ("西咸新区沣西新城管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),  # confirmed member; named by demo/naming.py
     ("西安高新技术产业开发区管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),
     ("宝鸡高新技术产业开发区管委会", Pilot.State.IMPLEMENTING),
     ("杨凌农业高新技术产业示范区管委会", Pilot.State.PLAN_DRAFTING),
@@ -209,6 +210,7 @@ class Command(BaseCommand):
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
+            naming_demo.seed(self.stdout)
             awards_demo.seed(self.stdout)
             showcase_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
