@@ -22,6 +22,7 @@ urlpatterns = [
     path("dispatches/", include("dispatches.urls")),
     path("reviews/", include("reviews.urls")),
     path("followup/", include("followup.urls")),
+    path("acceptance/", include("acceptance.urls")),
     path("publicity/", include("reviews.urls_public")),
     path("security/", include("security.urls")),
     # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.

@@ -84,6 +84,10 @@ class Pilot(FSMModelMixin, models.Model):
 
         return self.construction_end is not None and timezone.localdate() > self.construction_end
 
+    @guard(gettext_lazy("建设期已结束，不能提出验收申请。"))
+    def construction_period_open(self) -> bool:
+        return not self.construction_period_over()
+
     @guard(gettext_lazy("须选择验收等级（优秀或通过）。"))
     def has_grade(self) -> bool:
         return bool(self.acceptance_grade)
@@ -154,6 +158,7 @@ class Pilot(FSMModelMixin, models.Model):
         state,
         source=[State.IMPLEMENTING, State.ACCEPTANCE_FAILED],
         target=State.ACCEPTANCE_REQUESTED,
+        conditions=[construction_period_open],
         permission=_perm("can_act_for_pilot"),
         custom={"label": gettext_lazy("提出验收申请")},
     )

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dispatches",
     "reviews",
     "followup",
+    "acceptance",
     "dashboard",
     "demo",
     "security",
