@@ -17,6 +17,7 @@ from django.db import transaction
 
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
+from demo import acceptance as acceptance_demo
 from demo import content as demo_content
 from demo import dispatches as dispatches_demo
 from demo import disqualification as disqualification_demo
@@ -207,6 +208,7 @@ class Command(BaseCommand):
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
+            acceptance_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
@@ -404,16 +406,19 @@ class Command(BaseCommand):
             publicity_start=datetime.date(2023, 9, 1),
             publicity_end=datetime.date(2023, 9, 7),
             publicity_contact="陕西省生态环境厅应对气候变化处 029-87654321",
-            construction_end=datetime.date(2025, 12, 31),
         )
         # The notice and the published list as they stood at publication (2023年9月12日), before the
         # pilots moved on (a pilot disqualified since is named, with the reason, on a list requested later).
         batch.refresh_from_db()
         review_publicity.publicity_document_request(batch)
         review_publicity.pilot_list_document_request(batch, published_on=datetime.date(2023, 9, 12))
+        # The moves replay 2023–2025, when the construction period was still open (Pilot.request_acceptance
+        # is refused after it): its end (2025-12-31) is set once they are done.
+        Batch.objects.filter(pk=batch.pk).update(construction_end=datetime.date(2099, 12, 31))
         for key, state in entries:
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
-            self._move_pilot(pilot, state)
+            self._move_pilot(pilot, acceptance_demo.stage_before(key, state))
+        Batch.objects.filter(pk=batch.pk).update(construction_end=datetime.date(2025, 12, 31))
         ReviewRound.objects.create(
             name="首批试点验收评审",
             purpose=ReviewRound.Purpose.ACCEPTANCE,
