@@ -83,6 +83,22 @@ def stage_before(key: str, state: str) -> str:
     return Pilot.State.IMPLEMENTING if key in REQUESTS else state
 
 
+def replay_request(pilot, staff) -> None:
+    """The bare request of a first-batch pilot further along (under review, accepted, failed): made in 2025,
+    within its construction period, and replayed now, after it. The pilot's end is moved to today for this
+    one step (Pilot.request_acceptance refuses a request after the period) and put back."""
+    from django.utils import timezone
+
+    from pilots import services as pilot_services
+
+    saved = pilot.construction_extended_to
+    Pilot.objects.filter(pk=pilot.pk).update(construction_extended_to=timezone.localdate())
+    pilot.refresh_from_db()
+    pilot_services.pilot_transition(pilot=pilot, name="request_acceptance", by=staff)
+    Pilot.objects.filter(pk=pilot.pk).update(construction_extended_to=saved)
+    pilot.refresh_from_db()
+
+
 def _file(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
@@ -99,7 +115,19 @@ def _upload(request, staff, kind, name, **target):
     )
 
 
+def _resubmit_returned_reports(pilot, staff) -> None:
+    """A report the province returned for revision is corrected and submitted again before the request (the
+    self-evaluation reads the latest submitted report)."""
+    from reports import services as report_services
+    from reports.models import AnnualReport
+
+    for report in AnnualReport.objects.filter(pilot=pilot, state=AnnualReport.State.RETURNED):
+        report_services.report_transition(report=report, name="submit", by=staff)
+
+
 def _prepare(pilot, staff, *, complete: bool):
+    if complete:
+        _resubmit_returned_reports(pilot, staff)
     request = services.request_prepare(pilot=pilot, by=staff)
     lines = list(request.lines.select_related("item__indicator"))
     changes = {}
@@ -109,6 +137,11 @@ def _prepare(pilot, staff, *, complete: bool):
             changes[line.pk] = {"note": "详见佐证材料。"}
             continue
         values = {}
+        if line.actual_source != Line.Source.REPORT and line.target_source == Line.Source.LEDGER:
+            # a little better than the plan's final-year target
+            down = (line.item.params or {}).get("direction", line.item.indicator.direction) == "down"
+            margin = abs(line.target) * Decimal("0.03")
+            actual = (line.target - margin if down else line.target + margin).quantize(Decimal("0.01"))
         if line.actual_source != Line.Source.REPORT and actual is not None:
             values["actual"] = actual
         if line.target_source != Line.Source.LEDGER and target is not None:

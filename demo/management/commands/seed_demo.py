@@ -406,19 +406,16 @@ class Command(BaseCommand):
             publicity_start=datetime.date(2023, 9, 1),
             publicity_end=datetime.date(2023, 9, 7),
             publicity_contact="陕西省生态环境厅应对气候变化处 029-87654321",
+            construction_end=datetime.date(2025, 12, 31),
         )
         # The notice and the published list as they stood at publication (2023年9月12日), before the
         # pilots moved on (a pilot disqualified since is named, with the reason, on a list requested later).
         batch.refresh_from_db()
         review_publicity.publicity_document_request(batch)
         review_publicity.pilot_list_document_request(batch, published_on=datetime.date(2023, 9, 12))
-        # The moves replay 2023–2025, when the construction period was still open (Pilot.request_acceptance
-        # is refused after it): its end (2025-12-31) is set once they are done.
-        Batch.objects.filter(pk=batch.pk).update(construction_end=datetime.date(2099, 12, 31))
         for key, state in entries:
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
             self._move_pilot(pilot, acceptance_demo.stage_before(key, state))
-        Batch.objects.filter(pk=batch.pk).update(construction_end=datetime.date(2025, 12, 31))
         ReviewRound.objects.create(
             name="首批试点验收评审",
             purpose=ReviewRound.Purpose.ACCEPTANCE,
@@ -437,6 +434,8 @@ class Command(BaseCommand):
             pilot.refresh_from_db()
             if step in plans_demo.PLAN_STEPS:  # the plan and the pilot's plan stage move together
                 plans_demo.plan_step(pilot, step, staff=staff, province=province)
+            elif step == "request_acceptance":  # made in 2025, within the construction period
+                acceptance_demo.replay_request(pilot, staff)
             elif step == "accept":
                 grade = Pilot.Grade.EXCELLENT if "沣西" in pilot.organisation.name else Pilot.Grade.PASSED
                 pilot_services.pilot_accept(
