@@ -161,3 +161,20 @@ def self_evaluations(pilot_ids) -> dict[int, SelfEvaluation]:
         )
         for pid, r in latest.items()
     }
+
+
+def todos_for(user) -> dict[str, int]:
+    """The dashboard's counts: the requests the city has to check, the drafts or returned requests the pilot
+    (or its agency) has to finish. One query per role that has any."""
+    scope = scope_of(user)
+    counts = {}
+    if scope.review_units:
+        counts["acceptance_to_check"] = AcceptanceRequest.objects.filter(
+            state=AcceptanceRequest.State.SUBMITTED,
+            pilot__organisation__review_unit_id__in=scope.review_units,
+        ).count()
+    if scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
+        counts["acceptance_to_prepare"] = (
+            requests_visible_to(user).filter(state__in=AcceptanceRequest.EDITABLE_STATES).count()
+        )
+    return counts

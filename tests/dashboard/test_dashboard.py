@@ -285,6 +285,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_small_and_large_data(
 # Menus -------------------------------------------------------------------------------------------
 MENUS = {
     "applicant_county": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -295,6 +296,7 @@ MENUS = {
         "dispatches",
     },
     "agency": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -305,6 +307,7 @@ MENUS = {
         "dispatches",
     },
     "city_ankang": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -316,6 +319,7 @@ MENUS = {
         "plans",
     },
     "province": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -332,6 +336,7 @@ MENUS = {
         "acceptance_systems",
     },
     "finance": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -345,6 +350,7 @@ MENUS = {
         "acceptance_systems",
     },
     "drc": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
