@@ -86,20 +86,20 @@ def evaluation_of(request, spec=None) -> evaluation.Evaluation:
     """The live self-evaluation of a request (a fixed number of queries)."""
     spec = spec or scoring.spec_of(request.system)
     lines = lines_of(request)
-    attachments = list(request.attachments.only("kind", "line_id", "claim_id"))
+    attachments = list(request.attachments.values_list("kind", "line_id", "claim_id"))
     claims = list(request.claims.select_related("adjustment"))
     claim_of = {c.pk: c.adjustment.code for c in claims}
     return evaluation.evaluate(
         spec,
         lines,
-        evidence_counts=Counter(a.line_id for a in attachments if a.kind == Attachment.Kind.EVIDENCE),
+        evidence_counts=Counter(line for kind, line, _c in attachments if kind == Attachment.Kind.EVIDENCE),
         claims={c.adjustment.code: c.points for c in claims},
         claim_evidence=Counter(
-            claim_of.get(a.claim_id) for a in attachments if a.kind == Attachment.Kind.CLAIM
+            claim_of.get(c) for kind, _l, c in attachments if kind == Attachment.Kind.CLAIM
         ),
         vetoes=list(request.vetoes_raised),
         veto_declared=request.veto_declared,
-        has_verification=any(a.kind == Attachment.Kind.VERIFICATION for a in attachments),
+        has_verification=any(kind == Attachment.Kind.VERIFICATION for kind, _l, _c in attachments),
         projects=list(request.projects.all()),
     )
 

@@ -128,6 +128,7 @@ def main() -> None:
                 content_type="application/pdf",
                 extension=".pdf",
             )
+            request.refresh_from_db()
             selectors.evaluation_of(request)  # warm-up
             with CaptureQueriesContext(connection) as queries:
                 result = selectors.evaluation_of(request)

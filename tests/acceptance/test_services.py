@@ -183,3 +183,11 @@ def test_no_request_after_the_construction_period(draft, pilot, applicant_county
 
     with pytest.raises(DomainError, match="建设期已结束"):
         perform_transition(Pilot, pilot.pk, "request_acceptance", by=applicant_county)
+
+
+def test_the_live_evaluation_reads_a_fixed_number_of_queries(
+    draft, applicant_county, django_assert_num_queries
+):
+    fill(draft, applicant_county)
+    with django_assert_num_queries(9):  # the system, its spec (4), lines, attachments, claims, projects
+        selectors.evaluation_of(draft)
