@@ -20,7 +20,8 @@ class PrepareForm(forms.Form):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=Attachment.Kind.choices)
-    target = forms.IntegerField(label=gettext_lazy("对应指标或加减分项"), required=False)
+    line = forms.IntegerField(label=gettext_lazy("对应指标"), required=False)
+    claim = forms.IntegerField(label=gettext_lazy("对应加减分项"), required=False)
     file = forms.FileField(label=gettext_lazy("文件"))
 
     def clean(self):

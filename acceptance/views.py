@@ -170,23 +170,25 @@ def request_upload(request, pk: int):
         return redirect("acceptance:edit", pk=pk)
     data = form.cleaned_data
     line = claim = None
-    if data["kind"] == Attachment.Kind.EVIDENCE and data["target"]:
-        line = obj.lines.filter(pk=data["target"]).first()
-    if data["kind"] == Attachment.Kind.CLAIM and data["target"]:
-        claim = obj.claims.filter(pk=data["target"]).first()
-    run(
-        request,
-        services.attachment_add,
-        success=gettext("附件已上传。"),
-        request=obj,
-        by=request.user,
-        kind=data["kind"],
-        uploaded=data["file"],
-        content_type=data["content_type"],
-        extension=data["extension"],
-        line=line,
-        claim=claim,
-    )
+    if data["kind"] == Attachment.Kind.EVIDENCE and data["line"]:
+        line = obj.lines.filter(pk=data["line"]).first()
+    if data["kind"] == Attachment.Kind.CLAIM and data["claim"]:
+        claim = obj.claims.filter(pk=data["claim"]).first()
+    try:
+        services.attachment_add(
+            request=obj,
+            by=request.user,
+            kind=data["kind"],
+            uploaded=data["file"],
+            content_type=data["content_type"],
+            extension=data["extension"],
+            line=line,
+            claim=claim,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("附件已上传。"))
     return redirect("acceptance:edit", pk=pk)
 
 
@@ -218,15 +220,13 @@ def request_remove_file(request, pk: int, attachment_pk: int):
 @require_POST
 def request_submit(request, pk: int):
     obj = selectors.get_request_for_user(request.user, pk)
-    if run(
-        request,
-        services.request_submit,
-        success=gettext("验收申请已提交市级生态环境局。"),
-        request=obj,
-        by=request.user,
-    ):
-        return redirect("acceptance:detail", pk=pk)
-    return redirect("acceptance:edit", pk=pk)
+    try:
+        services.request_submit(request=obj, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("acceptance:edit", pk=pk)
+    messages.success(request, gettext("验收申请已提交市级生态环境局。"))
+    return redirect("acceptance:detail", pk=pk)
 
 
 def _decide(request, pk: int, func, success: str):

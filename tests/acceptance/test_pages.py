@@ -96,3 +96,57 @@ def test_city_list_runs_a_fixed_number_of_queries_and_exports(city_ankang, clien
         rows = [row for row in sheet.iter_rows(values_only=True) if row and 81.5 in row]
         assert len(rows) == n
     assert counts[2] == counts[7], counts
+
+
+def test_upload_claim_and_download_through_the_pages(draft, applicant_county, applicant_xian, client_for):
+    from acceptance.models import Attachment, Claim
+
+    from .conftest import pdf
+
+    client = client_for(applicant_county)
+    line = draft.lines.get(item__indicator__code="leading_body")
+    response = client.post(
+        reverse("acceptance:upload", args=[draft.pk]),
+        {"kind": "evidence", "line": line.pk, "file": pdf("领导小组文件.pdf")},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(request=draft, line=line)
+    assert attachment.original_name == "领导小组文件.pdf"
+    # A file that is not a PDF/image/Office document is refused by its content.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.post(
+        reverse("acceptance:upload", args=[draft.pk]),
+        {"kind": "verification", "file": SimpleUploadedFile("核查报告.pdf", b"not a pdf")},
+    )
+    assert not Attachment.objects.filter(request=draft, kind="verification").exists()
+    download = reverse("acceptance:download", args=[draft.pk, attachment.pk])
+    assert client.get(download).status_code == 200
+    assert client_for(applicant_xian).get(download).status_code == 404
+    # A bonus claim through the form, with the evaluation page showing the applied points.
+    response = client.post(
+        reverse("acceptance:edit", args=[draft.pk]),
+        {
+            "claim-experience_promoted": "3",
+            "claimx-experience_promoted": "经验入选省级典型案例",
+            "summary": "",
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get(request=draft)
+    assert (claim.adjustment.code, claim.points) == ("experience_promoted", 3)
+    page = client.get(reverse("acceptance:edit", args=[draft.pk])).content.decode()
+    assert "以下加减分申报缺少佐证材料" in page and "试点经验被省级以上推广" in page
+
+
+def test_submit_through_the_page(draft, applicant_county, client_for):
+    client = client_for(applicant_county)
+    response = client.post(reverse("acceptance:submit", args=[draft.pk]), follow=True)
+    assert "验收申请不能提交" in response.content.decode()
+    fill(draft, applicant_county)
+    response = client.post(reverse("acceptance:submit", args=[draft.pk]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == AcceptanceRequest.State.SUBMITTED
+    page = client.get(reverse("acceptance:detail", args=[draft.pk])).content.decode()
+    assert str(COUNTY_TOTAL) in page

@@ -191,3 +191,16 @@ def test_the_live_evaluation_reads_a_fixed_number_of_queries(
     fill(draft, applicant_county)
     with django_assert_num_queries(9):  # the system, its spec (4), lines, attachments, claims, projects
         selectors.evaluation_of(draft)
+
+
+def test_the_pilot_is_told_of_the_return_and_of_the_forwarding(draft, applicant_county, city_ankang):
+    fill(draft, applicant_county)
+    services.request_submit(request=draft, by=applicant_county)
+    services.request_return(request=draft, by=city_ankang, reason="请补充碳核查报告盖章页。")
+    notice = Notification.objects.get(recipient=applicant_county, kind="acceptance.request_returned")
+    assert notice.body == "请补充碳核查报告盖章页。"
+    services.request_submit(request=draft, by=applicant_county)
+    services.request_forward(request=draft, by=city_ankang)
+    assert Notification.objects.filter(
+        recipient=applicant_county, kind="acceptance.request_forwarded"
+    ).exists()
