@@ -41,6 +41,16 @@ class DecisionForm(forms.Form):
     )
 
 
+class RecommendForm(forms.Form):
+    pilot = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=gettext_lazy("推荐理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
 def _number(raw: str, label: str, errors: list[str]):
     raw = (raw or "").strip().replace(",", "")
     if not raw:

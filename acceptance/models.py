@@ -265,3 +265,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def dossier_path(instance: "Recommendation", filename: str) -> str:
+    return f"acceptance/recommendations/{instance.pilot_id}/{instance.token}.pdf"
+
+
+class Recommendation(models.Model):
+    """The province recommends an accepted pilot to the national programme (推荐申报国家级试点): who, when, why,
+    and the pilot's dossier PDF (rendered in a Celery task: application summary, filed plan, annual reports'
+    key figures, the self-evaluation with its calculations, the acceptance result)."""
+
+    pilot = models.OneToOneField("pilots.Pilot", on_delete=models.PROTECT, related_name="recommendation")
+    reason = models.TextField(_("推荐理由"))
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommended_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
+    token = models.CharField(max_length=32, editable=False)
+    dossier = models.FileField(_("推荐材料"), upload_to=dossier_path, max_length=255, blank=True)
+    rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("国家级试点推荐")
+        verbose_name_plural = _("国家级试点推荐")
+        ordering = ["-recommended_at", "-pk"]
+
+    def __str__(self) -> str:
+        return gettext("%(name)s推荐材料") % {"name": self.pilot.organisation.name}

@@ -52,3 +52,8 @@ def can_decide_request(user, request: AcceptanceRequest) -> bool:
 
 def is_province(user) -> bool:
     return scope_of(user).has(*PROVINCIAL)
+
+
+def can_recommend(user, pilot=None) -> bool:
+    """The province recommends accepted pilots to the national programme."""
+    return scope_of(user).has(Role.PROVINCE_OFFICER)

@@ -178,3 +178,12 @@ def todos_for(user) -> dict[str, int]:
             requests_visible_to(user).filter(state__in=AcceptanceRequest.EDITABLE_STATES).count()
         )
     return counts
+
+
+def accepted_pilots(user) -> QuerySet[Pilot]:
+    """The accepted pilots the province may recommend, each with its recommendation (if any): one query."""
+    return (
+        Pilot.objects.filter(state=Pilot.State.ACCEPTED)
+        .select_related("organisation__review_unit", "batch", "recommendation__recommended_by")
+        .order_by("batch__year", "organisation__review_unit__order", "organisation__name")
+    )

@@ -459,3 +459,40 @@ def request_return(*, request: AcceptanceRequest, by, reason: str) -> Acceptance
             url=reverse("acceptance:detail", args=[obj.pk]),
         )
     return obj
+
+
+def recommend(*, pilot: Pilot, by, reason: str):
+    """The province marks an accepted pilot recommended to the national programme (a row with who, when and
+    why) and requests its dossier PDF (rendered after the commit by acceptance.tasks.render_dossier)."""
+    from core.queue import enqueue_on_commit
+
+    from .models import Recommendation
+    from .tasks import render_dossier
+
+    if not (reason or "").strip():
+        raise DomainError(gettext("推荐须说明理由。"), code="reason")
+    with transaction.atomic():
+        locked = _lock_pilot(pilot)
+        if not permissions.can_recommend(by, locked):
+            raise ActionNotPermitted()
+        if locked.state != Pilot.State.ACCEPTED:
+            raise DomainError(
+                gettext("只能推荐已通过验收的试点单位（当前状态为「%(state)s」）。")
+                % {"state": locked.get_state_display()},
+                code="state",
+            )
+        if Recommendation.objects.filter(pilot=locked).exists():
+            raise DomainError(gettext("该试点单位已推荐。"), code="duplicate")
+        recommendation = Recommendation.objects.create(
+            pilot=locked, reason=reason.strip(), recommended_by=by, token=new_token()
+        )
+        record(
+            locked,
+            actor=by,
+            action="acceptance.recommend",
+            label=gettext_noop("推荐申报国家级试点"),
+            reason=reason.strip(),
+            data={"recommendation": recommendation.pk},
+        )
+        enqueue_on_commit(render_dossier, recommendation.pk)
+    return recommendation

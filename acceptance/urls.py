@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/submit/", views.request_submit, name="submit"),
     path("<int:pk>/forward/", views.request_forward, name="forward"),
     path("<int:pk>/return/", views.request_return, name="return"),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("recommendations/<int:pk>/dossier/", views.dossier, name="dossier"),
 ]

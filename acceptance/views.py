@@ -17,8 +17,8 @@ from indicators.models import AcceptanceAdjustment, AcceptanceVeto
 
 from . import permissions, resources, selectors, services
 from .filters import RequestFilter
-from .forms import DecisionForm, PrepareForm, UploadForm, parse_edit
-from .models import AcceptanceRequest, Attachment, ProjectCompletion
+from .forms import DecisionForm, PrepareForm, RecommendForm, UploadForm, parse_edit
+from .models import AcceptanceRequest, Attachment, ProjectCompletion, Recommendation
 
 
 @login_required
@@ -30,7 +30,10 @@ def request_list(request):
         queryset=selectors.requests_visible_to(request.user),
         template="acceptance/request_list.html",
         export=resources.request_list_xlsx,
-        context=lambda: {"can_prepare": selectors.pilots_to_prepare(request.user).exists()},
+        context=lambda: {
+            "can_prepare": selectors.pilots_to_prepare(request.user).exists(),
+            "can_recommend": permissions.can_recommend(request.user),
+        },
     )
 
 
@@ -257,3 +260,37 @@ def request_forward(request, pk: int):
 @require_POST
 def request_return(request, pk: int):
     return _decide(request, pk, services.request_return, gettext("验收申请已退回。"))
+
+
+@login_required
+def recommendations(request):
+    """The province's page: accepted pilots, recommend one to the national programme, download its dossier."""
+    if not permissions.can_recommend(request.user):
+        deny_section("acceptance.recommendations")
+    status = 200
+    form = RecommendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pilot = get_object_or_404(selectors.accepted_pilots(request.user), pk=form.cleaned_data["pilot"])
+        try:
+            services.recommend(pilot=pilot, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("已推荐，推荐材料正在生成。"))
+            return redirect("acceptance:recommendations")
+    if request.method == "POST":
+        status = 422
+    pilots = list(selectors.accepted_pilots(request.user))
+    return render(request, "acceptance/recommendations.html", {"pilots": pilots, "form": form}, status=status)
+
+
+@login_required
+def dossier(request, pk: int):
+    if not permissions.can_recommend(request.user):
+        deny_section("acceptance.recommendations")
+    recommendation = get_object_or_404(Recommendation.objects.select_related("pilot__organisation"), pk=pk)
+    if not recommendation.dossier:
+        raise Http404(gettext("推荐材料尚未生成"))
+    return serve_file(
+        recommendation.dossier, download_name=f"{recommendation}.pdf", content_type="application/pdf"
+    )
