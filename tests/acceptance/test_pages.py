@@ -150,3 +150,11 @@ def test_submit_through_the_page(draft, applicant_county, client_for):
     assert draft.state == AcceptanceRequest.State.SUBMITTED
     page = client.get(reverse("acceptance:detail", args=[draft.pk])).content.decode()
     assert str(COUNTY_TOTAL) in page
+
+
+def test_the_pilot_sees_the_city_return_reason_on_its_page(draft, applicant_county, city_ankang, client_for):
+    fill(draft, applicant_county)
+    services.request_submit(request=draft, by=applicant_county)
+    services.request_return(request=draft, by=city_ankang, reason="重点项目实际投资缺少审计报告。")
+    page = client_for(applicant_county).get(reverse("acceptance:edit", args=[draft.pk])).content.decode()
+    assert "重点项目实际投资缺少审计报告。" in page

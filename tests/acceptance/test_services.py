@@ -204,3 +204,16 @@ def test_the_pilot_is_told_of_the_return_and_of_the_forwarding(draft, applicant_
     assert Notification.objects.filter(
         recipient=applicant_county, kind="acceptance.request_forwarded"
     ).exists()
+
+
+def test_a_draft_prepared_in_time_cannot_be_submitted_once_the_period_is_over(draft, pilot, applicant_county):
+    fill(draft, applicant_county)
+    pilot.batch.construction_end = timezone.localdate() - datetime.timedelta(days=1)
+    pilot.batch.save()
+    with pytest.raises(DomainError, match="建设期已于"):
+        services.request_submit(request=draft, by=applicant_county)
+    # An extension granted to the pilot reopens it.
+    Pilot.objects.filter(pk=pilot.pk).update(construction_extended_to=timezone.localdate())
+    assert (
+        services.request_submit(request=draft, by=applicant_county).state == AcceptanceRequest.State.SUBMITTED
+    )
