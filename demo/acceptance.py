@@ -72,6 +72,7 @@ FIGURES = {
 }
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 VERIFIER = "陕西省环境科学研究院碳排放核查中心"
+RECOMMENDATION = "验收等级为优秀，园区清洁能源占比和单位能耗碳排放优于方案目标，绿电直连和智慧能源管理经验可复制推广，推荐申报国家级零碳园区试点。"
 
 
 def _key(organisation: Organisation) -> str:
@@ -198,5 +199,9 @@ def seed(stdout=None) -> None:
             services.request_forward(
                 request=request, by=city, reason="经审核，自评价材料齐全、数据与统计口径一致，同意报省。"
             )
+    # The province recommends its excellent pilot (西咸新区沣西新城) to the national programme.
+    province = users_with_role(Role.PROVINCE_OFFICER)[0]
+    for pilot in pilots.filter(state=Pilot.State.ACCEPTED, acceptance_grade=Pilot.Grade.EXCELLENT):
+        services.recommend(pilot=pilot, by=province, reason=RECOMMENDATION)
     if stdout is not None:
         stdout.write(f"Acceptance requests: {made}.")

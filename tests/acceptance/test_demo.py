@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from acceptance.models import AcceptanceRequest, Attachment
+from acceptance.models import AcceptanceRequest, Attachment, Recommendation
 from pilots.models import Pilot
 from reviews.self_scores import self_evaluations_for
 
@@ -40,5 +40,7 @@ def test_seed_demo_has_acceptance_requests():
     assert forwarded.attachments.filter(kind=Attachment.Kind.EVIDENCE).count() == lines.count()
     assert forwarded.attachments.filter(kind=Attachment.Kind.VERIFICATION).exists()
     assert forwarded.lines.filter(actual_source="report").exists()  # figures pulled from the annual report
+    recommended = Recommendation.objects.select_related("pilot__organisation").get()
+    assert recommended.pilot.organisation.name == "西咸新区沣西新城管委会"
     found = self_evaluations_for([forwarded.pilot_id])
     assert found[forwarded.pilot_id].total == forwarded.total
