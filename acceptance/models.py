@@ -100,7 +100,12 @@ class AcceptanceRequest(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.RETURNED,
         permission=_perm("can_decide_request"),
-        custom={"label": gettext_lazy("退回验收申请"), "reason_required": True, "destructive": True},
+        custom={
+            "label": gettext_lazy("退回验收申请"),
+            "reason_required": True,
+            "destructive": True,
+            "confirm": _("验收申请将退回%(object)s修改，须重新提交。确认退回？"),
+        },
     )
     def return_request(self, *, by=None, reason=""):
         pass
