@@ -25,6 +25,7 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("showcase/", include("showcase.urls")),
     path("naming/", include("naming.urls")),
+    path("acceptance/", include("acceptance.urls")),
     path("publicity/", include("reviews.urls_public")),
     path("security/", include("security.urls")),
     # The factor sets moved from reports to carbon (issue 9): their old admin addresses still lead there.

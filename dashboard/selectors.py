@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from acceptance.selectors import todos_for as acceptance_todos
 from applications.models import Application, Batch
 from applications.selectors import applications_visible_to
 from awards.permissions import may_see_awards
@@ -424,6 +425,7 @@ def dashboard_for(user) -> Dashboard:
     board.tasks += _awards_tasks(user)
     board.tasks += _showcase_tasks(user)
     board.tasks += [Task(**todo) for todo in naming_todos(user)]
+    board.tasks += _acceptance_tasks(user)
     board.tasks.sort(key=lambda t: (not t.overdue, t.deadline or datetime.date.max))
     board.links = [Link(item.link_label, item.url) for item in menu_for(user) if item.on_dashboard]
     if scope.has(Role.PROVINCE_OFFICER):
@@ -447,6 +449,22 @@ FOLLOWUP_TASKS = (
     ("visits_overdue", gettext_lazy("逾期未整改的督导问题"), "followup:visit_list", {"state": "overdue"}),
     ("guidance_to_answer", gettext_lazy("待报送落实情况的帮扶指导意见"), "followup:guidance_visit_list", {}),
 )
+
+
+ACCEPTANCE_TASKS = (
+    # key of acceptance.selectors.todos_for, title, list URL name, query
+    ("acceptance_to_check", gettext_lazy("待审核的验收申请"), "acceptance:list", {"state": "submitted"}),
+    ("acceptance_to_prepare", gettext_lazy("待完成的验收申请"), "acceptance:list", {}),
+)
+
+
+def _acceptance_tasks(user) -> list[Task]:
+    counts = acceptance_todos(user)
+    return [
+        Task(key, str(title), counts[key], _url(name, **query))
+        for key, title, name, query in ACCEPTANCE_TASKS
+        if counts.get(key)
+    ]
 
 
 def _followup_tasks(user) -> list[Task]:
@@ -542,6 +560,9 @@ def menu_for(user) -> list[MenuItem]:
                 "guidance", _("帮扶指导"), reverse("followup:guidance_visit_list"), _("全部帮扶指导记录")
             )
         )
+    if own or scope.has(Role.PROVINCE_OFFICER, Role.FINANCE_OFFICER, Role.DRC_OFFICER):
+        # acceptance.selectors: pilots and agencies their own, a city its units' submitted, the province forwarded
+        items.append(MenuItem("acceptance", _("验收申请"), reverse("acceptance:list"), _("全部验收申请")))
     if scope.has(Role.PROVINCE_OFFICER, Role.EXPERT):
         items.append(
             MenuItem("guidance_groups", _("帮扶指导组"), reverse("followup:group_list"), _("全部帮扶指导组"))

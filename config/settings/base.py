@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "awards",
     "showcase",
     "naming",
+    "acceptance",
     "dashboard",
     "demo",
     "security",

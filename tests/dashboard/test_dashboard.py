@@ -287,6 +287,7 @@ MENUS = {
     "applicant_county": {
         "awards",
         "showcase",
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -298,6 +299,7 @@ MENUS = {
     },
     "agency": {
         "showcase",
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -309,6 +311,7 @@ MENUS = {
     },
     "city_ankang": {
         "awards",
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -321,6 +324,7 @@ MENUS = {
     },
     "province": {
         "awards",
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -340,6 +344,7 @@ MENUS = {
     },
     "finance": {
         "awards",
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",
@@ -353,6 +358,7 @@ MENUS = {
         "acceptance_systems",
     },
     "drc": {
+        "acceptance",
         "work_plans",
         "followup_visits",
         "guidance",

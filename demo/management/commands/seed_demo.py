@@ -17,6 +17,7 @@ from django.db import transaction
 
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
+from demo import acceptance as acceptance_demo
 from demo import awards as awards_demo
 from demo import content as demo_content
 from demo import dispatches as dispatches_demo
@@ -210,6 +211,7 @@ class Command(BaseCommand):
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
+            acceptance_demo.seed(self.stdout)
             naming_demo.seed(self.stdout)
             awards_demo.seed(self.stdout)
             showcase_demo.seed(self.stdout)
@@ -419,7 +421,7 @@ class Command(BaseCommand):
         review_publicity.pilot_list_document_request(batch, published_on=datetime.date(2023, 9, 12))
         for key, state in entries:
             pilot = Pilot.objects.get(batch=batch, organisation=self._organisation(key))
-            self._move_pilot(pilot, state)
+            self._move_pilot(pilot, acceptance_demo.stage_before(key, state))
         ReviewRound.objects.create(
             name="首批试点验收评审",
             purpose=ReviewRound.Purpose.ACCEPTANCE,
@@ -438,6 +440,8 @@ class Command(BaseCommand):
             pilot.refresh_from_db()
             if step in plans_demo.PLAN_STEPS:  # the plan and the pilot's plan stage move together
                 plans_demo.plan_step(pilot, step, staff=staff, province=province)
+            elif step == "request_acceptance":  # made in 2025, within the construction period
+                acceptance_demo.replay_request(pilot, staff)
             elif step == "accept":
                 grade = Pilot.Grade.EXCELLENT if "沣西" in pilot.organisation.name else Pilot.Grade.PASSED
                 pilot_services.pilot_accept(

@@ -1,0 +1,83 @@
+"""The national recommendation dossier PDF: thin and idempotent (a stored file is never rendered again)."""
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.formats import in_chinese
+from core.locks import claimed
+
+logger = logging.getLogger(__name__)
+
+
+def dossier_context(recommendation) -> dict:
+    from core.formats import chinese_date
+    from plans.selectors import key_projects
+    from reports.models import AnnualReport
+
+    from .models import AcceptanceRequest
+
+    pilot = recommendation.pilot
+    application = pilot.application
+    plan = getattr(pilot, "plan", None)
+    reports = [
+        {
+            "year": r.year,
+            "state": r.get_state_display(),
+            "actuals": list(r.actuals.select_related("indicator")),
+        }
+        for r in AnnualReport.objects.filter(pilot=pilot)
+        .exclude(state=AnnualReport.State.DRAFT)
+        .order_by("year")
+    ]
+    request = (
+        AcceptanceRequest.objects.filter(pilot=pilot, state__in=AcceptanceRequest.SUBMITTED_STATES)
+        .order_by("-attempt")
+        .first()
+    )
+    lines = list(request.lines.select_related("item__indicator").order_by("order")) if request else []
+    return {
+        "title": str(recommendation),
+        "recommendation": recommendation,
+        "recommended_on": chinese_date(timezone.localtime(recommendation.recommended_at).date()),
+        "pilot": pilot,
+        "application": application,
+        "plan": plan,
+        "projects": key_projects(pilot),
+        "reports": reports,
+        "request": request,
+        "lines": lines,
+    }
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@in_chinese
+@claimed("acceptance.dossier")
+def render_dossier(self, recommendation_id: int) -> bool:
+    from core.pdf import render_pdf  # WeasyPrint loads Pango: only worker processes need it
+
+    from .models import Recommendation
+
+    recommendation = (
+        Recommendation.objects.select_related("pilot__organisation", "pilot__batch", "pilot__application")
+        .filter(pk=recommendation_id)
+        .first()
+    )
+    if recommendation is None or recommendation.dossier:
+        return False
+    try:
+        pdf = render_pdf("pdf/acceptance_dossier.html", dossier_context(recommendation))
+    except Exception as exc:
+        logger.warning("Dossier %s failed; retrying", recommendation_id, exc_info=True)
+        raise self.retry(exc=exc) from exc
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation_id)
+        if locked.dossier:  # a duplicate delivery got there first
+            return False
+        locked.dossier.save("dossier.pdf", ContentFile(pdf), save=False)
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["dossier", "rendered_at"])
+    return True
