@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
+from core.errors import DomainError
 from core.formats import enumeration_comma, semicolon
 
 from . import aggregation as agg
@@ -283,3 +284,249 @@ def round_progress(review_round: ReviewRound) -> list[ProgressRow]:
         else:
             row.pending += 1
     return list(rows.values())
+
+
+# Acceptance review ------------------------------------------------------------------------------------
+# An acceptance round's panel: per pilot and indicator the submitted experts' scores aggregated with the
+# round's method, then the indicator system applied (indicators.scoring) with the vetoes raised (found
+# by an expert on a submitted sheet, or declared by the pilot), the binding indicators (met or not from
+# the self-evaluation's facts) and the bonus/penalty claims with their caps: the proposed grade, why,
+# and the calculation.
+
+PER_INDICATOR_METHODS = ("mean", "trimmed_mean", "median")  # zscore has no per-indicator meaning: mean
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The proposed outcome of one pilot's acceptance review (read by the decision, naming)."""
+
+    total: Decimal | None
+    grade: str | None  # indicators.scoring: excellent | pass | fail; None while indicators are pending
+    reason: str
+    calculation: str
+
+    @property
+    def grade_label(self) -> str:
+        from indicators.scoring import grade_label
+
+        return grade_label(self.grade)
+
+
+@dataclass
+class IndicatorRow:
+    criterion: Criterion
+    binding: bool
+    self_score: object  # reviews.self_scores.SelfScore | None
+    scores: list[tuple[str, Decimal]]  # (expert label, value) of the submitted sheets
+    aggregated: Decimal | None
+    departures: list[str] = field(default_factory=list)  # expert labels whose score departs (explained)
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.self_score is None else self.self_score.met
+
+
+@dataclass
+class VetoRow:
+    code: str
+    description: str
+    source: str  # "自评申报" or the expert's label
+    note: str = ""
+
+
+@dataclass
+class AcceptanceRow:
+    item: ReviewItem
+    name: str
+    indicators: list[IndicatorRow]
+    outcome: Outcome
+    vetoes: list[VetoRow]
+    binding_unmet: list[str]
+    adjustments: list  # indicators.scoring.AdjustmentScore
+    has_self_evaluation: bool
+    submitted: int
+    expected: int
+    visits: list = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.submitted, 0)
+
+
+@dataclass
+class AcceptancePanel:
+    review_round: ReviewRound
+    system: object  # indicators.AcceptanceSystem
+    spec: object  # indicators.scoring.SystemSpec
+    criteria: list[Criterion]
+    rows: list[AcceptanceRow]
+    method: str
+
+    @property
+    def method_label(self) -> str:
+        shown = self.method if self.method in PER_INDICATOR_METHODS else "mean"
+        return str(METHOD_LABELS.get(shown, shown))
+
+
+def _aggregate(values: list[Decimal], method: str) -> Decimal | None:
+    from indicators.scoring import money
+
+    if not values:
+        return None
+    statistics = agg.item_statistics(values)
+    return money(statistics[method if method in PER_INDICATOR_METHODS else "mean"])
+
+
+def _quoted(names) -> str:
+    return enumeration_comma().join(gettext("「%(name)s」") % {"name": n} for n in names)
+
+
+def _outcome(spec, inputs, vetoes, claims, binding_unmet, method_label):
+    """Apply the indicator system to the aggregated scores: (Result, Outcome)."""
+    from dataclasses import replace
+
+    from indicators import scoring
+
+    # Every indicator is scored by the experts: within the engine each is an expert-judged item whose
+    # value is the aggregated score; binding indicators are judged on the self-evaluation's facts below.
+    judged = replace(
+        spec,
+        items=tuple(replace(i, rule=scoring.QUALITATIVE, params={}, binding=False) for i in spec.items),
+    )
+    result = scoring.score(
+        judged,
+        {code: scoring.ItemInput(expert=value) for code, value in inputs.items()},
+        vetoes=vetoes,
+        claims=claims,
+    )
+    failures = []
+    if result.vetoes:
+        failures.append(gettext("触发一票否决项%(names)s") % {"names": _quoted(result.vetoes)})
+    if binding_unmet:
+        failures.append(gettext("约束性指标未完成%(names)s") % {"names": _quoted(binding_unmet)})
+    if failures:
+        grade = scoring.FAIL
+        reason = gettext("不通过：%(why)s（无论得分多少）。") % {"why": semicolon().join(failures)}
+    else:
+        grade, reason = result.grade, result.reason
+    calculation = semicolon().join(
+        [gettext("各指标得分 = 已提交专家评分的%(method)s") % {"method": method_label}, result.calculation]
+    )
+    return result, Outcome(total=result.total, grade=grade, reason=reason, calculation=calculation)
+
+
+def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True) -> AcceptancePanel:
+    """The acceptance round's panel, in a fixed number of queries whatever its size."""
+    from indicators.scoring import spec_of
+
+    from .models import SiteVisit, VetoFinding
+    from .self_scores import self_evaluations_for
+    from .services import round_items
+
+    system = review_round.acceptance_system
+    spec = spec_of(system)
+    binding = {i.code for i in spec.items if i.binding}
+    veto_text = {v.code: v.description for v in spec.vetoes}
+    criteria = list(Criterion.objects.filter(criteria_set_id=review_round.criteria_set_id))
+    items = list(round_items(review_round).order_by(*ReviewItem.BY_CITY_AND_NAME))
+    assignments = list(
+        ReviewAssignment.objects.filter(round=review_round)
+        .exclude(state=A.DECLINED)
+        .values_list("pk", "expert_id", "item_id", "state", named=True)
+    )
+    labels = _labels(get_user_model().objects.filter(pk__in={a.expert_id for a in assignments}))
+    submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED}
+    by_criterion = {c.pk: c.code for c in criteria}
+    values: dict[tuple[int, str], list[tuple[str, Decimal, str]]] = {}
+    for assignment_id, criterion_id, value, comment in Score.objects.filter(
+        assignment__round=review_round, assignment__state=A.SUBMITTED, value__isnull=False
+    ).values_list("assignment_id", "criterion_id", "value", "comment"):
+        a = submitted.get(assignment_id)
+        if a is not None and criterion_id in by_criterion:
+            values.setdefault((a.item_id, by_criterion[criterion_id]), []).append(
+                (labels[a.expert_id], value, comment)
+            )
+    found: dict[int, list[VetoRow]] = {}
+    for assignment_id, code, note in VetoFinding.objects.filter(
+        assignment__round=review_round, assignment__state=A.SUBMITTED
+    ).values_list("assignment_id", "code", "note"):
+        a = submitted.get(assignment_id)
+        if a is not None and code in veto_text:
+            found.setdefault(a.item_id, []).append(VetoRow(code, veto_text[code], labels[a.expert_id], note))
+    visits: dict[int, list] = {}
+    if with_visits:
+        for visit in SiteVisit.objects.filter(item__round=review_round).prefetch_related("photos"):
+            visits.setdefault(visit.item_id, []).append(visit)
+    evaluations = self_evaluations_for([i.pilot_id for i in items])
+    counts: dict[int, int] = {}
+    for a in submitted.values():
+        counts[a.item_id] = counts.get(a.item_id, 0) + 1
+
+    method = review_round.aggregation_method
+    panel = AcceptancePanel(review_round, system, spec, criteria, [], method)
+    for item in items:
+        own = evaluations.get(item.pilot_id)
+        own_items = own.items if own else {}
+        indicators, inputs = [], {}
+        for criterion in criteria:
+            given = values.get((item.pk, criterion.code), [])
+            self_score = own_items.get(criterion.code)
+            aggregated = _aggregate([v for _l, v, _c in given], method)
+            if aggregated is not None:
+                inputs[criterion.code] = aggregated
+            limit = criterion.weight * review_round.departure_threshold / 100
+            indicators.append(
+                IndicatorRow(
+                    criterion=criterion,
+                    binding=criterion.code in binding,
+                    self_score=self_score,
+                    scores=[(label, value) for label, value, _c in given],
+                    aggregated=aggregated,
+                    departures=[
+                        gettext("%(label)s：%(comment)s") % {"label": label, "comment": comment}
+                        for label, value, comment in given
+                        if self_score is not None
+                        and self_score.value is not None
+                        and abs(value - self_score.value) > limit
+                    ],
+                )
+            )
+        vetoes = list(found.get(item.pk, []))
+        if own:
+            vetoes += [VetoRow(c, veto_text[c], gettext("自评申报")) for c in own.vetoes if c in veto_text]
+        binding_unmet = [row.criterion.display_name for row in indicators if row.binding and row.met is False]
+        row = AcceptanceRow(
+            item=item,
+            name=item.display_name,
+            indicators=indicators,
+            outcome=Outcome(None, None, "", ""),
+            vetoes=vetoes,
+            binding_unmet=binding_unmet,
+            adjustments=[],
+            has_self_evaluation=own is not None,
+            submitted=counts.get(item.pk, 0),
+            expected=review_round.experts_per_item,
+            visits=visits.get(item.pk, []),
+        )
+        try:
+            result, row.outcome = _outcome(
+                spec,
+                inputs,
+                [v.code for v in vetoes],
+                dict(own.claims) if own else {},
+                binding_unmet,
+                panel.method_label,
+            )
+            row.adjustments = list(result.adjustments)
+        except DomainError as error:
+            row.error = error.message
+            row.outcome = Outcome(None, None, error.message, "")
+        panel.rows.append(row)
+    return panel
+
+
+def acceptance_outcomes(review_round: ReviewRound) -> dict[int, Outcome]:
+    """The proposed outcome of every pilot of an acceptance round: {pilot id: Outcome}."""
+    panel = acceptance_panel(review_round, with_visits=False)
+    return {row.item.pilot_id: row.outcome for row in panel.rows}
