@@ -23,8 +23,8 @@ from core.uploads import new_token, validate_upload
 from indicators.models import AcceptanceItem, AcceptanceSystem
 from indicators.scoring import num
 
-from .models import CriteriaSet, Criterion, ReviewAssignment, ReviewItem, ReviewRound, SitePhoto, SiteVisit
-from .permissions import can_manage_round
+from .models import CriteriaSet, Criterion, ReviewItem, ReviewRound, SitePhoto, SiteVisit
+from .permissions import can_record_site_visit
 from .permissions import require_round_manager as _require_officer
 from .self_scores import SelfScore
 
@@ -179,23 +179,12 @@ def veto_errors(review_round: ReviewRound, vetoes: dict) -> list[str]:
 
 
 # Site visits ------------------------------------------------------------------------------------------
-def may_record_visit(user, item: ReviewItem) -> bool:
-    """Officers managing the round, and the experts assigned to the item (not declined, no conflict)."""
-    from .services import has_active_conflict
-
-    if can_manage_round(user, item.round):
-        return True
-    return ReviewAssignment.objects.filter(item=item, expert=user).exclude(
-        state=ReviewAssignment.State.DECLINED
-    ).exists() and not has_active_conflict(user, item)
-
-
 def site_visit_add(*, item: ReviewItem, by, visited_on, place: str, notes: str, photos=()) -> SiteVisit:
     """Record a site visit to an acceptance item's pilot, with its photos (JPEG/PNG, checked by content).
     A refusal (a wrong photo, a missing field) stores nothing."""
     if item.pilot_id is None:
         raise DomainError(gettext("现场核查只用于验收评审。"))
-    if not may_record_visit(by, item):
+    if not can_record_site_visit(by, item):
         raise ActionNotPermitted()
     place, notes = (place or "").strip(), (notes or "").strip()
     if visited_on is None or not place or not notes:
