@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.security import SecurityEvent
-from pilots.models import Pilot
 from reviews import services
 from reviews.acceptance import site_visit_add
 from reviews.models import Conflict, ReviewItem, Score, SitePhoto, SiteVisit, VetoFinding
@@ -307,8 +306,3 @@ def test_an_assigned_expert_records_a_visit_with_photos_shown_on_the_panel(world
     outsider = pool_expert("周专家")
     assert client_for(outsider).get(reverse("reviews:site_photo", args=[photo.pk])).status_code == 404
     assert SecurityEvent.objects.filter(kind="denied").exists()
-
-
-def test_visits_are_refused_on_a_pilot_outside_acceptance(world, province):
-    other = PilotFactory(organisation=county(HANYIN), state=Pilot.State.IMPLEMENTING)
-    assert other.review_items.count() == 0
