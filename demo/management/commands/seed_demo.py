@@ -17,6 +17,7 @@ from django.db import transaction
 
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
+from demo import acceptance_review as acceptance_review_demo
 from demo import content as demo_content
 from demo import dispatches as dispatches_demo
 from demo import disqualification as disqualification_demo
@@ -207,6 +208,7 @@ class Command(BaseCommand):
             dispatches_demo.seed(self.stdout)
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
+            acceptance_review_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
