@@ -43,6 +43,7 @@ urlpatterns: list = [
     path("<int:pk>/publicity/confirm/", v.publicity_confirm, name="publicity_confirm"),
     path("<int:pk>/acceptance/setup/", acc.acceptance_setup, name="acceptance_setup"),
     path("<int:pk>/acceptance/", acc.panel, name="acceptance_panel"),
+    path("<int:pk>/acceptance/<int:item_pk>/", acc.panel_item, name="acceptance_item"),
     path("items/<int:item_pk>/site-visits/new/", acc.site_visit_new, name="site_visit_new"),
     path("site-photos/<int:photo_pk>/", acc.site_photo, name="site_photo"),
 ]

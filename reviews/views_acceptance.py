@@ -100,6 +100,22 @@ def panel(request, pk: int):
     )
 
 
+@login_required
+def panel_item(request, pk: int, item_pk: int):
+    """One pilot's indicators, vetoes, bonus/penalty, calculation and site visits."""
+    review_round = _acceptance_round(request.user, pk, manage=False)
+    if review_round.acceptance_system_id is None or review_round.state not in PANEL_STATES:
+        raise Http404
+    result = acceptance_panel(review_round, item_id=item_pk)
+    if not result.rows:
+        raise Http404
+    return render(
+        request,
+        "reviews/acceptance_item.html",
+        {"round": review_round, "panel": result, "active": "acceptance"},
+    )
+
+
 def _item_for(user, item_pk: int, check) -> ReviewItem:
     item = get_object_or_404(ReviewItem.objects.select_related("round", "pilot__organisation"), pk=item_pk)
     if item.pilot_id is None or not check(user, item):

@@ -207,13 +207,23 @@ def test_the_panel_shows_each_pilots_grade_reason_and_calculation(world, client_
     assert "总分 = 96.00 + 2.00 − 0.00 = 98.00" in text
     assert "待定：尚有3项待专家评议" in text and "无已提交的自评估" in text
     assert "评分进行中" in text
+    # One pilot's page: every indicator with the experts' scores, the self-score and the aggregate.
+    item = ReviewItem.objects.get(round=world["round"], pilot=world["pilots"]["石泉"])
+    detail = client_for(drc).get(reverse("reviews:acceptance_item", args=[world["round"].pk, item.pk]))
+    assert detail.status_code == 200
+    assert "李专家 36.00" in detail.text and "38.00" in detail.text and "获国家级试点称号" in detail.text
+    assert "申报 2 分，单项上限 2 分，计 2.00" in detail.text
 
 
 def test_the_panel_is_closed_to_everyone_else(world, client_for, finance, city_ankang, applicant_county):
     url = reverse("reviews:acceptance_panel", args=[world["round"].pk])
+    item = ReviewItem.objects.get(round=world["round"], pilot=world["pilots"]["石泉"])
+    detail = reverse("reviews:acceptance_item", args=[world["round"].pk, item.pk])
     for user in (finance, city_ankang, applicant_county, world["experts"]["李"]):
-        assert client_for(user).get(url).status_code == 404
-        assert client_for(user).get(url + "?export=xlsx").status_code == 404
+        client = client_for(user)
+        assert client.get(url).status_code == 404
+        assert client.get(url + "?export=xlsx").status_code == 404
+        assert client.get(detail).status_code == 404
 
 
 def test_the_excel_export_has_typed_cells(world, client_for, province):
@@ -299,7 +309,11 @@ def test_an_assigned_expert_records_a_visit_with_photos_shown_on_the_panel(world
     assert (photo.visit.created_by, photo.content_type) == (expert, "image/png")
     # Shown to the province on the panel, and served through the permission check.
     panel = client_for(province).get(reverse("reviews:acceptance_panel", args=[w["round"].pk]))
-    assert "石泉县池河镇" in panel.text and reverse("reviews:site_photo", args=[photo.pk]) in panel.text
+    assert "1 次现场核查" in panel.text
+    detail = client_for(province).get(reverse("reviews:acceptance_item", args=[w["round"].pk, item.pk]))
+    assert "石泉县池河镇" in detail.text and reverse("reviews:site_photo", args=[photo.pk]) in detail.text
+    mine = client.get(url_of(w))  # and on the expert's own task page
+    assert "核查光伏电站。" in mine.text and reverse("reviews:site_photo", args=[photo.pk]) in mine.text
     served = client_for(province).get(reverse("reviews:site_photo", args=[photo.pk]))
     assert served.status_code == 200 and b"".join(served.streaming_content) == PNG
     # An expert without a task on the pilot, or another pilot's expert: 404.
