@@ -294,6 +294,15 @@ def main() -> int:
             print(panel, flush=True)
             print(export, flush=True)
             print(f"acceptance_outcomes over {size} pilots: {direct} ms; grades {grades}", flush=True)
+        if os.environ.get("BENCH_PROFILE"):  # where the panel's time goes, at the largest size
+            import cProfile
+            import pstats
+
+            from reviews.results import acceptance_panel
+
+            profile = cProfile.Profile()
+            profile.runcall(acceptance_panel, fixed["round"])
+            pstats.Stats(profile).sort_stats("tottime").print_stats(30)
         print(
             f"calibration {calibrate()} ms (run_bench.calibrate, lower is faster); load average {loadavg():.2f}"
         )

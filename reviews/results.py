@@ -394,26 +394,44 @@ def _quoted(names) -> str:
 
 
 def _judged(spec):
-    """The system as the review applies it: every indicator is scored by the experts, so within the
-    engine each is an expert-judged item whose value is the aggregated score; binding indicators are
-    judged on the self-evaluation's facts (_outcome)."""
+    """The system as the review applies it: the experts score every indicator, so within the engine
+    each category is one expert-judged item worth the category's points, whose value is the sum of its
+    indicators' aggregated scores (the engine then adds the categories, applies the bonus/penalty caps,
+    the vetoes and the grade lines). Binding indicators are judged on the self-evaluation's facts, and
+    the indicators still unscored are named, in _outcome."""
     from dataclasses import replace
 
     from indicators import scoring
 
     return replace(
         spec,
-        items=tuple(replace(i, rule=scoring.QUALITATIVE, params={}, binding=False) for i in spec.items),
+        items=tuple(
+            scoring.ItemSpec(
+                code=f"category-{n}",
+                name=category.name,
+                category=category.name,
+                points=category.points,
+                rule=scoring.QUALITATIVE,
+            )
+            for n, category in enumerate(spec.categories)
+        ),
     )
 
 
-def _outcome(judged, inputs, vetoes, claims, binding_unmet, method_label):
+def _outcome(spec, judged, inputs, vetoes, claims, binding_unmet, pending, method_label):
     """Apply the indicator system to the aggregated scores: (Result, Outcome)."""
     from indicators import scoring
 
+    subtotals = {}
+    for item in spec.items:
+        if item.code in inputs:
+            subtotals[item.category] = subtotals.get(item.category, scoring.ZERO) + inputs[item.code]
     result = scoring.score(
         judged,
-        {code: scoring.ItemInput(expert=value) for code, value in inputs.items()},
+        {
+            i.code: scoring.ItemInput(expert=scoring.money(subtotals.get(i.category, scoring.ZERO)))
+            for i in judged.items
+        },
         vetoes=vetoes,
         claims=claims,
     )
@@ -425,12 +443,19 @@ def _outcome(judged, inputs, vetoes, claims, binding_unmet, method_label):
     if failures:
         grade = scoring.FAIL
         reason = gettext("不通过：%(why)s（无论得分多少）。") % {"why": semicolon().join(failures)}
+    elif pending:
+        grade = None
+        reason = gettext("待定：尚有%(n)s项指标无专家评分%(names)s。") % {
+            "n": len(pending),
+            "names": _quoted(pending),
+        }
     else:
         grade, reason = result.grade, result.reason
     calculation = semicolon().join(
         [gettext("各指标得分 = 已提交专家评分的%(method)s") % {"method": method_label}, result.calculation]
     )
-    return result, Outcome(total=result.total, grade=grade, reason=reason, calculation=calculation)
+    total = None if pending and not failures else result.total
+    return result, Outcome(total=total, grade=grade, reason=reason, calculation=calculation)
 
 
 def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, item_id=None) -> AcceptancePanel:
@@ -488,6 +513,9 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
 
     method = review_round.aggregation_method
     judged = _judged(spec)
+    limits = {c.code: c.weight * review_round.departure_threshold / 100 for c in criteria}
+    departure_text = gettext("%(label)s：%(comment)s")
+    own_veto = gettext("自评申报")
     panel = AcceptancePanel(review_round, system, spec, criteria, [], method)
     for item in items:
         own = evaluations.get(item.pilot_id)
@@ -499,7 +527,7 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
             aggregated = _aggregate([v for _l, v, _c in given], method)
             if aggregated is not None:
                 inputs[criterion.code] = aggregated
-            limit = criterion.weight * review_round.departure_threshold / 100
+            limit = limits[criterion.code]
             indicators.append(
                 IndicatorRow(
                     criterion=criterion,
@@ -508,7 +536,7 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
                     scores=[(label, value) for label, value, _c in given],
                     aggregated=aggregated,
                     departures=[
-                        gettext("%(label)s：%(comment)s") % {"label": label, "comment": comment}
+                        departure_text % {"label": label, "comment": comment}
                         for label, value, comment in given
                         if self_score is not None
                         and self_score.value is not None
@@ -518,7 +546,7 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
             )
         vetoes = list(found.get(item.pk, []))
         if own:
-            vetoes += [VetoRow(c, veto_text[c], gettext("自评申报")) for c in own.vetoes if c in veto_text]
+            vetoes += [VetoRow(c, veto_text[c], own_veto) for c in own.vetoes if c in veto_text]
         binding_unmet = [row.criterion.display_name for row in indicators if row.binding and row.met is False]
         row = AcceptanceRow(
             item=item,
@@ -534,12 +562,15 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
             visits=visits.get(item.pk, []),
         )
         try:
+            pending = [r.criterion.display_name for r in indicators if r.aggregated is None]
             result, row.outcome = _outcome(
+                spec,
                 judged,
                 inputs,
                 [v.code for v in vetoes],
                 dict(own.claims) if own else {},
                 binding_unmet,
+                pending,
                 panel.method_label,
             )
             row.adjustments = list(result.adjustments)

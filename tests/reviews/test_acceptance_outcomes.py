@@ -151,4 +151,8 @@ def test_without_any_sheet_or_self_evaluation_the_grade_is_pending(province):
     review_round, pilots, _ = acceptance_round(province)
     outcome = acceptance_outcomes(review_round)[pilots["石泉"].pk]
     assert (outcome.grade, outcome.grade_label) == (None, "待定")
-    assert outcome.reason.startswith("待定：尚有3项待专家评议")
+    assert (
+        outcome.reason
+        == "待定：尚有3项指标无专家评分「碳排放强度下降率」、「低碳政策制度」、「试点领导机构」。"
+    )
+    assert outcome.total is None  # no total of a part of the indicators

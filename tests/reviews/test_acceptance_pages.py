@@ -205,7 +205,7 @@ def test_the_panel_shows_each_pilots_grade_reason_and_calculation(world, client_
     # 石泉: trimmed means 38 + 18 + 40 = 96, bonus 2 → 98 优秀; 蓝田 has no sheet: 待定.
     assert "98.00" in text and "优秀：总分 98.00 ≥ 优秀分数线 90。" in text
     assert "总分 = 96.00 + 2.00 − 0.00 = 98.00" in text
-    assert "待定：尚有3项待专家评议" in text and "无已提交的自评估" in text
+    assert "待定：尚有3项指标无专家评分" in text and "无已提交的自评估" in text
     assert "评分进行中" in text
     # One pilot's page: every indicator with the experts' scores, the self-score and the aggregate.
     item = ReviewItem.objects.get(round=world["round"], pilot=world["pilots"]["石泉"])
