@@ -25,6 +25,7 @@ from .acceptance_setup import (
     open_scoring,
     self_evaluation,
     sheet,
+    small_system,
     task,
     three_experts,
 )
@@ -320,3 +321,47 @@ def test_an_assigned_expert_records_a_visit_with_photos_shown_on_the_panel(world
     outsider = pool_expert("周专家")
     assert client_for(outsider).get(reverse("reviews:site_photo", args=[photo.pk])).status_code == 404
     assert SecurityEvent.objects.filter(kind="denied").exists()
+
+
+def test_the_officer_creates_an_acceptance_round_then_chooses_its_system(province, client_for):
+    from applications.models import Batch
+    from reviews.models import ReviewRound
+
+    from ..factories import BatchFactory
+
+    batch = BatchFactory(state=Batch.State.PUBLISHED)
+    client = client_for(province)
+    url = reverse("reviews:round_new") + "?purpose=acceptance"
+    page = client.get(url)
+    assert "新建验收评审轮次" in page.text and 'name="criteria_set"' not in page.text
+    assert 'name="departure_threshold"' in page.text
+    response = client.post(
+        url,
+        {
+            "name": "首批试点验收评审",
+            "batch": batch.pk,
+            "experts_per_item": 5,
+            "max_per_expert": 12,
+            "scoring_deadline": "2026-12-20",
+            "aggregation_method": "median",
+            "disagreement_threshold": "15",
+            "departure_threshold": "25",
+        },
+    )
+    review_round = ReviewRound.objects.get(name="首批试点验收评审")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:acceptance_setup", args=[review_round.pk])
+    assert (review_round.purpose, review_round.departure_threshold, review_round.criteria_set) == (
+        "acceptance",
+        25,
+        None,
+    )
+    system = small_system()
+    chosen = client.post(
+        reverse("reviews:acceptance_setup", args=[review_round.pk]), {"action": "system", "system": system.pk}
+    )
+    assert chosen.status_code == 302
+    review_round.refresh_from_db()
+    assert review_round.acceptance_system == system and review_round.criteria_set.criteria.count() == 3
+    # The selection form is unchanged: no departure threshold.
+    assert 'name="departure_threshold"' not in client.get(reverse("reviews:round_new")).text
