@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils.translation import gettext
 
 from core.errors import DomainError
@@ -346,7 +347,8 @@ class AcceptanceRow:
     has_self_evaluation: bool
     submitted: int
     expected: int
-    visits: list = field(default_factory=list)
+    visits: list = field(default_factory=list)  # on one pilot's page
+    visit_count: int = 0
     error: str = ""
 
     @property
@@ -468,6 +470,8 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
     from .services import round_items
 
     system = review_round.acceptance_system
+    if system is None:
+        raise DomainError(gettext("本轮尚未选定验收评价指标体系。"))
     spec = spec_of(system)
     binding = {i.code for i in spec.items if i.binding}
     veto_text = {v.code: v.description for v in spec.vetoes}
@@ -503,9 +507,18 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
         if a is not None and code in veto_text:
             found.setdefault(a.item_id, []).append(VetoRow(code, veto_text[code], labels[a.expert_id], note))
     visits: dict[int, list] = {}
-    if with_visits:
-        for visit in SiteVisit.objects.filter(item__in=items).prefetch_related("photos"):
+    visit_counts: dict[int, int] = {}
+    if with_visits and item_id is not None:  # one pilot's page: the visits with their photos
+        for visit in SiteVisit.objects.filter(item_id=item_id).prefetch_related("photos"):
             visits.setdefault(visit.item_id, []).append(visit)
+        visit_counts = {item_id: len(visits.get(item_id, []))}
+    elif with_visits:  # the panel: how many
+        visit_counts = dict(
+            SiteVisit.objects.filter(item__round=review_round)
+            .values_list("item_id")
+            .annotate(n=Count("pk"))
+            .values_list("item_id", "n")
+        )
     evaluations = self_evaluations_for([i.pilot_id for i in items])
     counts: dict[int, int] = {}
     for a in submitted.values():
@@ -560,6 +573,7 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
             submitted=counts.get(item.pk, 0),
             expected=review_round.experts_per_item,
             visits=visits.get(item.pk, []),
+            visit_count=visit_counts.get(item.pk, 0),
         )
         try:
             pending = [r.criterion.display_name for r in indicators if r.aggregated is None]
@@ -582,6 +596,9 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
 
 
 def acceptance_outcomes(review_round: ReviewRound) -> dict[int, Outcome]:
-    """The proposed outcome of every pilot of an acceptance round: {pilot id: Outcome}."""
+    """The proposed outcome of every pilot of an acceptance round: {pilot id: Outcome} (empty for a round
+    without an indicator system)."""
+    if review_round.acceptance_system_id is None:
+        return {}
     panel = acceptance_panel(review_round, with_visits=False)
     return {row.item.pilot_id: row.outcome for row in panel.rows}

@@ -156,3 +156,15 @@ def test_without_any_sheet_or_self_evaluation_the_grade_is_pending(province):
         == "待定：尚有3项指标无专家评分「碳排放强度下降率」、「低碳政策制度」、「试点领导机构」。"
     )
     assert outcome.total is None  # no total of a part of the indicators
+
+
+def test_a_round_without_a_system_has_no_outcomes(province):
+    from core.errors import DomainError
+    from reviews.models import ReviewRound
+
+    from ..factories import ReviewRoundFactory
+
+    review_round = ReviewRoundFactory(purpose=ReviewRound.Purpose.ACCEPTANCE, criteria_set=None)
+    assert acceptance_outcomes(review_round) == {}
+    with pytest.raises(DomainError, match="尚未选定验收评价指标体系"):
+        acceptance_panel(review_round)
