@@ -109,3 +109,19 @@ def test_site_visits_by_the_officer_or_an_expert_with_an_open_task(province, drc
     selection_item = ReviewItem(round=ReviewRoundFactory())  # an application's item (none in a selection)
     with pytest.raises(DomainError, match="现场核查只用于验收评审"):
         site_visit_add(item=selection_item, by=province, **fields)
+
+
+def test_the_acceptance_round_reminds_its_late_experts_as_selection_does(province):
+    from core.models import Notification
+    from reviews.reminders import scoring_deadline_reminders, scoring_overdue_reminders
+
+    review_round, pilots, _ = acceptance_round(province)
+    experts = three_experts()
+    review_round = open_scoring(review_round, province, experts)
+    deadline = review_round.scoring_deadline
+    assert scoring_deadline_reminders(today=deadline - datetime.timedelta(days=3)) == 3
+    reminder = Notification.objects.filter(recipient=experts[0], kind="deadline_scoring").get()
+    assert "尚有2项评审任务未提交评分" in reminder.title
+    assert "石泉县人民政府" in reminder.body and "蓝田县人民政府" in reminder.body
+    # After the deadline: each late expert once, and the province told once.
+    assert scoring_overdue_reminders(today=deadline + datetime.timedelta(days=1)) == 4
