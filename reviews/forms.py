@@ -55,6 +55,7 @@ class RoundForm(forms.ModelForm):
             "aggregation_method",
             "tie_break",
             "disagreement_threshold",
+            "departure_threshold",
         ]
         widgets = {"scoring_deadline": DATE}
 
@@ -66,6 +67,11 @@ class RoundForm(forms.ModelForm):
         )
         self.fields["batch"].queryset = Batch.objects.exclude(state=Batch.State.CLOSED)
         self.fields["scoring_deadline"].required = True
+        if purpose == ReviewRound.Purpose.ACCEPTANCE:
+            # An acceptance round's criteria are its indicator system's items (the set-up page).
+            del self.fields["criteria_set"]
+        else:
+            del self.fields["departure_threshold"]
         if self.instance.pk:
             self.initial["tie_break"] = ", ".join(self.instance.tie_break or [])
             self.fields["batch"].disabled = True
@@ -83,6 +89,12 @@ class RoundForm(forms.ModelForm):
         value = self.cleaned_data["max_per_expert"]
         if value < 1:
             raise ValidationError(gettext("每位专家最多评审数至少为1。"))
+        return value
+
+    def clean_departure_threshold(self):
+        value = self.cleaned_data["departure_threshold"]
+        if not Decimal(0) < value <= Decimal(100):
+            raise ValidationError(gettext("偏离自评分说明阈值应大于0且不超过100%。"))
         return value
 
     def clean_disagreement_threshold(self):

@@ -59,6 +59,23 @@ class ReviewRound(FSMModelMixin, models.Model):
     )
     scoring_deadline = models.DateField(_("打分截止日期"), null=True, blank=True)
     criteria_frozen_at = models.DateTimeField(_("评分标准冻结时间"), null=True, blank=True)
+    # An acceptance round scores against one frozen version of an acceptance indicator system (one kind:
+    # county or park); its criteria are the system's items (services.round_use_acceptance_system).
+    acceptance_system = models.ForeignKey(
+        "indicators.AcceptanceSystem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_rounds",
+        verbose_name=_("验收评价指标体系"),
+    )
+    departure_threshold = models.DecimalField(
+        _("偏离自评分说明阈值（%）"),
+        max_digits=5,
+        decimal_places=1,
+        default=20,
+        help_text=_("专家评分与自评分之差超过该指标分值的此百分比时，须说明理由"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -679,3 +696,70 @@ class ExpertImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state == self.State.DONE
+
+
+class VetoFinding(models.Model):
+    """A veto item (一票否决项) of the round's acceptance system that an expert found raised for the pilot
+    of the assignment, with the expert's note. The panel fails the pilot on any finding of a submitted
+    sheet, as on a veto the pilot declared itself."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="veto_findings")
+    code = models.SlugField(_("否决项代码"), max_length=64)
+    note = models.TextField(_("说明"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专家认定的否决情形")
+        verbose_name_plural = _("专家认定的否决情形")
+        ordering = ["assignment", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "code"], name="one_veto_finding_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.code}"
+
+
+class SiteVisit(models.Model):
+    """A site visit (现场核查) to the pilot of an acceptance item: date, place, notes and photos."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="site_visits")
+    visited_on = models.DateField(_("核查日期"))
+    place = models.CharField(_("地点"), max_length=128)
+    notes = models.TextField(_("核查记录"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场核查")
+        verbose_name_plural = _("现场核查")
+        ordering = ["item", "visited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item.display_name} · {self.visited_on}"
+
+
+def site_photo_path(instance: "SitePhoto", filename: str) -> str:
+    return f"reviews/site_visits/{instance.visit_id}/{instance.token}{instance.extension}"
+
+
+class SitePhoto(models.Model):
+    """A photo of a site visit (JPEG or PNG, checked by core.uploads), served only to those who may see
+    the visit."""
+
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to=site_photo_path, max_length=255)
+    content_type = models.CharField(max_length=32)
+    extension = models.CharField(max_length=8)
+    token = models.CharField(max_length=32, editable=False)
+    caption = models.CharField(_("说明"), max_length=128, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+        ordering = ["visit", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.pk}"

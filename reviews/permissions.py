@@ -64,3 +64,21 @@ def can_answer_proposal(user, review_round: ReviewRound | None = None) -> bool:
     if review_round is not None and review_round.purpose != ReviewRound.Purpose.SELECTION:
         return False
     return scope_of(user).has(Role.FINANCE_OFFICER)
+
+
+def _has_open_task(user, item) -> bool:
+    """A confirmed or submitted task on the item, declared for, without an active conflict (the rule of
+    the pilot's own page: reviews.selectors.expert_may_open)."""
+    from .selectors import _open_tasks
+
+    return _open_tasks(user).filter(item_id=item.pk).exists()
+
+
+def can_record_site_visit(user, item) -> bool:
+    """A site visit to an acceptance item's pilot: the round's officer, or an expert with an open task on it."""
+    return can_manage_round(user, item.round) or _has_open_task(user, item)
+
+
+def can_see_site_visits(user, item) -> bool:
+    """The visits and their photos: whoever sees the round's results, or an expert with an open task."""
+    return can_see_results(user, item.round) or _has_open_task(user, item)

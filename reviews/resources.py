@@ -350,3 +350,69 @@ def round_workbook_response(review_round, results):
         [ranking_sheet(results), scores_sheet(results), opinions_sheet(results)],
         filename=gettext("%(round)s-评分汇总与排名.xlsx") % {"round": review_round.name},
     )
+
+
+# Acceptance review -----------------------------------------------------------------------------------
+def _acceptance_sheet(panel, name, what, columns, rows) -> xlsx.Sheet:
+    return xlsx.Sheet(
+        name=name,
+        title=gettext("%(round)s %(what)s") % {"round": panel.review_round.name, "what": what},
+        scope=semicolon().join(
+            [
+                gettext("批次：%(batch)s") % {"batch": panel.review_round.batch.name},
+                gettext("指标体系：%(system)s") % {"system": panel.system},
+                gettext("各指标汇总方法：%(method)s") % {"method": panel.method_label},
+            ]
+        ),
+        columns=columns,
+        rows=rows,
+    )
+
+
+def acceptance_outcomes_sheet(panel) -> xlsx.Sheet:
+    columns = [
+        xlsx.Column(_("试点单位"), lambda r: r.name),
+        xlsx.Column(_("已提交评分专家数"), lambda r: r.submitted, kind=xlsx.INT),
+        xlsx.Column(_("应评专家数"), lambda r: r.expected, kind=xlsx.INT),
+        xlsx.Column(_("总分"), lambda r: r.outcome.total, kind=xlsx.DECIMAL),
+        xlsx.Column(_("拟定等次"), lambda r: r.outcome.grade_label),
+        xlsx.Column(_("理由"), lambda r: r.outcome.reason, width=50),
+        xlsx.Column(
+            _("否决情形"),
+            lambda r: semicolon().join(f"{v.description}（{v.source}）" for v in r.vetoes),
+            width=30,
+        ),
+        xlsx.Column(_("未完成的约束性指标"), lambda r: enumeration_comma().join(r.binding_unmet), width=30),
+        xlsx.Column(_("计算过程"), lambda r: r.outcome.calculation, width=80),
+    ]
+    return _acceptance_sheet(panel, _("验收结果"), _("验收评审结果"), columns, panel.rows)
+
+
+def acceptance_indicators_sheet(panel) -> xlsx.Sheet:
+    rows = [(row, indicator) for row in panel.rows for indicator in row.indicators]
+    columns = [
+        xlsx.Column(_("试点单位"), lambda p: p[0].name),
+        xlsx.Column(_("验收指标"), lambda p: p[1].criterion.display_name, width=30),
+        xlsx.Column(_("约束性"), lambda p: gettext("是") if p[1].binding else ""),
+        xlsx.Column(_("分值"), lambda p: p[1].criterion.weight, kind=xlsx.DECIMAL),
+        xlsx.Column(
+            _("自评分"),
+            lambda p: p[1].self_score.value if p[1].self_score is not None else None,
+            kind=xlsx.DECIMAL,
+        ),
+        xlsx.Column(_("专家汇总得分"), lambda p: p[1].aggregated, kind=xlsx.DECIMAL),
+        xlsx.Column(
+            _("各专家评分"),
+            lambda p: semicolon().join(f"{label} {agg.publish(value)}" for label, value in p[1].scores),
+            width=40,
+        ),
+        xlsx.Column(_("偏离自评分的说明"), lambda p: semicolon().join(p[1].departures), width=50),
+    ]
+    return _acceptance_sheet(panel, _("指标得分"), _("各指标得分"), columns, rows)
+
+
+def acceptance_workbook_response(review_round, panel):
+    return xlsx.xlsx_response(
+        [acceptance_outcomes_sheet(panel), acceptance_indicators_sheet(panel)],
+        filename=gettext("%(round)s-验收评审结果.xlsx") % {"round": review_round.name},
+    )

@@ -41,6 +41,7 @@ from .models import (
     Score,
     ScoreVersion,
     SelectionDecision,
+    VetoFinding,
 )
 from .permissions import require_round_manager as _require_officer
 
@@ -114,9 +115,10 @@ ROUND_FIELDS = {
     "aggregation_method",
     "tie_break",
     "disagreement_threshold",
+    "departure_threshold",
 }
 # Declared before anyone sees a score: fixed once scoring has opened.
-DECLARED_FIELDS = ("aggregation_method", "tie_break", "disagreement_threshold")
+DECLARED_FIELDS = ("aggregation_method", "tie_break", "disagreement_threshold", "departure_threshold")
 
 
 def _check_round_fields(fields: dict, purpose: str) -> None:
@@ -126,6 +128,8 @@ def _check_round_fields(fields: dict, purpose: str) -> None:
     criteria_set = fields.get("criteria_set")
     if criteria_set is not None and criteria_set.purpose != purpose:
         raise DomainError(gettext("所选评分标准的用途与评审轮次不一致。"))
+    if "departure_threshold" in fields and not 0 < (fields["departure_threshold"] or 0) <= 100:
+        raise DomainError(gettext("偏离自评分说明阈值应大于0且不超过100%。"))
     for name in ("experts_per_item", "max_per_expert"):
         if name in fields and not (fields[name] or 0) >= 1:
             raise DomainError(gettext("每项专家人数和每位专家最多评审数须至少为1。"))
@@ -390,6 +394,9 @@ def round_add_pilots(*, review_round: ReviewRound, pilots, by) -> list[ReviewIte
                 gettext("%(names)s不是本批次已报省验收的试点单位，不能加入本轮验收评审。")
                 % {"names": enumeration_comma().join(p.organisation.name for p in refused)}
             )
+        from .acceptance import check_pilots_for_round
+
+        check_pilots_for_round(locked, pilots)
         have = set(locked.items.filter(pilot__in=pilots).values_list("pilot_id", flat=True))
         added = [ReviewItem.objects.create(round=locked, pilot=p) for p in pilots if p.pk not in have]
         if added:
@@ -1115,7 +1122,14 @@ def _sheet_from(assignment: ReviewAssignment) -> dict:
 
 
 def scores_save(
-    *, assignment: ReviewAssignment, by, values: dict, opinion: str, submit: bool, change_reason: str = ""
+    *,
+    assignment: ReviewAssignment,
+    by,
+    values: dict,
+    opinion: str,
+    submit: bool,
+    change_reason: str = "",
+    vetoes: dict | None = None,
 ) -> ReviewAssignment:
     """Save (and optionally submit) an expert's sheet.
 
@@ -1126,9 +1140,16 @@ def scores_save(
 
     Once submitted, the sheet can only be resubmitted, with a change reason, as a new ScoreVersion that
     the officers see (and are told about), and only while the round is scoring.
+
+    An acceptance round (scored against an indicator system) has no extreme-score rule; instead every
+    save needs the comment (explanation) of each indicator whose score departs from the pilot's
+    self-score by more than the round's threshold, and `vetoes` ({veto code: note}, when given) replace
+    the vetoes the expert found raised (reviews.acceptance).
     """
     opinion = (opinion or "").strip()
     change_reason = (change_reason or "").strip()
+    if vetoes is not None:
+        vetoes = {code: (note or "").strip() for code, note in vetoes.items()}
     with transaction.atomic():
         review_round = _lock_round_shared(assignment.round_id)
         locked = (
@@ -1196,12 +1217,26 @@ def scores_save(
             else:
                 value = None if value is None else value.quantize(SCORE_STEP)
                 changed[code] = rows[code] = (value, na, comment)
+        indicator_system = review_round.acceptance_system_id is not None
+        if indicator_system and not errors:
+            from .acceptance import departure_errors, veto_errors
+            from .self_scores import self_evaluations_for
+
+            own = self_evaluations_for([locked.item.pilot_id]).get(locked.item.pilot_id)
+            if submit:  # a draft may be half-explained
+                errors += departure_errors(review_round, criteria, rows, own.items if own else {})
+            errors += veto_errors(review_round, vetoes or {})
         if submit and not errors:
             for criterion in criteria:
                 value, na, comment = rows.get(criterion.code, (None, False, ""))
                 if value is None and not na:
                     errors.append(gettext("「%(name)s」尚未打分。") % {"name": criterion.display_name})
-                elif value is not None and is_extreme(criterion, value) and not comment:
+                elif (
+                    value is not None
+                    and not indicator_system
+                    and is_extreme(criterion, value)
+                    and not comment
+                ):
                     low, high = extreme_bounds(criterion)
                     errors.append(
                         gettext(
@@ -1227,6 +1262,13 @@ def scores_save(
                     criterion=by_code[code],
                     defaults={"value": value, "is_na": na, "comment": comment},
                 )
+        if indicator_system and vetoes is not None:
+            current = {f.code: f for f in locked.veto_findings.all()}
+            for code, finding in current.items():
+                if code not in vetoes:
+                    finding.delete()
+            for code, note in vetoes.items():
+                VetoFinding.objects.update_or_create(assignment=locked, code=code, defaults={"note": note})
         locked.overall_opinion = opinion
         fields = ["overall_opinion"]
         if submit:
@@ -1244,6 +1286,12 @@ def scores_save(
                 "comments": {c.code: rows[c.code][2] for c in criteria},
                 "opinion": opinion,
             }
+            if indicator_system:
+                data["vetoes"] = (
+                    dict(sorted(vetoes.items()))
+                    if vetoes is not None
+                    else dict(locked.veto_findings.order_by("code").values_list("code", "note"))
+                )
             previous = locked.versions.order_by("-number").first()
             if resubmission and previous is not None and previous.data == data:
                 raise DomainError(

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_acceptance as acc
 from . import views_officer as v
 
 urlpatterns: list = [
@@ -40,4 +41,9 @@ urlpatterns: list = [
     path("<int:pk>/publicity/objections/", v.objection_record, name="objection_record"),
     path("<int:pk>/publicity/objections/<int:objection_pk>/", v.objection_handle, name="objection_handle"),
     path("<int:pk>/publicity/confirm/", v.publicity_confirm, name="publicity_confirm"),
+    path("<int:pk>/acceptance/setup/", acc.acceptance_setup, name="acceptance_setup"),
+    path("<int:pk>/acceptance/", acc.panel, name="acceptance_panel"),
+    path("<int:pk>/acceptance/<int:item_pk>/", acc.panel_item, name="acceptance_item"),
+    path("items/<int:item_pk>/site-visits/new/", acc.site_visit_new, name="site_visit_new"),
+    path("site-photos/<int:photo_pk>/", acc.site_photo, name="site_photo"),
 ]

@@ -164,6 +164,51 @@ class Row:
     comment: str = ""
     low: Decimal = Decimal(0)
     high: Decimal = Decimal(0)
+    # An acceptance round: the indicator (rule, binding) and the pilot's self-score beside the input.
+    indicator: object = None  # indicators.AcceptanceItem
+    own: object = None  # reviews.self_scores.SelfScore
+    limit: Decimal | None = None  # the departure that needs no explanation
+
+
+def _acceptance_rows(review_round: ReviewRound, assignment: ReviewAssignment, rows: list[Row]) -> dict:
+    """Put each indicator and the pilot's self-score beside the expert's input; the bounds the page
+    marks become the departure bounds (an explanation is needed beyond them)."""
+    from indicators.models import AcceptanceItem
+
+    from .acceptance import departure_limit
+    from .self_scores import self_evaluations_for
+
+    pilot_id = assignment.item.pilot_id
+    evaluation = self_evaluations_for([pilot_id]).get(pilot_id)
+    own = evaluation.items if evaluation else {}
+    indicators = {
+        i.indicator.code: i
+        for i in AcceptanceItem.objects.filter(
+            category__system_id=review_round.acceptance_system_id
+        ).select_related("indicator", "category")
+    }
+    for row in rows:
+        c = row.criterion
+        row.indicator, row.own = indicators.get(c.code), own.get(c.code)
+        row.limit = departure_limit(review_round, c).normalize()
+        if row.own is not None and row.own.value is not None:
+            row.low = (row.own.value - row.limit - Decimal("0.01")).normalize()
+            row.high = (row.own.value + row.limit + Decimal("0.01")).normalize()
+        else:
+            row.low, row.high = Decimal(-1), Decimal(c.scale_max + 1)
+    return {"evaluation": evaluation, "threshold": review_round.departure_threshold.normalize()}
+
+
+def _veto_rows(review_round: ReviewRound, assignment: ReviewAssignment, posted=None) -> list[dict]:
+    found = {f.code: f.note for f in assignment.veto_findings.all()}
+    rows = []
+    for veto in review_round.acceptance_system.vetoes.all():
+        if posted is not None:
+            raised, note = posted.get(f"veto-{veto.code}") == "1", posted.get(f"veto-note-{veto.code}", "")
+        else:
+            raised, note = veto.code in found, found.get(veto.code, "")
+        rows.append({"veto": veto, "raised": raised, "note": note})
+    return rows
 
 
 @dataclass
@@ -274,6 +319,10 @@ def _context(user, assignment: ReviewAssignment, posted=None) -> dict:
             "versions": list(assignment.versions.order_by("-number")),
         }
     )
+    if review_round.acceptance_system_id is not None:
+        context["acceptance"] = _acceptance_rows(review_round, assignment, context["rows"])
+        context["veto_rows"] = _veto_rows(review_round, assignment, posted)
+        context["visits"] = assignment.item.site_visits.prefetch_related("photos")
     if can_see_other_scores(user, assignment):
         context.update(_others(assignment, criteria))
     return context
@@ -325,6 +374,13 @@ def assignment_scores(request, pk: int):
         }
         for c in _criteria(task.round)
     }
+    vetoes = None
+    if task.round.acceptance_system_id is not None:
+        vetoes = {
+            v.code: post.get(f"veto-note-{v.code}", "")
+            for v in task.round.acceptance_system.vetoes.all()
+            if post.get(f"veto-{v.code}") == "1"
+        }
     if task.state == A.SUBMITTED:
         success = gettext("修改已提交，已生成新的评分版本。")
     else:
@@ -339,11 +395,14 @@ def assignment_scores(request, pk: int):
         opinion=post.get("opinion", ""),
         submit=submit,
         change_reason=post.get("change_reason", ""),
+        vetoes=vetoes,
     )
     if saved:
         return redirect("reviews:my_assignment", pk=pk)
     # Refused: nothing was saved; show the page again with what the expert typed.
-    return render(request, "reviews/expert/assignment.html", _context(request.user, task, posted=post))
+    return render(
+        request, "reviews/expert/assignment.html", _context(request.user, task, posted=post), status=422
+    )
 
 
 @login_required

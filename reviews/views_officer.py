@@ -291,18 +291,24 @@ def criteria_edit(request, set_pk: int):
 @login_required
 def round_new(request):
     _require_officer(request.user)
-    form = RoundForm(request.POST or None, initial={"batch": request.GET.get("batch")})
+    acceptance = request.GET.get("purpose") == ReviewRound.Purpose.ACCEPTANCE
+    purpose = ReviewRound.Purpose.ACCEPTANCE if acceptance else ReviewRound.Purpose.SELECTION
+    form = RoundForm(
+        request.POST or None,
+        initial={"batch": request.GET.get("batch")},
+        instance=ReviewRound(purpose=purpose),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            review_round = services.round_create(
-                by=request.user, purpose=ReviewRound.Purpose.SELECTION, **form.cleaned_data
-            )
+            review_round = services.round_create(by=request.user, purpose=purpose, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, gettext("评审轮次已创建。"))
+            if acceptance:  # next: the indicator system and the pilots
+                return redirect("reviews:acceptance_setup", pk=review_round.pk)
             return redirect("reviews:detail", pk=review_round.pk)
-    return render(request, "reviews/round_form.html", {"form": form})
+    return render(request, "reviews/round_form.html", {"form": form, "acceptance": acceptance})
 
 
 @login_required

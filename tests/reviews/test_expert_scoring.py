@@ -101,7 +101,7 @@ def test_refused_by_http_shows_the_message_keeps_the_input_and_saves_nothing(acc
     response = client_for(accepted.expert).post(
         reverse("reviews:my_assignment_scores", args=[accepted.pk]), form({"foundation": "15"})
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "「工作基础」的分值应在0至10分之间，您填写的是15分" in response.text
     assert 'name="score-foundation" value="15"' in response.text  # what was typed is shown again
     assert "材料翔实，路径清晰。" in response.text

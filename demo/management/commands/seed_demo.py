@@ -18,6 +18,7 @@ from django.db import transaction
 from applications import services as app_services
 from applications.models import Application, Attachment, Batch
 from demo import acceptance as acceptance_demo
+from demo import acceptance_review as acceptance_review_demo
 from demo import awards as awards_demo
 from demo import content as demo_content
 from demo import dispatches as dispatches_demo
@@ -212,6 +213,7 @@ class Command(BaseCommand):
             followup_demo.seed(self.stdout)
             disqualification_demo.seed(self.stdout)
             acceptance_demo.seed(self.stdout)
+            acceptance_review_demo.seed(self.stdout)
             naming_demo.seed(self.stdout)
             awards_demo.seed(self.stdout)
             showcase_demo.seed(self.stdout)
