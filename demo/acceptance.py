@@ -199,9 +199,16 @@ def seed(stdout=None) -> None:
             services.request_forward(
                 request=request, by=city, reason="经审核，自评价材料齐全、数据与统计口径一致，同意报省。"
             )
-    # The province recommends its excellent pilot (西咸新区沣西新城) to the national programme.
-    province = users_with_role(Role.PROVINCE_OFFICER)[0]
-    for pilot in pilots.filter(state=Pilot.State.ACCEPTED, acceptance_grade=Pilot.Grade.EXCELLENT):
-        services.recommend(pilot=pilot, by=province, reason=RECOMMENDATION)
     if stdout is not None:
         stdout.write(f"Acceptance requests: {made}.")
+
+
+def seed_recommendation(stdout=None) -> None:
+    """The province recommends its excellent pilot (西咸新区沣西新城) to the national programme; called by
+    seed_demo after the naming (demo/naming.py), which grades it."""
+    province = users_with_role(Role.PROVINCE_OFFICER)[0]
+    pilots = Pilot.objects.filter(state=Pilot.State.ACCEPTED, acceptance_grade=Pilot.Grade.EXCELLENT)
+    for pilot in pilots.select_related("organisation"):
+        services.recommend(pilot=pilot, by=province, reason=RECOMMENDATION)
+    if stdout is not None:
+        stdout.write(f"National recommendation: {pilots.count()}.")

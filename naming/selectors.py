@@ -1,22 +1,35 @@
 """Reads of the acceptance decision, scoped to the user (404 outside the scope)."""
 
 from django.http import Http404
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.security import deny_section
 from pilots.models import Pilot
 from reviews.models import ReviewRound
+from reviews.results import acceptance_outcomes
 
 from .models import AcceptanceDecision, NamingCertificate, NamingPublicity
 from .permissions import can_see_result, can_view_decision
 
+# The panel's grades (indicators.scoring) in the decision's words (Pilot.Grade, and "fail").
+PANEL_GRADES = {"excellent": "excellent", "pass": "passed", "fail": "fail"}
+
 
 def suggested_grades(review_round: ReviewRound) -> dict[int, tuple[str, str]]:
-    """The panel's proposed grade and its reason per pilot id, pre-filled in the proposal form and copied
-    into the proposal for the record. Empty for now: after the merge it reads the panel
-    (`reviews.results.acceptance_outcomes(round)`, built beside this branch), mapping 优秀/通过/不通过 to
-    "excellent"/"passed"/"fail" and the outcome's reason."""
-    return {}
+    """The panel's proposed grade and its reason per pilot id (reviews.results.acceptance_outcomes),
+    pre-filled in the proposal form and copied into the proposal for the record. A pilot whose outcome is
+    still pending (an indicator without a score) has no suggestion; the officer chooses."""
+    suggested = {}
+    for pilot_id, outcome in acceptance_outcomes(review_round).items():
+        grade = PANEL_GRADES.get(outcome.grade or "")
+        if grade:
+            total = (
+                gettext("综合得分%(total)s分。") % {"total": outcome.total}
+                if outcome.total is not None
+                else ""
+            )
+            suggested[pilot_id] = (grade, f"{total}{outcome.reason}")
+    return suggested
 
 
 def decision_pilots(review_round: ReviewRound):

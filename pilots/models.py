@@ -84,11 +84,12 @@ class Pilot(FSMModelMixin, models.Model):
 
         return self.construction_end is not None and timezone.localdate() > self.construction_end
 
-    @guard(gettext_lazy("建设期已结束，验收未通过的试点单位不能再次申请验收。"))
-    def may_request_acceptance(self) -> bool:
-        """A failed pilot may request acceptance again within its construction period (an extension
-        granted moves its end); a first request is not bound by it (the disqualification clock is)."""
-        return self.state != self.State.ACCEPTANCE_FAILED or not self.construction_period_over()
+    @guard(gettext_lazy("建设期已结束，不能提出验收申请（如获批延期，可在延长的建设期内申请）。"))
+    def construction_period_open(self) -> bool:
+        """Acceptance is requested within the construction period (an extension granted moves its end): a
+        first request, and a failed pilot's second one. After the end the disqualification clock decides
+        (pilots.disqualification): the province disqualifies the pilot or extends the period."""
+        return not self.construction_period_over()
 
     @guard(gettext_lazy("须选择验收等级（优秀或通过）。"))
     def has_grade(self) -> bool:
@@ -160,7 +161,7 @@ class Pilot(FSMModelMixin, models.Model):
         state,
         source=[State.IMPLEMENTING, State.ACCEPTANCE_FAILED],
         target=State.ACCEPTANCE_REQUESTED,
-        conditions=[may_request_acceptance],
+        conditions=[construction_period_open],
         permission=_perm("can_act_for_pilot"),
         custom={"label": gettext_lazy("提出验收申请")},
     )

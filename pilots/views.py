@@ -38,8 +38,7 @@ def pilot_detail(request, pk: int):
         {
             "pilot": pilot,
             "reports": reports,
-            "grades": Pilot.Grade.choices,
-            "exclude_actions": PLAN_ACTIONS + ",accept",
+            "exclude_actions": PLAN_ACTIONS + "," + ACCEPTANCE_ACTIONS,
         },
     )
 
@@ -47,14 +46,14 @@ def pilot_detail(request, pk: int):
 # The plan stages (start_plan, submit_plan, return_plan, file_plan, record_local_approval) are run from the
 # plan pages (plans.views), together with the plan's own state.
 PLAN_ACTIONS = "start_plan,submit_plan,return_plan,file_plan,record_local_approval"
-SIMPLE_ACTIONS = {
-    "request_acceptance",
-    "forward_acceptance",
-    "return_acceptance",
-    "start_acceptance_review",
-    "fail_acceptance",
-    "disqualify",
-}
+# The acceptance stages are run by their procedures, never by a bare button: the request and the city's
+# forward or return by acceptance.services (with the self-evaluation and the decision rows), the start of
+# the review by the round that reviews the pilot (reviews.services.round_add_pilots), the grade and the
+# naming or failure by the two-key decision after publicity (naming.services).
+ACCEPTANCE_ACTIONS = (
+    "request_acceptance,forward_acceptance,return_acceptance,start_acceptance_review,accept,fail_acceptance"
+)
+SIMPLE_ACTIONS = {"disqualify"}
 
 
 @login_required
@@ -70,16 +69,6 @@ def pilot_action(request, pk: int, name: str):
             pilot=pilot,
             name=name,
             by=request.user,
-            reason=reason,
-        )
-    elif name == "accept":
-        run(
-            request,
-            services.pilot_accept,
-            success=gettext("已通过验收并命名。"),
-            pilot=pilot,
-            by=request.user,
-            grade=request.POST.get("grade", ""),
             reason=reason,
         )
     else:

@@ -399,6 +399,12 @@ def round_add_pilots(*, review_round: ReviewRound, pilots, by) -> list[ReviewIte
         check_pilots_for_round(locked, pilots)
         have = set(locked.items.filter(pilot__in=pilots).values_list("pilot_id", flat=True))
         added = [ReviewItem.objects.create(round=locked, pilot=p) for p in pilots if p.pk not in have]
+        for item in added:
+            # Put under review by the round that reviews it: the only way a pilot enters 验收评审中.
+            if item.pilot.state == Pilot.State.ACCEPTANCE_FORWARDED:
+                perform_transition(
+                    Pilot, item.pilot_id, "start_acceptance_review", by=by, data={"round": locked.pk}
+                )
         if added:
             record(
                 locked,

@@ -25,6 +25,12 @@ def test_seed_demo_names_pilots_and_has_a_publicity_open(django_capture_on_commi
     }
     assert all(c.file and c.document_no == "陕环发〔2026〕48号" for c in NamingCertificate.objects.all())
     kinds = list(AcceptanceDecision.objects.order_by("pk").values_list("kind", flat=True))
-    assert kinds == ["propose", "return", "propose", "confirm", "propose", "confirm"]
-    publicity = NamingPublicity.objects.get(state="open")
-    assert sorted(i["grade"] for i in publicity.decision.items) == ["fail", "passed"]
+    assert kinds == ["propose", "return", "propose", "confirm"] * 2 + ["propose", "confirm"] * 2
+    open_now = NamingPublicity.objects.filter(state="open").select_related("decision")
+    grades = sorted(i["grade"] for p in open_now for i in p.decision.items)
+    assert grades == ["fail", "passed"]
+    # the grades proposed are the panel's (reviews.results.acceptance_outcomes), its total in the reason
+    for decision in AcceptanceDecision.objects.filter(kind="propose"):
+        for item in decision.items:
+            assert item["grade"] == item["panel_grade"]
+            assert item["reason"].startswith("综合得分") and item["reason"] == item["panel_reason"]

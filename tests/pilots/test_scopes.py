@@ -99,13 +99,32 @@ def test_pilot_actions_out_of_scope_answer_404(persona, state, action, data, req
     assert AuditEntry.objects.count() == before
 
 
-def test_pilot_action_in_scope_goes_through(pilots, city_ankang, client_for):
+@pytest.mark.parametrize(
+    ("persona", "state", "action"),
+    [
+        ("applicant_county", Pilot.State.IMPLEMENTING, "request_acceptance"),
+        ("city_ankang", Pilot.State.ACCEPTANCE_REQUESTED, "forward_acceptance"),
+        ("city_ankang", Pilot.State.ACCEPTANCE_REQUESTED, "return_acceptance"),
+        ("province", Pilot.State.ACCEPTANCE_FORWARDED, "start_acceptance_review"),
+        ("province", Pilot.State.IN_ACCEPTANCE_REVIEW, "accept"),
+        ("province", Pilot.State.IN_ACCEPTANCE_REVIEW, "fail_acceptance"),
+    ],
+)
+def test_the_acceptance_stages_have_no_bare_button(persona, state, action, request, pilots, client_for):
+    """Each acceptance stage runs through its procedure (the self-evaluation and the city's decision rows,
+    the review round, the two-key decision after publicity), never the pilot page's action URL: even the
+    user the transition allows gets 404 there, and nothing changes."""
     pilot = pilots["ankang"]
-    Pilot.objects.filter(pk=pilot.pk).update(state=Pilot.State.ACCEPTANCE_REQUESTED)
-    response = client_for(city_ankang).post(reverse("pilots:action", args=[pilot.pk, "forward_acceptance"]))
-    assert response.status_code == 302
+    Pilot.objects.filter(pk=pilot.pk).update(state=state)
+    user = request.getfixturevalue(persona)
+    page = client_for(user).get(reverse("pilots:detail", args=[pilot.pk])).text
+    assert f"/actions/{action}/" not in page
+    response = client_for(user).post(
+        reverse("pilots:action", args=[pilot.pk, action]), {"reason": "理由", "grade": "passed"}
+    )
+    assert response.status_code == 404
     pilot.refresh_from_db()
-    assert pilot.state == Pilot.State.ACCEPTANCE_FORWARDED
+    assert pilot.state == state
 
 
 def test_public_list_shows_only_published_batches(client, pilots):

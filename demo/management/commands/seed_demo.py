@@ -66,7 +66,7 @@ FIRST_BATCH_COUNTIES = [
     ("611002", Pilot.State.IN_ACCEPTANCE_REVIEW),  # 商州区 (confirmed member; named by demo/naming.py)
     ("610922", Pilot.State.IMPLEMENTING),  # 石泉县 (confirmed member)
     ("610729", Pilot.State.ACCEPTANCE_FORWARDED),  # 留坝县 (confirmed member)
-    ("610204", Pilot.State.IMPLEMENTING),
+    ("610204", Pilot.State.IN_ACCEPTANCE_REVIEW),  # 王益区 (results on publicity: demo/naming.py)
     ("610330", Pilot.State.ACCEPTANCE_REQUESTED),
     ("610430", Pilot.State.PLAN_FILED),
     ("610528", Pilot.State.IN_ACCEPTANCE_REVIEW),
@@ -80,7 +80,7 @@ FIRST_BATCH_COUNTIES = [
 FIRST_BATCH_PARKS = [
     ("西咸新区沣西新城管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),  # confirmed member; named by demo/naming.py
     ("西安高新技术产业开发区管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),
-    ("宝鸡高新技术产业开发区管委会", Pilot.State.IMPLEMENTING),
+    ("宝鸡高新技术产业开发区管委会", Pilot.State.IN_ACCEPTANCE_REVIEW),  # results on publicity
     ("杨凌农业高新技术产业示范区管委会", Pilot.State.PLAN_DRAFTING),
     ("渭南高新技术产业开发区管委会", Pilot.State.ACCEPTANCE_REQUESTED),
     ("榆林高新技术产业开发区管委会", Pilot.State.SELECTED),
@@ -215,6 +215,7 @@ class Command(BaseCommand):
             acceptance_demo.seed(self.stdout)
             acceptance_review_demo.seed(self.stdout)
             naming_demo.seed(self.stdout)
+            acceptance_demo.seed_recommendation(self.stdout)
             awards_demo.seed(self.stdout)
             showcase_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
