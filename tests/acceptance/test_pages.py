@@ -158,3 +158,35 @@ def test_the_pilot_sees_the_city_return_reason_on_its_page(draft, applicant_coun
     services.request_return(request=draft, by=city_ankang, reason="重点项目实际投资缺少审计报告。")
     page = client_for(applicant_county).get(reverse("acceptance:edit", args=[draft.pk])).content.decode()
     assert "重点项目实际投资缺少审计报告。" in page
+
+
+def test_every_field_of_the_self_evaluation_form_has_an_accessible_name(draft, applicant_county, client_for):
+    """Found by the browser path (axe-core: critical `label`, `select-name`): each typed figure, note,
+    project field, claim and the upload's kind is named for a screen reader, after its indicator."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.unnamed, self.named, self.depth = [], {}, 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.depth += 1
+            if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+                if attrs.get("aria-label"):
+                    self.named[attrs["name"]] = attrs["aria-label"]
+                elif not self.depth:
+                    self.unnamed.append(attrs.get("name"))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.depth -= 1
+
+    fields = Fields()
+    page = client_for(applicant_county).get(reverse("acceptance:edit", args=[draft.pk])).text
+    fields.feed(page[page.index("<main") : page.index("</main>")])  # the page's own, not the menu's
+    assert fields.unnamed == []
+    line = draft.lines.get(item__indicator__code="coal_share")
+    assert fields.named[f"actual-{line.pk}"] == f"{line.item.indicator.name}的实际值"
