@@ -72,8 +72,9 @@ class RoundForm(forms.ModelForm):
             del self.fields["criteria_set"]
         else:
             del self.fields["departure_threshold"]
+        # The keys as typed, comma-separated (a new round's empty list too: never its JSON "[]").
+        self.initial["tie_break"] = ", ".join(self.instance.tie_break or [])
         if self.instance.pk:
-            self.initial["tie_break"] = ", ".join(self.instance.tie_break or [])
             self.fields["batch"].disabled = True
 
     def clean_tie_break(self) -> list[str]:
