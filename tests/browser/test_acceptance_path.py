@@ -10,7 +10,7 @@ written through the services; every step of each role is clicks and form fills:
 2. the city (安康) forwards it to the province with an opinion;
 3. the province starts the pilot's acceptance review, creates an acceptance round, chooses the system the
    request was scored against and adds the pilot;
-4. the expert scores every indicator with the self-score beside the input: the computed ones as the
+4. the expert opens the pilot's request and its files from the task, then scores every indicator with the self-score beside the input: the computed ones as the
    pilot did except 煤炭消费占比 (2.50, more than 20 % of 4 below 3.60: an explanation is required),
    the three qualitative ones 4 + 3 + 1: 84.91 − 3.60 + 2.50 + 8 = 91.81, 优秀 (≥ 90);
 5. the province reveals and aggregates, reads 91.81 / 优秀 on the panel, proposes 优秀; the DRC confirms;
@@ -192,6 +192,15 @@ def test_acceptance_from_the_self_evaluation_to_the_public_page(
         scorer.get_by_role("link", name=pilot.organisation.name).click()
     task_url = f"/reviews/mine/{assignment.pk}/"
     assert scorer.url.endswith(task_url)
+    # The pilot's request and its files, from the task (the evidence behind each self-score).
+    with scorer.expect_navigation():
+        scorer.get_by_test_id("acceptance-request").click()
+    assert scorer.get_by_test_id("stored-total").inner_text() == str(COUNTY_TOTAL)
+    assert evidence.name in scorer.locator("[data-testid=line][data-code=coal_share]").inner_text()
+    with scorer.expect_download() as info:
+        scorer.get_by_test_id("verification").get_by_role("link", name=verification.name).click()
+    assert info.value.suggested_filename == verification.name
+    scorer.goto(task_url)
     sheet = scorer.get_by_test_id("acceptance-sheet")
     own = {line.item.indicator.code: line for line in request.lines.select_related("item__indicator")}
     assert len(own) == 26
