@@ -58,6 +58,7 @@ class RoundForm(forms.ModelForm):
             "departure_threshold",
         ]
         widgets = {"scoring_deadline": DATE}
+        labels = {"batch": gettext_lazy("批次")}  # the model field has no Chinese name of its own
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

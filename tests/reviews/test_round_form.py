@@ -20,6 +20,7 @@ def test_a_new_round_saves_with_the_tie_break_as_rendered(province, client_for, 
     client = client_for(province)
     url = reverse("reviews:round_new") + f"?purpose={purpose}"
     page = client.get(url).text
+    assert '<label for="id_batch">批次' in page  # not the model's English "Batch"
     rendered = re.search(r'<input[^>]*name="tie_break"[^>]*>', page).group(0)
     value = re.search(r'value="([^"]*)"', rendered)
     assert value is None or value.group(1) == ""
