@@ -7,12 +7,14 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from indicators import scoring
 from indicators.models import AcceptanceItem
 from organisations.models import Role
 from organisations.roles import scope_of
+from pilots import access
 from pilots.models import Pilot
 from reviews.self_scores import SelfEvaluation, SelfScore
 
@@ -37,6 +39,10 @@ def _condition(user) -> Q:
     if scope.orgs(Role.AGENCY):
         agency_pilots = Pilot.objects.filter(delegated_agencies__in=scope.orgs(Role.AGENCY)).values("pk")
         condition |= Q(pilot__in=agency_pilots)
+    readable = access.readable_condition(user)  # an expert with an open task on the pilot (reviews)
+    if readable is not None:
+        readable_pilots = Pilot.objects.filter(readable).values("pk")
+        condition |= Q(state=AcceptanceRequest.State.FORWARDED, pilot__in=readable_pilots)
     return condition
 
 
@@ -158,6 +164,7 @@ def self_evaluations(pilot_ids) -> dict[int, SelfEvaluation]:
             vetoes=tuple(r.vetoes_raised),
             total=r.total,
             grade=r.grade or None,
+            material_url=reverse("acceptance:detail", args=[r.pk]),
         )
         for pid, r in latest.items()
     }

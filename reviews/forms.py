@@ -58,6 +58,7 @@ class RoundForm(forms.ModelForm):
             "departure_threshold",
         ]
         widgets = {"scoring_deadline": DATE}
+        labels = {"batch": gettext_lazy("批次")}  # the model field has no Chinese name of its own
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,8 +73,9 @@ class RoundForm(forms.ModelForm):
             del self.fields["criteria_set"]
         else:
             del self.fields["departure_threshold"]
+        # The keys as typed, comma-separated (a new round's empty list too: never its JSON "[]").
+        self.initial["tie_break"] = ", ".join(self.instance.tie_break or [])
         if self.instance.pk:
-            self.initial["tie_break"] = ", ".join(self.instance.tie_break or [])
             self.fields["batch"].disabled = True
 
     def clean_tie_break(self) -> list[str]:

@@ -34,6 +34,7 @@ class SelfEvaluation:
     vetoes: tuple[str, ...] = ()  # veto codes the pilot declared raised
     total: Decimal | None = None
     grade: str | None = None  # indicators.scoring grade: excellent | pass | fail | None
+    material_url: str = ""  # the provider's page of the request and its files, linked from the expert's task
 
 
 # A provider maps pilot ids to their submitted self-evaluations (pilots without one are left out), in a

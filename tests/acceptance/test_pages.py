@@ -158,3 +158,86 @@ def test_the_pilot_sees_the_city_return_reason_on_its_page(draft, applicant_coun
     services.request_return(request=draft, by=city_ankang, reason="重点项目实际投资缺少审计报告。")
     page = client_for(applicant_county).get(reverse("acceptance:edit", args=[draft.pk])).content.decode()
     assert "重点项目实际投资缺少审计报告。" in page
+
+
+def test_every_field_of_the_self_evaluation_form_has_an_accessible_name(draft, applicant_county, client_for):
+    """Found by the browser path (axe-core: critical `label`, `select-name`): each typed figure, note,
+    project field, claim and the upload's kind is named for a screen reader, after its indicator."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.unnamed, self.named, self.depth = [], {}, 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.depth += 1
+            if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+                if attrs.get("aria-label"):
+                    self.named[attrs["name"]] = attrs["aria-label"]
+                elif not self.depth:
+                    self.unnamed.append(attrs.get("name"))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.depth -= 1
+
+    fields = Fields()
+    page = client_for(applicant_county).get(reverse("acceptance:edit", args=[draft.pk])).text
+    fields.feed(page[page.index("<main") : page.index("</main>")])  # the page's own, not the menu's
+    assert fields.unnamed == []
+    line = draft.lines.get(item__indicator__code="coal_share")
+    assert fields.named[f"actual-{line.pk}"] == f"{line.item.indicator.name}的实际值"
+
+
+def test_an_expert_with_a_task_on_the_pilot_reads_its_request_and_files(
+    draft, applicant_county, city_ankang, province, client_for
+):
+    """Found by the browser path: the expert's task linked only the pilot page, and the request (evidence,
+    verification report) answered 404 to the expert. Now its task links the forwarded request, which it
+    may read with its files; an expert without a task on the pilot still gets 404."""
+    import datetime
+
+    from acceptance.models import Attachment
+    from reviews import services as review_services
+    from reviews.acceptance import round_use_acceptance_system
+    from reviews.models import ReviewAssignment, ReviewRound
+
+    from ..reviews.acceptance_setup import open_scoring
+    from ..reviews.officer_setup import pool_expert
+
+    fill(draft, applicant_county)
+    services.request_submit(request=draft, by=applicant_county)
+    services.request_forward(request=draft, by=city_ankang, reason="同意报省。")
+    review_round = review_services.round_create(
+        by=province,
+        name="试点验收评审",
+        purpose=ReviewRound.Purpose.ACCEPTANCE,
+        batch=draft.pilot.batch,
+        experts_per_item=1,
+        max_per_expert=5,
+        scoring_deadline=datetime.date.today() + datetime.timedelta(days=20),
+        aggregation_method="mean",
+    )
+    review_services.round_add_pilots(review_round=review_round, pilots=[draft.pilot], by=province)
+    round_use_acceptance_system(review_round=review_round, system=draft.system, by=province)
+    scorer = pool_expert("李专家")
+    open_scoring(review_round, province, [scorer])
+    outsider = pool_expert("周专家")  # in the pool, no task on the pilot
+
+    detail = reverse("acceptance:detail", args=[draft.pk])
+    verification = Attachment.objects.get(request=draft, kind=Attachment.Kind.VERIFICATION)
+    download = reverse("acceptance:download", args=[draft.pk, verification.pk])
+    client = client_for(scorer)
+    task = ReviewAssignment.objects.get(round=review_round, expert=scorer)
+    assert (
+        f'href="{detail}" data-testid="acceptance-request"'
+        in client.get(reverse("reviews:my_assignment", args=[task.pk])).text
+    )
+    page = client.get(detail).text
+    assert str(COUNTY_TOTAL) in page and 'data-testid="decide"' not in page
+    assert client.get(download).status_code == 200
+    for path in (detail, download):
+        assert client_for(outsider).get(path).status_code == 404
