@@ -143,13 +143,9 @@ def test_acceptance_from_the_self_evaluation_to_the_public_page(
     pilot.refresh_from_db()
     assert pilot.state == Pilot.State.ACCEPTANCE_FORWARDED
 
-    # 3. The province starts the review, creates the round, chooses the system, adds the pilot ---
+    # 3. The province creates the round, chooses the system, adds the pilot (which puts it under review)
     office = new_page()
     log_in(office, province.username, PASSWORD)
-    goto_and_press(office, f"/pilots/{pilot.pk}/", "组织验收评审", within="action-start_acceptance_review")
-    pilot.refresh_from_db()
-    assert pilot.state == Pilot.State.IN_ACCEPTANCE_REVIEW
-
     office.goto("/reviews/new/?purpose=acceptance")
     office.fill("input[name=name]", ROUND)
     office.select_option("select[name=batch]", str(pilot.batch_id))
@@ -170,6 +166,8 @@ def test_acceptance_from_the_self_evaluation_to_the_public_page(
     office.check(f"input[name=pilots][value='{pilot.pk}']")
     press(office, "加入本轮验收评审")
     assert pilot.organisation.name in office.get_by_test_id("pilots").inner_text()
+    pilot.refresh_from_db()
+    assert pilot.state == Pilot.State.IN_ACCEPTANCE_REVIEW
     accessible(office, [f"/reviews/{review_round.pk}/acceptance/setup/"])
 
     # Freezing, the expert's declaration, the assignment and the opening of scoring: services.
