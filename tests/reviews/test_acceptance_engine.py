@@ -82,6 +82,10 @@ def test_an_acceptance_round_over_two_pilots_runs_through_the_shared_engine(acce
 
     added = services.round_add_pilots(review_round=review_round, pilots=list(pilots.values()), by=province)
     assert {i.pilot for i in added} == set(pilots.values())
+    for pilot in pilots.values():  # the round puts each pilot under review, credited to the officer
+        pilot.refresh_from_db()
+        assert pilot.state == P.IN_ACCEPTANCE_REVIEW
+        assert audit_for(pilot).get(action="pilots.pilot.start_acceptance_review").actor == province
     assert services.round_add_pilots(review_round=review_round, pilots=[pilots["石泉"]], by=province) == []
     items = {name: item_of(review_round, pilot) for name, pilot in pilots.items()}
     assert audit_for(review_round).filter(action="reviews.reviewround.add_pilots").count() == 1
@@ -136,9 +140,9 @@ def test_an_acceptance_round_over_two_pilots_runs_through_the_shared_engine(acce
             A.SUBMITTED,
             {"李": 84, "陈": 66, "王": 90, "赵": 56}[name],
         )
-    for pilot in pilots.values():  # an acceptance item finishes nothing of the pilot's own lifecycle
+    for pilot in pilots.values():  # under review since the round took it; scoring decides nothing of it
         pilot.refresh_from_db()
-        assert pilot.state == P.ACCEPTANCE_FORWARDED
+        assert pilot.state == P.IN_ACCEPTANCE_REVIEW
 
     # Aggregation and the results: one row per item, ranked.
     review_round = services.round_transition(review_round=review_round, name="aggregate", by=province)
