@@ -588,7 +588,14 @@ def menu_for(user) -> list[MenuItem]:
             )
         )
     if scope.has(Role.PROVINCE_OFFICER):
-        items.append(MenuItem("showcase_review", _("示范展示页审核"), reverse("showcase:review_queue")))
+        items.append(
+            MenuItem(
+                "showcase_review",
+                _("示范展示页审核"),
+                reverse("showcase:review_queue"),
+                _("待审核的示范展示页"),
+            )
+        )
     elif scope.orgs(Role.APPLICANT) or scope.orgs(Role.AGENCY):
         items.append(MenuItem("showcase", _("示范展示页"), reverse("showcase:my_pages"), on_dashboard=False))
     if scope.has(Role.PROVINCE_OFFICER):
