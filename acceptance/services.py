@@ -18,9 +18,9 @@ from core.transitions import perform_transition
 from core.uploads import new_token
 from indicators.models import AcceptanceAdjustment, AcceptanceItem, AcceptanceSystem
 from indicators.services import acceptance_system_freeze
-from organisations.models import Organisation, Role
-from organisations.roles import users_with_role
+from organisations.models import Organisation
 from pilots.models import Pilot
+from pilots.recipients import pilot_city_officers, pilot_staff
 from plans.selectors import current_ledger_version, key_projects, target_path
 from reports.models import AnnualReport
 
@@ -29,15 +29,6 @@ from .models import AcceptanceRequest, Attachment, Claim, Decision, Line, Projec
 
 OPEN_PILOT_STATES = (Pilot.State.IMPLEMENTING, Pilot.State.ACCEPTANCE_FAILED)
 REPORT_STATES = (AnnualReport.State.SUBMITTED, AnnualReport.State.RECEIVED)
-
-
-def _pilot_staff(pilot):
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
-
-
-def _city_officers(pilot):
-    unit = pilot.organisation.review_unit_id
-    return users_with_role(Role.CITY_OFFICER, review_unit=unit) if unit else []
 
 
 def _lock_pilot(pilot) -> Pilot:
@@ -415,7 +406,7 @@ def request_submit(*, request: AcceptanceRequest, by) -> AcceptanceRequest:
         obj = perform_transition(AcceptanceRequest, locked.pk, "submit", by=by, changes=store)
         perform_transition(Pilot, locked.pilot_id, "request_acceptance", by=by)
         notify(
-            _city_officers(locked.pilot),
+            pilot_city_officers(locked.pilot),
             kind="acceptance.request_submitted",
             title=gettext("%(request)s已报送，请审核") % {"request": obj},
             url=reverse("acceptance:detail", args=[obj.pk]),
@@ -432,7 +423,7 @@ def request_forward(*, request: AcceptanceRequest, by, reason: str = "") -> Acce
             request=obj, kind=Decision.Kind.FORWARDED, reason=reason.strip(), decided_by=by
         )
         notify(
-            _pilot_staff(obj.pilot),
+            pilot_staff(obj.pilot),
             kind="acceptance.request_forwarded",
             title=gettext("%(request)s已由市级生态环境局审核报省") % {"request": obj},
             body=reason,
@@ -452,7 +443,7 @@ def request_return(*, request: AcceptanceRequest, by, reason: str) -> Acceptance
             request=obj, kind=Decision.Kind.RETURNED, reason=reason.strip(), decided_by=by
         )
         notify(
-            _pilot_staff(obj.pilot),
+            pilot_staff(obj.pilot),
             kind="acceptance.request_returned",
             title=gettext("%(request)s已退回，请修改后重新提交") % {"request": obj},
             body=reason,

@@ -16,9 +16,8 @@ from core.audit import record
 from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from organisations.models import Role
-from organisations.roles import users_with_role
 from pilots.models import Pilot
+from pilots.recipients import pilot_staff
 
 from . import permissions, selectors
 from .models import Award, AwardCap, FundSource, Instalment, PilotType
@@ -50,10 +49,6 @@ def normalise_document_number(text: str) -> str:
     〔〕 whichever brackets were typed (陕财办资环[2026]12号 is 陕财办资环〔2026〕12号)."""
     text = re.sub(r"\s+", "", text or "")
     return re.sub(r"[\[［【(（]\s*(\d{4})\s*[\]］】)）]", r"〔\1〕", text)
-
-
-def _pilot_staff(pilot: Pilot):
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
 
 
 # Caps ------------------------------------------------------------------------------------------------
@@ -200,7 +195,7 @@ def award_record(
         )
         with translation.override("zh-hans"):  # notices are written in Chinese (inbox and e-mail)
             notify(
-                _pilot_staff(locked),
+                pilot_staff(locked),
                 kind="awards.award_recorded",
                 title=gettext("省财政厅已登记贵单位奖补%(amount)s万元（%(basis)s）")
                 % {"amount": amount, "basis": basis_number},
@@ -268,7 +263,7 @@ def instalment_disburse(
         award = Award.objects.select_related("pilot__organisation").get(pk=obj.award_id)
         with translation.override("zh-hans"):
             notify(
-                _pilot_staff(award.pilot),
+                pilot_staff(award.pilot),
                 kind="awards.instalment_disbursed",
                 title=gettext("贵单位奖补第%(number)s期%(amount)s万元已拨付（%(document)s）")
                 % {"number": obj.number, "amount": obj.amount, "document": payment_document},

@@ -30,6 +30,7 @@ from core.formats import chinese_date
 from core.notifications import notify
 from organisations.models import Role
 from organisations.roles import users_with_role
+from pilots.recipients import pilot_staff
 
 from .models import Dispatch, DispatchReminder, DispatchResponse
 
@@ -75,7 +76,7 @@ def _escalate(*, response, kind: str, today: datetime.date, by, city_officers) -
         with transaction.atomic():
             DispatchReminder.objects.create(dispatch=dispatch, pilot=pilot, kind=kind, day=today, sent_by=by)
             title, body = _message(kind, dispatch, pilot.organisation.name, today)
-            recipients = list(users_with_role(Role.APPLICANT, organisation=pilot.organisation_id))
+            recipients = pilot_staff(pilot)
             notify(
                 recipients + list(city_officers),
                 kind=f"dispatch_{kind}",

@@ -16,7 +16,8 @@ from core.notifications import notify, notify_many
 from core.queue import enqueue_on_commit
 from core.transitions import perform_transition
 from organisations.models import Organisation, Role
-from organisations.roles import users_with_role, users_with_role_by
+from organisations.roles import users_with_role_by
+from pilots.recipients import pilot_staff
 
 from . import permissions
 from .models import Answer, Circular, Dispatch, DispatchReminder, DispatchResponse, Question
@@ -37,10 +38,6 @@ class AnswersInvalid(DomainError):
 def _require_province(by) -> None:
     if not permissions.can_manage_dispatches(by):
         raise ActionNotPermitted()
-
-
-def _pilot_staff(pilot) -> list:
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
 
 
 # Dispatches -------------------------------------------------------------------------------------
@@ -174,7 +171,7 @@ def dispatch_open(*, dispatch: Dispatch, by) -> Dispatch:
         responses = {r.pilot_id: r.pk for r in dispatch.responses.only("pk", "pilot_id")}
         for pilot in pilots:
             notify(
-                _pilot_staff(pilot),
+                pilot_staff(pilot),
                 kind="dispatch_opened",
                 title=f"省生态环境厅发起调度：{dispatch.title}，请于{chinese_date(dispatch.due_date)}前报送",
                 body=f"调度期：{dispatch.period}。可在线填报，或下载Excel模板填写后上传。",
@@ -267,7 +264,7 @@ def response_reopen(*, response: DispatchResponse, by, reason: str) -> DispatchR
     with transaction.atomic():
         response = perform_transition(DispatchResponse, response.pk, "reopen", by=by, reason=reason)
         notify(
-            _pilot_staff(response.pilot),
+            pilot_staff(response.pilot),
             kind="dispatch_reopened",
             title=f"调度填报已退回修改：{response.dispatch.title}",
             body=f"退回理由：{reason.strip()}。请修改后重新提交。",

@@ -14,9 +14,8 @@ from core.errors import ActionNotPermitted, DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
 from core.uploads import new_token
-from organisations.models import Role
-from organisations.roles import users_with_role
 from pilots.models import Pilot
+from pilots.recipients import pilot_city_officers, pilot_staff
 from reviews.models import Expert
 
 from . import ledger, permissions
@@ -30,15 +29,6 @@ from .models import (
     WorkPlanDecision,
     WorkPlanTask,
 )
-
-
-def _pilot_staff(pilot):
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
-
-
-def _city_officers(pilot):
-    unit = pilot.organisation.review_unit_id
-    return users_with_role(Role.CITY_OFFICER, review_unit=unit) if unit else []
 
 
 def _lock_pilot(pilot) -> Pilot:
@@ -156,7 +146,7 @@ def work_plan_transition(*, work_plan: WorkPlan, name: str, by, reason: str = ""
         url = reverse("followup:work_plan_detail", args=[obj.pk])
         if name == "file":
             notify(
-                _city_officers(pilot),
+                pilot_city_officers(pilot),
                 kind="followup.work_plan_filed",
                 title=gettext("%(plan)s已报送，请确认") % {"plan": obj},
                 url=url,
@@ -173,7 +163,7 @@ def work_plan_transition(*, work_plan: WorkPlan, name: str, by, reason: str = ""
                 if name == "acknowledge"
                 else gettext("%(plan)s已退回，请修改后重新报送")
             ) % {"plan": obj}
-            notify(_pilot_staff(pilot), kind=f"followup.work_plan_{kind}", title=title, body=reason, url=url)
+            notify(pilot_staff(pilot), kind=f"followup.work_plan_{kind}", title=title, body=reason, url=url)
     return obj
 
 
@@ -209,7 +199,7 @@ def visit_create(
         )
         record(visit, actor=by, action="create", label=gettext_noop("登记督导"), to_state=visit.state)
         notify(
-            _pilot_staff(locked),
+            pilot_staff(locked),
             kind="followup.visit_recorded",
             title=gettext("%(visit)s记录已登记，请按期整改") % {"visit": visit},
             url=reverse("followup:visit_detail", args=[visit.pk]),
@@ -266,7 +256,7 @@ def visit_respond(*, visit: Visit, by, response: str) -> Visit:
         locked.save(update_fields=["response", "responded_at"])
         record(locked, actor=by, action="respond", label=gettext_noop("报送整改情况"), reason=response)
         notify(
-            _city_officers(locked.pilot),
+            pilot_city_officers(locked.pilot),
             kind="followup.visit_responded",
             title=gettext("%(visit)s：试点单位已报送整改情况") % {"visit": locked},
             url=reverse("followup:visit_detail", args=[locked.pk]),
@@ -278,7 +268,7 @@ def visit_close(*, visit: Visit, by, note: str) -> Visit:
     with transaction.atomic():
         obj = perform_transition(Visit, visit.pk, "close", by=by, reason=note)
         notify(
-            _pilot_staff(obj.pilot),
+            pilot_staff(obj.pilot),
             kind="followup.visit_closed",
             title=gettext("%(visit)s：问题已整改销号") % {"visit": obj},
             body=obj.closing_note,
@@ -441,7 +431,7 @@ def guidance_visit_record(
             data={"group": locked.pk, "experts": [e.pk for e in experts]},
         )
         notify(
-            _pilot_staff(pilot) + _city_officers(pilot),
+            pilot_staff(pilot) + pilot_city_officers(pilot),
             kind="followup.guidance_recorded",
             title=gettext("%(visit)s记录已登记") % {"visit": visit},
             url=reverse("followup:guidance_visit_detail", args=[visit.pk]),

@@ -26,6 +26,7 @@ from organisations.models import Role
 from organisations.roles import users_with_role
 from pilots import services as pilot_services
 from pilots.models import Pilot
+from pilots.recipients import pilot_staff
 from reviews import publicity as review_publicity
 from reviews.models import Objection, ReviewItem, ReviewRound
 from reviews.services import lock_decision_round, round_transition
@@ -48,7 +49,7 @@ def _lock(review_round: ReviewRound) -> ReviewRound:
 
 
 def _staff(pilot: Pilot):
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
+    return pilot_staff(pilot)
 
 
 # The two-key decision ----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from organisations.models import Role
 from organisations.roles import users_with_role
 
 from .models import DisqualificationProposal, Pilot
+from .recipients import pilot_city_officers, pilot_staff
 
 RULE = "pilots.construction_period_ended"
 # The pilot's states in which its title is still open: the clock proposes those, never an accepted or an
@@ -201,8 +202,7 @@ def _tell_the_pilot(pilot: Pilot, *, confirmed: bool, reason: str, to=None) -> N
             title = gettext("贵单位建设期满未通过验收，已被取消试点资格")
         else:
             title = gettext("贵单位建设期已准予延长至%(date)s") % {"date": chinese_date(to)}
-        recipients = list(users_with_role(Role.APPLICANT, organisation=pilot.organisation_id))
-        recipients += list(users_with_role(Role.CITY_OFFICER, review_unit=pilot.organisation.review_unit_id))
+        recipients = pilot_staff(pilot) + pilot_city_officers(pilot)
         notify(
             recipients,
             kind="pilots.disqualification_decided",

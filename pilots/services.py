@@ -9,20 +9,13 @@ from core.audit import record
 from core.errors import DomainError
 from core.notifications import notify
 from core.transitions import perform_transition
-from organisations.models import Role
-from organisations.roles import users_with_role
 
 from .models import Pilot
-
-
-def _pilot_staff(pilot: Pilot):
-    return users_with_role(Role.APPLICANT, organisation=pilot.organisation_id)
+from .recipients import pilot_staff
 
 
 def _notify_staff(pilot: Pilot, title: str) -> None:
-    notify(
-        _pilot_staff(pilot), kind="pilot_stage", title=title, url=reverse("pilots:detail", args=[pilot.pk])
-    )
+    notify(pilot_staff(pilot), kind="pilot_stage", title=title, url=reverse("pilots:detail", args=[pilot.pk]))
 
 
 def pilot_create_for_selected(*, application, by) -> Pilot:

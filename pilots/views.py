@@ -14,7 +14,6 @@ from core.security import get_in_scope_or_404
 from . import disqualification, permissions, services
 from .filters import DisqualificationFilter, PilotFilter
 from .forms import DisqualificationDecisionForm
-from .models import Pilot
 from .resources import disqualification_xlsx, pilot_list_xlsx
 from .selectors import disqualification_proposals_visible_to, get_pilot_for_user, pilots_visible_to
 

@@ -23,6 +23,7 @@ from core.uploads import new_token, validate_upload
 from organisations.models import Role
 from organisations.roles import users_with_role
 from pilots.models import Pilot
+from pilots.recipients import pilot_staff
 
 from . import permissions
 from .models import (
@@ -83,9 +84,7 @@ def _plan_url(plan: Plan) -> str:
 
 
 def _notify_pilot(pilot: Pilot, title: str, url: str) -> None:
-    notify(
-        users_with_role(Role.APPLICANT, organisation=pilot.organisation_id), kind="plan", title=title, url=url
-    )
+    notify(pilot_staff(pilot), kind="plan", title=title, url=url)
 
 
 def _lock_plan(plan: Plan) -> Plan:

@@ -17,6 +17,7 @@ from core.uploads import new_token, sniff
 from organisations.models import Role
 from organisations.roles import users_with_role
 from pilots.models import Pilot
+from pilots.recipients import pilot_staff
 
 from . import permissions, selectors
 from .models import ShowcaseCase, ShowcaseDecision, ShowcaseFigure, ShowcasePage, ShowcaseVersion
@@ -241,7 +242,7 @@ def _notify(version: ShowcaseVersion, name: str, pilot: Pilot, reason: str) -> N
         "unpublish": gettext("%(page)s已从公开页面撤下"),
     }
     notify(
-        users_with_role(Role.APPLICANT, organisation=pilot.organisation_id),
+        pilot_staff(pilot),
         kind=f"showcase.{name}",
         title=titles[name] % {"page": version},
         body=reason,
