@@ -79,7 +79,7 @@ def seed(stdout=None) -> None:
             continue
         version = _write(pilot, staff)
         if publish:
-            services.showcase_transition(version=version, name="publish", by=province)
+            version = services.showcase_transition(version=version, name="publish", by=province)
         done.append(f"{pilot.organisation.name}（{version.get_state_display()}）")
     if stdout is not None:
         stdout.write(f"Showcase: {len(done)} pages: " + "、".join(done) + ".")
