@@ -365,6 +365,7 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "plans.tasks.sweep_pending_pdfs",
     "dispatches.tasks.sweep_pending_circulars",
     "naming.tasks.sweep_pending_certificates",
+    "acceptance.tasks.sweep_pending_dossiers",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON
