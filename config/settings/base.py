@@ -357,6 +357,7 @@ PORTAL_REMINDERS: list[str] = [
     "reports.reminders.annual_report_reminders",
     "followup.reminders.visit_deadline_reminders",
     "pilots.disqualification.disqualification_proposals",
+    "awards.reminders.instalment_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
