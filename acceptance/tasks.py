@@ -81,3 +81,17 @@ def render_dossier(self, recommendation_id: int) -> bool:
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["dossier", "rendered_at"])
     return True
+
+
+def sweep_pending_dossiers() -> int:
+    """Outbox sweeper: queue the dossiers whose rendering task was lost."""
+    from datetime import timedelta
+
+    from core.queue import requeue_unrendered
+
+    from .models import Recommendation
+
+    cutoff = timezone.now() - timedelta(minutes=2)
+    return requeue_unrendered(
+        Recommendation.objects.filter(dossier="", recommended_at__lt=cutoff), render_dossier
+    )

@@ -284,14 +284,17 @@ def main() -> int:
             done = size
             panel = measure(client, url)
             panel.update(name="panel", pilots=size)
+            last = measure(client, url + f"?page={(size + 49) // 50}")  # pages of 50 pilots
+            last.update(name="panel, last page", pilots=size)
             export = measure(client, url + "?export=xlsx", repeat=max(5, REPEAT // 3))
             export.update(name="Excel export", pilots=size)
             started = time.perf_counter()
             outcomes = acceptance_outcomes(fixed["round"])
             direct = round((time.perf_counter() - started) * 1000, 1)
             grades = sorted({o.grade or "pending" for o in outcomes.values()})
-            rows += [panel, export]
+            rows += [panel, last, export]
             print(panel, flush=True)
+            print(last, flush=True)
             print(export, flush=True)
             print(f"acceptance_outcomes over {size} pilots: {direct} ms; grades {grades}", flush=True)
         if os.environ.get("BENCH_PROFILE"):  # where the panel's time goes, at the largest size

@@ -82,3 +82,14 @@ def wait_for_background_tasks(timeout: float = 300) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+def requeue_unrendered(pending, task, *, limit: int = 200) -> int:
+    """An outbox sweeper's body: queue `task` again for each row of `pending` (a queryset of rows whose file
+    is still empty, created long enough ago that their first task should have stored it). The tasks are
+    idempotent and claimed (core.locks.claimed), so a task that was only slow renders nothing twice."""
+    count = 0
+    for pk in pending.values_list("pk", flat=True)[:limit]:
+        enqueue(task, pk)
+        count += 1
+    return count

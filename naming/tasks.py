@@ -69,14 +69,11 @@ def sweep_pending_certificates() -> int:
     """Outbox sweeper: queue certificates whose rendering task was lost."""
     from datetime import timedelta
 
-    from core.queue import enqueue
+    from core.queue import requeue_unrendered
 
     from .models import NamingCertificate
 
     cutoff = timezone.now() - timedelta(minutes=2)
-    pending = NamingCertificate.objects.filter(file="", created_at__lt=cutoff).values_list("pk", flat=True)
-    count = 0
-    for pk in pending[:200]:
-        enqueue(render_certificate, pk)
-        count += 1
-    return count
+    return requeue_unrendered(
+        NamingCertificate.objects.filter(file="", created_at__lt=cutoff), render_certificate
+    )

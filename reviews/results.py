@@ -460,9 +460,12 @@ def _outcome(spec, judged, inputs, vetoes, claims, binding_unmet, pending, metho
     return result, Outcome(total=total, grade=grade, reason=reason, calculation=calculation)
 
 
-def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, item_id=None) -> AcceptancePanel:
-    """The acceptance round's panel, in a fixed number of queries whatever its size (one item's rows
-    with `item_id`)."""
+def acceptance_panel(
+    review_round: ReviewRound, *, with_visits: bool = True, item_id=None, item_ids=None
+) -> AcceptancePanel:
+    """The acceptance round's panel, in a fixed number of queries whatever its size: every item's rows, one
+    item's with `item_id`, or a page's with `item_ids`. A pilot's outcome depends on its own scores only
+    (the grade lines are absolute, there is no ranking), so a page computes only its own pilots."""
     from indicators.scoring import spec_of
 
     from .models import SiteVisit, VetoFinding
@@ -479,7 +482,10 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
     items = round_items(review_round).order_by(*ReviewItem.BY_CITY_AND_NAME)
     assignments = ReviewAssignment.objects.filter(round=review_round)
     if item_id is not None:
-        items, assignments = items.filter(pk=item_id), assignments.filter(item_id=item_id)
+        item_ids = [item_id]
+    if item_ids is not None:
+        item_ids = list(item_ids)
+        items, assignments = items.filter(pk__in=item_ids), assignments.filter(item_id__in=item_ids)
     items = list(items)
     assignments = list(
         assignments.exclude(state=A.DECLINED).values_list("pk", "expert_id", "item_id", "state", named=True)
@@ -487,8 +493,8 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
     labels = _labels(get_user_model().objects.filter(pk__in={a.expert_id for a in assignments}))
     submitted = {a.pk: a for a in assignments if a.state == A.SUBMITTED}
     sheet_filter = {"assignment__round": review_round, "assignment__state": A.SUBMITTED}
-    if item_id is not None:
-        sheet_filter["assignment__item_id"] = item_id
+    if item_ids is not None:
+        sheet_filter["assignment__item_id__in"] = item_ids
     by_criterion = {c.pk: c.code for c in criteria}
     values: dict[tuple[int, str], list[tuple[str, Decimal, str]]] = {}
     for assignment_id, criterion_id, value, comment in Score.objects.filter(
@@ -513,11 +519,11 @@ def acceptance_panel(review_round: ReviewRound, *, with_visits: bool = True, ite
             visits.setdefault(visit.item_id, []).append(visit)
         visit_counts = {item_id: len(visits.get(item_id, []))}
     elif with_visits:  # the panel: how many
+        visits_of = SiteVisit.objects.filter(item__round=review_round)
+        if item_ids is not None:
+            visits_of = visits_of.filter(item_id__in=item_ids)
         visit_counts = dict(
-            SiteVisit.objects.filter(item__round=review_round)
-            .values_list("item_id")
-            .annotate(n=Count("pk"))
-            .values_list("item_id", "n")
+            visits_of.values_list("item_id").annotate(n=Count("pk")).values_list("item_id", "n")
         )
     evaluations = self_evaluations_for([i.pilot_id for i in items])
     counts: dict[int, int] = {}

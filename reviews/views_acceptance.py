@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -26,7 +27,9 @@ from .permissions import can_manage_round, can_record_site_visit, can_see_result
 from .resources import acceptance_workbook_response
 from .results import acceptance_panel
 from .selectors import get_round_for_user
+from .services import round_items
 
+PANEL_PAGE_SIZE = 50
 PANEL_STATES = (ReviewRound.State.SCORING, ReviewRound.State.AGGREGATED, ReviewRound.State.DECIDED)
 
 
@@ -90,13 +93,16 @@ def panel(request, pk: int):
         return render(
             request, "reviews/acceptance_panel.html", {"round": review_round, "active": "acceptance"}
         )
-    result = acceptance_panel(review_round)
-    if request.GET.get("export") == "xlsx":
-        return acceptance_workbook_response(review_round, result)
+    if request.GET.get("export") == "xlsx":  # every pilot of the round
+        return acceptance_workbook_response(review_round, acceptance_panel(review_round))
+    # A page of pilots, as the other long lists: the outcomes computed are the page's own.
+    ids = round_items(review_round).order_by(*ReviewItem.BY_CITY_AND_NAME).values_list("pk", flat=True)
+    page = Paginator(ids, PANEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    result = acceptance_panel(review_round, item_ids=list(page.object_list))
     return render(
         request,
         "reviews/acceptance_panel.html",
-        {"round": review_round, "panel": result, "active": "acceptance"},
+        {"round": review_round, "panel": result, "page": page, "active": "acceptance"},
     )
 
 

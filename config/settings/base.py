@@ -357,6 +357,7 @@ PORTAL_REMINDERS: list[str] = [
     "reports.reminders.annual_report_reminders",
     "followup.reminders.visit_deadline_reminders",
     "pilots.disqualification.disqualification_proposals",
+    "awards.reminders.instalment_reminders",
 ]
 PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "applications.tasks.sweep_pending_pdfs",
@@ -365,6 +366,7 @@ PORTAL_OUTBOX_SWEEPERS: list[str] = [
     "plans.tasks.sweep_pending_pdfs",
     "dispatches.tasks.sweep_pending_circulars",
     "naming.tasks.sweep_pending_certificates",
+    "acceptance.tasks.sweep_pending_dossiers",
 ]
 
 # Signed documents (core/signing.py, docs/security.md "Signed documents"). PORTAL_SIGNING_FILE names a JSON

@@ -73,3 +73,27 @@ def test_recommend_through_the_page_keeps_input_on_refusal(accepted, province, c
     )
     assert response.status_code == 422 and "推荐须说明理由" in response.content.decode()
     assert not Recommendation.objects.exists()
+
+
+def test_the_sweeper_requeues_a_lost_dossier(accepted, province, settings):
+    """A dossier whose rendering task was lost (no file two minutes later) is queued again by the outbox
+    sweep; a fresh one is left to its own task."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from acceptance import tasks
+
+    with mock.patch.object(tasks, "render_dossier"):  # the task is lost: nothing renders after commit
+        recommendation = services.recommend(pilot=accepted, by=province, reason="成效突出")
+    recommendation = Recommendation.objects.get(pk=recommendation.pk)
+    assert not recommendation.dossier
+    with mock.patch("core.queue.enqueue") as enqueue:
+        assert tasks.sweep_pending_dossiers() == 0  # too recent: its own task may still be running
+        Recommendation.objects.filter(pk=recommendation.pk).update(
+            recommended_at=timezone.now() - datetime.timedelta(minutes=5)
+        )
+        assert tasks.sweep_pending_dossiers() == 1
+    enqueue.assert_called_once_with(tasks.render_dossier, recommendation.pk)
+    assert "acceptance.tasks.sweep_pending_dossiers" in settings.PORTAL_OUTBOX_SWEEPERS

@@ -365,3 +365,29 @@ def test_the_officer_creates_an_acceptance_round_then_chooses_its_system(provinc
     assert review_round.acceptance_system == system and review_round.criteria_set.criteria.count() == 3
     # The selection form is unchanged: no departure threshold.
     assert 'name="departure_threshold"' not in client.get(reverse("reviews:round_new")).text
+
+
+def test_the_panel_shows_a_page_of_pilots_with_the_outcomes_of_the_whole_computation(
+    world, client_for, province, monkeypatch
+):
+    """Pages of PANEL_PAGE_SIZE pilots (here 1): each page computes its own pilots only, and shows the same
+    outcome as the round's computation over every pilot (acceptance_outcomes, read by the decision)."""
+    from reviews import views_acceptance
+    from reviews.results import acceptance_outcomes
+
+    submit_all(world)
+    monkeypatch.setattr(views_acceptance, "PANEL_PAGE_SIZE", 1)
+    outcomes = acceptance_outcomes(world["round"])
+    client = client_for(province)
+    url = reverse("reviews:acceptance_panel", args=[world["round"].pk])
+    seen = []
+    for number in (1, 2):
+        page = client.get(url, {"page": number}).text
+        shown = [p for name, p in world["pilots"].items() if f'data-testid="outcome-{p.pk}"' in page]
+        assert len(shown) == 1, number
+        pilot = shown[0]
+        seen.append(pilot.organisation.name)
+        outcome = outcomes[pilot.pk]
+        assert outcome.grade_label in page and outcome.reason in page
+        assert 'data-total="2"' in page
+    assert seen == ["蓝田县人民政府", "石泉县人民政府"]  # by city and name, across the pages
