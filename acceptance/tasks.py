@@ -40,6 +40,7 @@ def dossier_context(recommendation) -> dict:
     )
     lines = list(request.lines.select_related("item__indicator").order_by("order")) if request else []
     return {
+        "verification": verification_reports(request),
         "title": str(recommendation),
         "recommendation": recommendation,
         "recommended_on": chinese_date(timezone.localtime(recommendation.recommended_at).date()),
@@ -51,6 +52,30 @@ def dossier_context(recommendation) -> dict:
         "request": request,
         "lines": lines,
     }
+
+
+def verification_reports(request) -> list[dict]:
+    """The third-party verification reports of the request, each read whole: embedded in the dossier as
+    its PDF attachments (the original file, byte for byte) and listed on its pages with their digest."""
+    import hashlib
+
+    from .models import Attachment
+
+    if request is None:
+        return []
+    reports = []
+    for attachment in request.attachments.filter(kind=Attachment.Kind.VERIFICATION).order_by("pk"):
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        reports.append(
+            {
+                "name": attachment.original_name,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "data": data,
+            }
+        )
+    return reports
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
@@ -69,7 +94,12 @@ def render_dossier(self, recommendation_id: int) -> bool:
     if recommendation is None or recommendation.dossier:
         return False
     try:
-        pdf = render_pdf("pdf/acceptance_dossier.html", dossier_context(recommendation))
+        context = dossier_context(recommendation)
+        pdf = render_pdf(
+            "pdf/acceptance_dossier.html",
+            context,
+            attachments=[(r["name"], r["data"], "第三方碳核查报告") for r in context["verification"]],
+        )
     except Exception as exc:
         logger.warning("Dossier %s failed; retrying", recommendation_id, exc_info=True)
         raise self.retry(exc=exc) from exc

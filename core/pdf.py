@@ -92,18 +92,25 @@ def _font_config():
     return FontConfiguration()
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, attachments=()) -> bytes:
+    """The PDF of `html`; `attachments` are (file name, bytes, description) embedded in it as PDF file
+    attachments (the originals travel inside the document, byte for byte, as an official file's 附件)."""
     check_pdf_fonts()
-    from weasyprint import HTML  # imported lazily: it loads Pango, which web requests never need
+    from weasyprint import HTML, Attachment  # imported lazily: it loads Pango, which web requests never need
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+    embedded = [
+        Attachment(string=data, name=name, description=description) for name, data, description in attachments
+    ]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=_font_config(), attachments=embedded
+    )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict, attachments=()) -> bytes:
     started = time.monotonic()
     with translation.override("zh-hans"):  # official documents are Chinese whatever the reader's language
         html = render_to_string(template_name, {**context, "fonts": settings.PDF_FONTS})
-    pdf = html_to_pdf(html)
+    pdf = html_to_pdf(html, attachments)
     # One line per rendering: the several-machines test counts them in the workers' logs.
     logger.info("PDF rendered: %s (%d bytes, %.1f s)", template_name, len(pdf), time.monotonic() - started)
     return pdf

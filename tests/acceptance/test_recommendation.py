@@ -55,6 +55,7 @@ def test_recommendation_renders_the_dossier(
             ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
         ).stdout.decode()
         assert "石泉县" in text and "45 ÷ 50" in text.replace("\n", " ")
+        assert "六、第三方碳排放核查报告" in text
     page = client_for(province).get(reverse("acceptance:recommendations")).content.decode()
     assert "减污降碳协同成效突出" in page
     assert (
@@ -97,3 +98,27 @@ def test_the_sweeper_requeues_a_lost_dossier(accepted, province, settings):
         assert tasks.sweep_pending_dossiers() == 1
     enqueue.assert_called_once_with(tasks.render_dossier, recommendation.pk)
     assert "acceptance.tasks.sweep_pending_dossiers" in settings.PORTAL_OUTBOX_SWEEPERS
+
+
+def test_the_dossier_carries_the_verification_report_byte_for_byte(
+    accepted, province, django_capture_on_commit_callbacks, tmp_path
+):
+    """One PDF bundles the third-party verification report: the uploaded file is embedded in the dossier as
+    a PDF attachment (read back here with poppler's pdfdetach, unchanged) and listed with its digest."""
+    import hashlib
+
+    from acceptance.models import Attachment
+
+    report = Attachment.objects.get(request__pilot=accepted, kind=Attachment.Kind.VERIFICATION)
+    original = report.file.read()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recommend(pilot=accepted, by=province, reason="成效突出")
+    dossier = tmp_path / "dossier.pdf"
+    dossier.write_bytes(Recommendation.objects.get(pilot=accepted).dossier.read())
+    listing = subprocess.run(["pdfdetach", "-list", str(dossier)], capture_output=True, check=True).stdout
+    assert listing.decode().splitlines() == ["1 embedded files", f"1: {report.original_name}"]
+    saved = tmp_path / "saved.bin"
+    subprocess.run(["pdfdetach", "-save", "1", "-o", str(saved), str(dossier)], check=True)
+    assert saved.read_bytes() == original
+    text = subprocess.run(["pdftotext", str(dossier), "-"], capture_output=True, check=True).stdout.decode()
+    assert hashlib.sha256(original).hexdigest() in text.replace("\n", "")
